@@ -1,0 +1,78 @@
+package io.dbops.schemaoperator.model;
+
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+@ValidationRule(
+    value = "[has(self.host), has(self.instance), has(self.urlFrom)].filter(x, x).size() == 1",
+    message = "set exactly one of host (a database you run), instance (one the operator deploys) or urlFrom (a JDBC URL kept in a Secret)")
+@ValidationRule(
+    value = "!(has(self.credentials) && has(self.urlFrom))",
+    message = "credentials and urlFrom are exclusive: keep the login either in credentials or inside the URL Secret")
+@ValidationRule(
+    value = "!has(self.host) || has(self.credentials)",
+    message = "an external database (host) needs credentials.secretName")
+@ValidationRule(
+    value = "!has(self.parameters) || self.parameters.all(k, k.matches('^[A-Za-z][A-Za-z0-9_.]*$'))",
+    message = "parameter names are driver property names: letters, digits, '_' and '.'")
+public class DatabaseConnectionSpec {
+  @Required
+  private Engine engine;
+
+  @Pattern(Patterns.HOST)
+  private String host;
+
+  @Min(1)
+  @Max(65535)
+  private Integer port;
+
+  @Pattern(Patterns.DATABASE)
+  private String database;
+
+  @Default("false")
+  private Boolean createDatabase;
+
+  private Credentials credentials;
+  private UrlFrom urlFrom;
+  private Tls tls;
+  private Map<String, String> parameters = new LinkedHashMap<>();
+  private HealthCheck healthCheck;
+  private Instance instance;
+
+  public Engine getEngine() { return engine; }
+  public void setEngine(Engine engine) { this.engine = engine; }
+  public String getHost() { return host; }
+  public void setHost(String host) { this.host = host; }
+  public Integer getPort() { return port; }
+  public void setPort(Integer port) { this.port = port; }
+  public String getDatabase() { return database; }
+  public void setDatabase(String database) { this.database = database; }
+  public Boolean getCreateDatabase() { return createDatabase; }
+  public void setCreateDatabase(Boolean createDatabase) { this.createDatabase = createDatabase; }
+  public Credentials getCredentials() { return credentials; }
+  public void setCredentials(Credentials credentials) { this.credentials = credentials; }
+  public UrlFrom getUrlFrom() { return urlFrom; }
+  public void setUrlFrom(UrlFrom urlFrom) { this.urlFrom = urlFrom; }
+  public Tls getTls() { return tls; }
+  public void setTls(Tls tls) { this.tls = tls; }
+  public Map<String, String> getParameters() { return parameters; }
+  public void setParameters(Map<String, String> parameters) { this.parameters = parameters; }
+  public HealthCheck getHealthCheck() { return healthCheck; }
+  public void setHealthCheck(HealthCheck healthCheck) { this.healthCheck = healthCheck; }
+  public Instance getInstance() { return instance; }
+  public void setInstance(Instance instance) { this.instance = instance; }
+
+  public int effectivePort() {
+    return port != null ? port : engine.defaultPort();
+  }
+
+  public boolean wantsDatabaseCreated() {
+    return Boolean.TRUE.equals(createDatabase);
+  }
+}

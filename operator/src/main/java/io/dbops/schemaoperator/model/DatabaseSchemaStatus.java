@@ -1,0 +1,36 @@
+package io.dbops.schemaoperator.model;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+public class DatabaseSchemaStatus {
+  private Long observedGeneration;
+  private List<Condition> conditions = new ArrayList<>();
+  private String desiredHash;
+  private String currentVersion;
+  private List<PendingMigration> pending = new ArrayList<>();
+  private String planHash;
+  private List<HistoryEntry> history = new ArrayList<>();
+  private LastRun lastRun;
+  private Failure failure;
+
+  public Long getObservedGeneration() { return observedGeneration; }
+  public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
+  public List<Condition> getConditions() { return conditions; }
+  public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
+  public String getDesiredHash() { return desiredHash; }
+  public void setDesiredHash(String desiredHash) { this.desiredHash = desiredHash; }
+  public String getCurrentVersion() { return currentVersion; }
+  public void setCurrentVersion(String currentVersion) { this.currentVersion = currentVersion; }
+  public List<PendingMigration> getPending() { return pending; }
+  public void setPending(List<PendingMigration> pending) { this.pending = pending; }
+  public String getPlanHash() { return planHash; }
+  public void setPlanHash(String planHash) { this.planHash = planHash; }
+  public List<HistoryEntry> getHistory() { return history; }
+  public void setHistory(List<HistoryEntry> history) { this.history = history; }
+  public LastRun getLastRun() { return lastRun; }
+  public void setLastRun(LastRun lastRun) { this.lastRun = lastRun; }
+  public Failure getFailure() { return failure; }
+  public void setFailure(Failure failure) { this.failure = failure; }
+}

@@ -1,0 +1,6 @@
+package io.dbops.schemaoperator.model;
+
+public enum DeletionPolicy {
+  Retain,
+  Drop
+}

@@ -1,0 +1,23 @@
+package io.dbops.schemaoperator.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+public class LastRun {
+  private String job;
+  private String result;
+  private String startTime;
+  private String completionTime;
+  private List<String> applied = new ArrayList<>();
+
+  public String getJob() { return job; }
+  public void setJob(String job) { this.job = job; }
+  public String getResult() { return result; }
+  public void setResult(String result) { this.result = result; }
+  public String getStartTime() { return startTime; }
+  public void setStartTime(String startTime) { this.startTime = startTime; }
+  public String getCompletionTime() { return completionTime; }
+  public void setCompletionTime(String completionTime) { this.completionTime = completionTime; }
+  public List<String> getApplied() { return applied; }
+  public void setApplied(List<String> applied) { this.applied = applied; }
+}

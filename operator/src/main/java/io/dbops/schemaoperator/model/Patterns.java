@@ -1,0 +1,25 @@
+package io.dbops.schemaoperator.model;
+
+/** Regular expressions the API server enforces through the generated CRDs. */
+public final class Patterns {
+  /** RFC 1123 subdomain: names of Secrets, ConfigMaps and our own resources. */
+  public static final String K8S_NAME = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+  /** Keys of Secrets and ConfigMaps. */
+  public static final String SECRET_KEY = "^[-._a-zA-Z0-9]+$";
+  /** A DNS name or an IPv4 address; nothing that could carry a port, path or query. */
+  public static final String HOST = "^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$";
+  /** A database name: letters, digits, underscore and hyphen (quoted where the engine needs it). */
+  public static final String DATABASE = "^[A-Za-z_][A-Za-z0-9_-]{0,62}$";
+  /** A schema name, unquoted-safe on every engine. */
+  public static final String SCHEMA = "^[A-Za-z_][A-Za-z0-9_]{0,62}$";
+  /** Flyway's versioned (V1__x.sql, V1.2__x.sql) and repeatable (R__x.sql) file names. */
+  public static final String MIGRATION_FILE = "^(V[0-9]+([._][0-9]+)*|R)__[A-Za-z0-9][A-Za-z0-9_ .-]*\\.sql$";
+  /** A Flyway version such as 4 or 1.2.3. */
+  public static final String VERSION = "^[0-9]+([._][0-9]+)*$";
+  /** latest, or a Flyway version. */
+  public static final String TARGET = "^(latest|[0-9]+([._][0-9]+)*)$";
+  /** A placeholder or driver parameter name. */
+  public static final String PARAMETER_NAME = "^[A-Za-z][A-Za-z0-9_.]*$";
+
+  private Patterns() {}
+}
