@@ -1,0 +1,43 @@
+package io.dbops.schemaoperator.migration;
+
+import io.dbops.schemaoperator.model.Engine;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/** What differs between engines: URL shape, TLS properties, session settings, database creation. */
+public interface EngineDialect {
+
+  static EngineDialect of(Engine engine) {
+    return switch (engine) {
+      case POSTGRES -> new PostgresDialect();
+      case MYSQL -> new MySqlDialect(false);
+      case MARIADB -> new MySqlDialect(true);
+      case SQLSERVER -> new SqlServerDialect();
+    };
+  }
+
+  /** URL of the application database, or with {@code admin} of the engine's admin database. */
+  String url(ConnectionSettings settings, boolean admin);
+
+  /** Driver properties for TLS, timeouts and the database name where the URL does not carry it. */
+  Properties properties(ConnectionSettings settings, boolean admin, TrustStoreFactory trustStores);
+
+  /** Session settings applied to every connection Flyway opens. */
+  String initSql(int lockSeconds, int statementSeconds);
+
+  boolean databaseExists(Connection admin, String database) throws SQLException;
+
+  /** Creates the database; must succeed quietly when another runner created it first. */
+  void createDatabase(Connection admin, String database) throws SQLException;
+
+  String quoteIdentifier(String identifier);
+
+  /** Makes a trust store from the PEM CA certificate, for drivers that cannot read PEM. */
+  interface TrustStoreFactory {
+    TrustStore fromPem(Path pem);
+  }
+
+  record TrustStore(Path path, String password, String type) {}
+}

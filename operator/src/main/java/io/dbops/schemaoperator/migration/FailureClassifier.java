@@ -1,0 +1,199 @@
+package io.dbops.schemaoperator.migration;
+
+import io.dbops.schemaoperator.model.Engine;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.util.Set;
+import javax.net.ssl.SSLException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.exception.FlywayValidateException;
+import org.flywaydb.core.internal.exception.FlywayMigrateException;
+
+/**
+ * Decides what a failure means: which reason, whether retrying may help, and a message a person
+ * can act on. Transient: the server unreachable or restarting, a login timeout, a deadlock or lock
+ * timeout. Everything a script or the input got wrong is permanent.
+ */
+public final class FailureClassifier {
+  private static final Set<String> TRANSIENT_STATES =
+      Set.of("40001", "40P01", "55P03", "57P01", "57P02", "57P03", "53300", "HYT00", "HYT01");
+  private static final Set<String> AUTH_STATES = Set.of("28000", "28P01");
+  /** MySQL: 1205 lock wait timeout, 1213 deadlock. SQL Server: 1205 deadlock victim, 1222 lock timeout. */
+  private static final Set<Integer> MYSQL_TRANSIENT_CODES = Set.of(1205, 1213);
+  private static final Set<Integer> SQLSERVER_TRANSIENT_CODES = Set.of(1205, 1222);
+  private static final int MYSQL_ACCESS_DENIED = 1045;
+  private static final int MYSQL_UNKNOWN_DATABASE = 1049;
+  private static final int SQLSERVER_LOGIN_FAILED = 18456;
+  private static final int SQLSERVER_CANNOT_OPEN_DATABASE = 4060;
+
+  private final Engine engine;
+  private final String database;
+  private final SecretScrubber scrubber;
+
+  public FailureClassifier(Engine engine, String database, SecretScrubber scrubber) {
+    this.engine = engine;
+    this.database = database;
+    this.scrubber = scrubber;
+  }
+
+  public MigrationFailure classify(Throwable error) {
+    if (error instanceof ConfigurationException) {
+      return MigrationFailure.configuration(scrubber.scrub(error.getMessage()));
+    }
+    String version = null;
+    String script = null;
+    Boolean repairNeeded = null;
+    FlywayMigrateException migrate = find(error, FlywayMigrateException.class);
+    if (migrate != null && migrate.getMigration() != null) {
+      MigrationInfo info = migrate.getMigration();
+      version = info.getVersion() == null ? null : info.getVersion().getVersion();
+      script = info.getScript();
+    }
+    SQLException sql = deepestSql(error);
+    String sqlState = sql == null ? null : sql.getSQLState();
+    int code = sql == null ? 0 : sql.getErrorCode();
+    String detail = scrubber.scrub(describe(error, sql));
+
+    if (find(error, SSLException.class) != null || mentionsCertificate(error)) {
+      return new MigrationFailure(FailureReason.TlsFailed, version, script, sqlState,
+          "TLS failed: " + detail + ". If the server's certificate is self-signed, set tls.mode: require"
+              + " (encrypts without verifying it) or tls.mode: verify-ca with tls.caSecretRef naming its CA;"
+              + " if the server has no TLS, set tls.mode: disable",
+          false, null);
+    }
+    if (isAuthentication(sqlState, code)) {
+      return new MigrationFailure(FailureReason.AuthenticationFailed, version, script, sqlState,
+          "login failed: " + detail + ". Check the username and password in the credentials Secret", false, null);
+    }
+    if (isDatabaseMissing(sqlState, code)) {
+      return new MigrationFailure(FailureReason.DatabaseMissing, version, script, sqlState,
+          "database " + database + " does not exist: create it, or set createDatabase: true", false, null);
+    }
+    if (isUnreachable(error, sqlState)) {
+      return new MigrationFailure(FailureReason.Unreachable, version, script, sqlState,
+          "cannot reach the database: " + detail, true, null);
+    }
+    if (isLockOrDeadlock(sql, sqlState, code)) {
+      return new MigrationFailure(FailureReason.LockTimeout, version, script, sqlState,
+          "a lock stopped the migration: " + detail, true, null);
+    }
+    if (error instanceof FlywayValidateException || find(error, FlywayValidateException.class) != null) {
+      return new MigrationFailure(FailureReason.ValidationFailed, version, script, sqlState, detail, false, null);
+    }
+    if (migrate != null) {
+      String message = detail;
+      if (!migrate.isExecutableInTransaction() || !engineRollsBackDdl()) {
+        repairNeeded = true;
+        message += ". " + engine.wireName() + " cannot roll back DDL: statements of " + (script == null ? "this script" : script)
+            + " before the failing one may have been applied. Undo them by hand, fix the script, then run repair"
+            + " (annotation dbops.io/repair)";
+      }
+      return new MigrationFailure(FailureReason.MigrationFailed, version, script, sqlState, message, false, repairNeeded);
+    }
+    if (sql != null) {
+      return new MigrationFailure(FailureReason.MigrationFailed, version, script, sqlState, detail, false, null);
+    }
+    return new MigrationFailure(FailureReason.Unexpected, version, script, null, detail, false, null);
+  }
+
+  private boolean engineRollsBackDdl() {
+    return engine == Engine.POSTGRES || engine == Engine.SQLSERVER;
+  }
+
+  private static boolean isAuthentication(String sqlState, int code) {
+    return (sqlState != null && AUTH_STATES.contains(sqlState))
+        || code == MYSQL_ACCESS_DENIED
+        || code == SQLSERVER_LOGIN_FAILED;
+  }
+
+  private boolean isDatabaseMissing(String sqlState, int code) {
+    return "3D000".equals(sqlState)
+        || ((engine == Engine.MYSQL || engine == Engine.MARIADB) && code == MYSQL_UNKNOWN_DATABASE)
+        || (engine == Engine.SQLSERVER && code == SQLSERVER_CANNOT_OPEN_DATABASE);
+  }
+
+  private static boolean isUnreachable(Throwable error, String sqlState) {
+    return (sqlState != null && sqlState.startsWith("08"))
+        || find(error, ConnectException.class) != null
+        || find(error, NoRouteToHostException.class) != null
+        || find(error, UnknownHostException.class) != null
+        || find(error, SocketTimeoutException.class) != null
+        || find(error, SocketException.class) != null
+        || find(error, SQLRecoverableException.class) != null
+        || find(error, java.sql.SQLTimeoutException.class) != null && sqlState == null;
+  }
+
+  private boolean isLockOrDeadlock(SQLException sql, String sqlState, int code) {
+    if (sqlState != null && TRANSIENT_STATES.contains(sqlState)) {
+      return true;
+    }
+    if ((engine == Engine.MYSQL || engine == Engine.MARIADB) && MYSQL_TRANSIENT_CODES.contains(code)) {
+      return true;
+    }
+    if (engine == Engine.SQLSERVER && SQLSERVER_TRANSIENT_CODES.contains(code)) {
+      return true;
+    }
+    return sql instanceof SQLTransientException && !(sql instanceof java.sql.SQLTimeoutException);
+  }
+
+  private static boolean mentionsCertificate(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      if (m != null && (m.contains("PKIX path") || m.contains("certificate verify failed")
+          || m.contains("unable to find valid certification path") || m.contains("self-signed certificate")
+          || m.contains("self signed certificate"))) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  /** The driver's own words, without Flyway's multi-line banner around them. */
+  private static String describe(Throwable error, SQLException sql) {
+    String message;
+    if (sql != null && sql.getMessage() != null) {
+      message = sql.getMessage();
+    } else {
+      Throwable root = error;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      message = error.getMessage() != null ? error.getMessage() : root.toString();
+    }
+    return message.replaceAll("\\s*\\R\\s*", " ").trim();
+  }
+
+  private static SQLException deepestSql(Throwable error) {
+    SQLException found = null;
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s) {
+        found = s;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return found;
+  }
+
+  private static <T extends Throwable> T find(Throwable error, Class<T> type) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,213 @@
+package io.dbops.schemaoperator.migration;
+
+import io.dbops.schemaoperator.migration.MigrationResult.AppliedScript;
+import io.dbops.schemaoperator.migration.MigrationResult.Drift;
+import io.dbops.schemaoperator.migration.MigrationResult.Operation;
+import io.dbops.schemaoperator.migration.MigrationResult.PendingScript;
+import io.dbops.schemaoperator.model.Engine;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.output.ValidateOutput;
+import org.flywaydb.core.api.output.ValidateResult;
+
+/**
+ * Runs Flyway for one schema against one database: migrate, info, validate, repair. The Job and the
+ * local commands both come through here. No operation throws: each returns a {@link
+ * MigrationResult}, failures classified and scrubbed.
+ */
+public final class MigrationEngine {
+  /** Status keeps the last 20 history rows; the result carries no more. */
+  public static final int HISTORY_LIMIT = 20;
+
+  private final ConnectionSettings connection;
+  private final Login login;
+  private final MigrationSettings settings;
+  private final MigrationScripts scripts;
+  private final JdbcTargets targets;
+  private final Progress progress;
+  private final FailureClassifier classifier;
+
+  public MigrationEngine(
+      ConnectionSettings connection,
+      Login login,
+      MigrationSettings settings,
+      MigrationScripts scripts,
+      JdbcTargets targets,
+      Progress progress) {
+    this.connection = connection;
+    this.login = login;
+    this.settings = settings;
+    this.scripts = scripts;
+    this.targets = targets;
+    this.progress = progress;
+    this.classifier = new FailureClassifier(connection.engine(), connection.database(), SecretScrubber.of(login));
+  }
+
+  public MigrationResult migrate() {
+    return run(Operation.migrate, () -> {
+      createDatabaseIfAsked();
+      Flyway flyway = flyway();
+      int lastRankBefore = lastInstalledRank(flyway.info());
+      progress.line("migrating " + describeTarget() + " with " + scripts.size() + " scripts");
+      flyway.migrate();
+      MigrationInfoService after = flyway.info();
+      List<AppliedScript> applied = new ArrayList<>();
+      for (MigrationInfo info : after.applied()) {
+        if (info.getInstalledRank() != null && info.getInstalledRank() > lastRankBefore) {
+          applied.add(applied(info));
+        }
+      }
+      progress.line(applied.isEmpty()
+          ? "nothing to apply: database is at version " + versionOf(after.current())
+          : "applied " + applied.size() + " scripts: database is now at version " + versionOf(after.current()));
+      return new MigrationResult(Operation.migrate, true, versionOf(after.current()), applied, pending(after), null, null, null);
+    });
+  }
+
+  public MigrationResult info() {
+    return run(Operation.info, () -> {
+      MigrationInfoService info = flyway().info();
+      return new MigrationResult(Operation.info, true, versionOf(info.current()), null, pending(info), history(info), null, null);
+    });
+  }
+
+  /** Checks applied scripts against the given ones; drift is reported, never repaired. */
+  public MigrationResult validate() {
+    return run(Operation.validate, () -> {
+      Flyway flyway = flyway();
+      ValidateResult result = flyway.validateWithResult();
+      MigrationInfoService info = flyway.info();
+      List<Drift> drift = new ArrayList<>();
+      for (ValidateOutput invalid : result.invalidMigrations) {
+        String message = invalid.errorDetails == null ? "invalid" : invalid.errorDetails.errorMessage;
+        drift.add(new Drift(invalid.version, scriptName(invalid.filepath), oneLine(message)));
+      }
+      // Pending scripts are not drift: validate only judges what was already applied.
+      drift.removeIf(d -> d.message() != null && d.message().contains("not applied"));
+      MigrationFailure failure = drift.isEmpty()
+          ? null
+          : new MigrationFailure(FailureReason.ValidationFailed, drift.get(0).version(), drift.get(0).script(), null,
+              drift.size() + " applied script(s) differ from the database's history: " + drift.get(0).message(), false, null);
+      return new MigrationResult(Operation.validate, drift.isEmpty(), versionOf(info.current()), null, pending(info),
+          null, drift, failure);
+    });
+  }
+
+  /** Removes failed rows and realigns checksums, after a person has fixed what a failure left behind. */
+  public MigrationResult repair() {
+    return run(Operation.repair, () -> {
+      Flyway flyway = flyway();
+      flyway.repair();
+      MigrationInfoService info = flyway.info();
+      progress.line("repaired the schema history: database is at version " + versionOf(info.current()));
+      return new MigrationResult(Operation.repair, true, versionOf(info.current()), null, pending(info), null, null, null);
+    });
+  }
+
+  private interface Step {
+    MigrationResult run() throws Exception;
+  }
+
+  private MigrationResult run(Operation operation, Step step) {
+    try {
+      return step.run();
+    } catch (Exception | LinkageError e) {
+      MigrationFailure failure = classifier.classify(e);
+      progress.line(operation + " failed (" + failure.reason() + (failure.transientError() ? ", transient" : "") + "): "
+          + failure.message());
+      return MigrationResult.failed(operation, failure);
+    }
+  }
+
+  private void createDatabaseIfAsked() throws java.sql.SQLException {
+    if (connection.createDatabase() && new DatabaseCreator(targets).ensureExists(connection, login)) {
+      progress.line("created database " + connection.database());
+    }
+  }
+
+  Flyway flyway() {
+    JdbcTarget target = targets.application(connection, login);
+    FluentConfiguration config = Flyway.configure()
+        .dataSource(new DriverDataSource(target))
+        .locations("filesystem:" + scripts.directory())
+        .failOnMissingLocations(true)
+        .target(settings.target())
+        .placeholders(settings.placeholders())
+        .baselineOnMigrate(settings.baselineOnMigrate())
+        .baselineVersion(settings.baselineVersion())
+        .outOfOrder(settings.outOfOrder())
+        .validateOnMigrate(true)
+        .validateMigrationNaming(true)
+        .cleanDisabled(true)
+        .createSchemas(true)
+        .initSql(EngineDialect.of(connection.engine()).initSql(settings.lockSeconds(), settings.statementSeconds()))
+        .callbacks(new ProgressCallback(progress));
+    if (!settings.schemas().isEmpty()) {
+      config.schemas(settings.schemas().toArray(String[]::new)).defaultSchema(settings.schemas().get(0));
+    }
+    return config.load();
+  }
+
+  private String describeTarget() {
+    String where = login.hasUrl() ? "the database in the urlFrom Secret" : connection.database() + " on " + connection.endpoint();
+    return where + (settings.schemas().isEmpty() ? "" : " (schemas " + String.join(", ", settings.schemas()) + ")");
+  }
+
+  private static int lastInstalledRank(MigrationInfoService info) {
+    return Arrays.stream(info.applied())
+        .map(MigrationInfo::getInstalledRank)
+        .filter(r -> r != null)
+        .mapToInt(Integer::intValue)
+        .max()
+        .orElse(0);
+  }
+
+  private static List<PendingScript> pending(MigrationInfoService info) {
+    List<PendingScript> list = new ArrayList<>();
+    for (MigrationInfo m : info.pending()) {
+      list.add(new PendingScript(versionOf(m), m.getDescription(), m.getType().name(), m.getScript(), m.getChecksum()));
+    }
+    return list;
+  }
+
+  private static List<AppliedScript> history(MigrationInfoService info) {
+    MigrationInfo[] applied = info.applied();
+    List<AppliedScript> list = new ArrayList<>();
+    for (int i = Math.max(0, applied.length - HISTORY_LIMIT); i < applied.length; i++) {
+      list.add(applied(applied[i]));
+    }
+    return list;
+  }
+
+  private static AppliedScript applied(MigrationInfo m) {
+    Instant installed = m.getInstalledOn() == null ? null : m.getInstalledOn().toInstant();
+    return new AppliedScript(versionOf(m), m.getDescription(), m.getType().name(), m.getScript(), m.getChecksum(),
+        m.getExecutionTime(), installed == null ? null : installed.toString(), m.getState().isFailed() ? Boolean.FALSE : Boolean.TRUE);
+  }
+
+  private static String versionOf(MigrationInfo m) {
+    return m == null || m.getVersion() == null ? null : m.getVersion().getVersion();
+  }
+
+  private static String scriptName(String path) {
+    if (path == null) {
+      return null;
+    }
+    int slash = path.lastIndexOf('/');
+    return slash < 0 ? path : path.substring(slash + 1);
+  }
+
+  private static String oneLine(String text) {
+    return text == null ? null : text.replaceAll("\\s*\\R\\s*", " ").trim();
+  }
+
+  public Engine engine() {
+    return connection.engine();
+  }
+}

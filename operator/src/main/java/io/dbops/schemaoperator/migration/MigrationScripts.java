@@ -1,0 +1,191 @@
+package io.dbops.schemaoperator.migration;
+
+import io.dbops.schemaoperator.model.InlineMigration;
+import io.dbops.schemaoperator.model.Patterns;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Gathers migration scripts from their sources into one flat staging directory that Flyway reads.
+ * Every source arrives as files (inline scripts and ConfigMaps are mounted, image sources copied),
+ * so this is the one way scripts reach Flyway. Staging also hides Kubernetes' volume layout (the
+ * {@code ..data} links of a ConfigMap mount would otherwise show each script twice).
+ */
+public final class MigrationScripts {
+  private final Map<String, String> scripts;
+  private final Path directory;
+
+  private MigrationScripts(Map<String, String> scripts, Path directory) {
+    this.scripts = scripts;
+    this.directory = directory;
+  }
+
+  /** Reads every {@code *.sql} file under the given directories (dot-entries skipped). */
+  public static MigrationScripts fromDirectories(List<Path> sources) {
+    Map<String, String> found = new TreeMap<>();
+    List<String> duplicates = new ArrayList<>();
+    for (Path source : sources) {
+      if (!Files.isDirectory(source)) {
+        throw new ConfigurationException("migration directory " + source + " does not exist or is not a directory");
+      }
+      for (Path file : sqlFiles(source)) {
+        String name = file.getFileName().toString();
+        String previous = found.put(name, read(file));
+        if (previous != null) {
+          duplicates.add(name);
+        }
+      }
+    }
+    if (!duplicates.isEmpty()) {
+      throw new ConfigurationException("the same script name comes from more than one source: " + String.join(", ", duplicates));
+    }
+    return stage(found);
+  }
+
+  /** Stages scripts written in the resource itself (the local commands' path). */
+  public static MigrationScripts fromInline(List<InlineMigration> inline) {
+    Map<String, String> found = new TreeMap<>();
+    List<String> duplicates = new ArrayList<>();
+    for (InlineMigration m : inline) {
+      if (m.getName() == null) {
+        throw new ConfigurationException("an inline migration has no name: give it a Flyway file name such as V1__create_users.sql");
+      }
+      if (found.put(m.getName(), m.getSql() == null ? "" : m.getSql()) != null) {
+        duplicates.add(m.getName());
+      }
+    }
+    if (!duplicates.isEmpty()) {
+      throw new ConfigurationException("inline migrations repeat the names: " + String.join(", ", duplicates));
+    }
+    return stage(found);
+  }
+
+  /** Stages scripts from several named sources, e.g. inline ones and ConfigMap data together. */
+  public static MigrationScripts fromNamedSources(List<Map<String, String>> sources) {
+    Map<String, String> found = new TreeMap<>();
+    List<String> duplicates = new ArrayList<>();
+    for (Map<String, String> source : sources) {
+      for (Map.Entry<String, String> e : source.entrySet()) {
+        if (found.put(e.getKey(), e.getValue()) != null) {
+          duplicates.add(e.getKey());
+        }
+      }
+    }
+    if (!duplicates.isEmpty()) {
+      throw new ConfigurationException("the same script name comes from more than one source: " + String.join(", ", duplicates));
+    }
+    return stage(found);
+  }
+
+  private static MigrationScripts stage(Map<String, String> scripts) {
+    checkNames(scripts.keySet());
+    try {
+      Path dir = Files.createTempDirectory("schema-operator-scripts");
+      dir.toFile().deleteOnExit();
+      for (Map.Entry<String, String> e : scripts.entrySet()) {
+        Path file = dir.resolve(e.getKey());
+        Files.writeString(file, e.getValue(), StandardCharsets.UTF_8);
+        file.toFile().deleteOnExit();
+      }
+      return new MigrationScripts(Map.copyOf(scripts), dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot stage migration scripts in the temporary directory", e);
+    }
+  }
+
+  static void checkNames(Iterable<String> names) {
+    List<String> bad = new ArrayList<>();
+    Map<String, String> versions = new TreeMap<>();
+    List<String> clashes = new ArrayList<>();
+    for (String name : names) {
+      if (!name.matches(Patterns.MIGRATION_FILE)) {
+        bad.add(name);
+        continue;
+      }
+      if (name.startsWith("V")) {
+        String version = normalizedVersion(name.substring(1, name.indexOf("__")));
+        String other = versions.put(version, name);
+        if (other != null) {
+          clashes.add(other + " and " + name);
+        }
+      }
+    }
+    if (!bad.isEmpty()) {
+      throw new ConfigurationException(
+          "these migration files are not named the Flyway way (V<version>__<description>.sql or R__<description>.sql): "
+              + String.join(", ", bad));
+    }
+    if (!clashes.isEmpty()) {
+      throw new ConfigurationException("two scripts claim the same version: " + String.join("; ", clashes));
+    }
+  }
+
+  /** 1, 1.0 and 1_0 are the same Flyway version. */
+  private static String normalizedVersion(String raw) {
+    String[] parts = raw.replace('_', '.').split("\\.");
+    int end = parts.length;
+    while (end > 1 && parts[end - 1].matches("0+")) {
+      end--;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < end; i++) {
+      if (i > 0) {
+        sb.append('.');
+      }
+      sb.append(parts[i].replaceFirst("^0+(?=.)", ""));
+    }
+    return sb.toString();
+  }
+
+  private static List<Path> sqlFiles(Path root) {
+    try (Stream<Path> walk = Files.walk(root)) {
+      return walk.filter(p -> !hasDotSegment(root.relativize(p)))
+          .filter(Files::isRegularFile)
+          .filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".sql"))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list migration directory " + root, e);
+    }
+  }
+
+  private static boolean hasDotSegment(Path relative) {
+    for (Path segment : relative) {
+      if (segment.toString().startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigurationException("cannot read migration file " + file.getFileName() + " as UTF-8 text");
+    }
+  }
+
+  /** The staging directory Flyway reads. */
+  public Path directory() {
+    return directory;
+  }
+
+  /** File name to content, sorted by name. */
+  public Map<String, String> scripts() {
+    return new TreeMap<>(scripts);
+  }
+
+  public int size() {
+    return scripts.size();
+  }
+}

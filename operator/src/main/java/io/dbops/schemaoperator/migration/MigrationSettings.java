@@ -1,0 +1,68 @@
+package io.dbops.schemaoperator.migration;
+
+import io.dbops.schemaoperator.model.DatabaseSchemaSpec;
+import io.dbops.schemaoperator.model.Patterns;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The parts of a DatabaseSchema spec that decide how Flyway runs. */
+public record MigrationSettings(
+    List<String> schemas,
+    String target,
+    Map<String, String> placeholders,
+    boolean baselineOnMigrate,
+    String baselineVersion,
+    boolean outOfOrder,
+    int lockSeconds,
+    int statementSeconds) {
+
+  public static final int DEFAULT_LOCK_SECONDS = 30;
+
+  public MigrationSettings {
+    schemas = List.copyOf(schemas == null ? List.of() : schemas);
+    for (String schema : schemas) {
+      if (!schema.matches(Patterns.SCHEMA)) {
+        throw new ConfigurationException(
+            "spec.schemas: '" + schema + "' is not a plain SQL identifier (letters, digits and '_', a letter or '_' first)");
+      }
+    }
+    target = target == null || target.isBlank() ? "latest" : target;
+    if (!target.matches(Patterns.TARGET)) {
+      throw new ConfigurationException("spec.target '" + target + "' must be 'latest' or a version such as 4 or 1.2");
+    }
+    placeholders = Map.copyOf(placeholders == null ? Map.of() : new LinkedHashMap<>(placeholders));
+    for (String name : placeholders.keySet()) {
+      if (!name.matches(Patterns.PARAMETER_NAME)) {
+        throw new ConfigurationException("spec.placeholders: '" + name + "' must start with a letter and hold letters, digits, '_' or '.'");
+      }
+    }
+    baselineVersion = baselineVersion == null ? "1" : baselineVersion;
+    if (!baselineVersion.matches(Patterns.VERSION)) {
+      throw new ConfigurationException("spec.baseline.version '" + baselineVersion + "' is not a version such as 1 or 1.2");
+    }
+    if (lockSeconds < 0 || statementSeconds < 0) {
+      throw new ConfigurationException("spec.timeouts must not be negative");
+    }
+  }
+
+  public static MigrationSettings from(DatabaseSchemaSpec spec) {
+    return new MigrationSettings(
+        spec.getSchemas(),
+        spec.getTarget(),
+        spec.getPlaceholders(),
+        spec.getBaseline() != null && Boolean.TRUE.equals(spec.getBaseline().getOnMigrate()),
+        spec.getBaseline() == null ? null : spec.getBaseline().getVersion(),
+        Boolean.TRUE.equals(spec.getOutOfOrder()),
+        spec.getTimeouts() == null || spec.getTimeouts().getLockSeconds() == null
+            ? DEFAULT_LOCK_SECONDS
+            : spec.getTimeouts().getLockSeconds(),
+        spec.getTimeouts() == null || spec.getTimeouts().getStatementSeconds() == null
+            ? 0
+            : spec.getTimeouts().getStatementSeconds());
+  }
+
+  public static MigrationSettings defaults() {
+    return new MigrationSettings(List.of(), "latest", Map.of(), false, "1", false, DEFAULT_LOCK_SECONDS, 0);
+  }
+}

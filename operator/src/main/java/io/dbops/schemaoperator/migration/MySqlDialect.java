@@ -1,0 +1,86 @@
+package io.dbops.schemaoperator.migration;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+
+/** MySQL and MariaDB, both through mysql-connector-j. */
+final class MySqlDialect implements EngineDialect {
+  private final boolean mariadb;
+
+  MySqlDialect(boolean mariadb) {
+    this.mariadb = mariadb;
+  }
+
+  @Override
+  public String url(ConnectionSettings s, boolean admin) {
+    // MySQL has no admin database: creating one needs a connection to none at all.
+    String db = admin || s.database() == null ? "" : s.database();
+    return "jdbc:mysql://" + s.host() + ":" + s.port() + "/" + db;
+  }
+
+  @Override
+  public Properties properties(ConnectionSettings s, boolean admin, TrustStoreFactory trustStores) {
+    Properties p = new Properties();
+    p.setProperty("connectTimeout", "10000");
+    p.setProperty("connectionAttributes", "program_name:schema-operator");
+    switch (s.tlsMode()) {
+      case DISABLE -> p.setProperty("sslMode", "DISABLED");
+      case REQUIRE -> p.setProperty("sslMode", "REQUIRED");
+      case VERIFY_CA -> {
+        p.setProperty("sslMode", "VERIFY_CA");
+        trustStore(p, trustStores.fromPem(s.caCertificate()));
+      }
+      case VERIFY_FULL -> {
+        p.setProperty("sslMode", "VERIFY_IDENTITY");
+        trustStore(p, trustStores.fromPem(s.caCertificate()));
+      }
+    }
+    return p;
+  }
+
+  private static void trustStore(Properties p, TrustStore store) {
+    p.setProperty("trustCertificateKeyStoreUrl", store.path().toUri().toString());
+    p.setProperty("trustCertificateKeyStorePassword", store.password());
+    p.setProperty("trustCertificateKeyStoreType", store.type());
+  }
+
+  @Override
+  public String initSql(int lockSeconds, int statementSeconds) {
+    String sql = "SET SESSION lock_wait_timeout = " + Math.max(1, lockSeconds)
+        + ", SESSION innodb_lock_wait_timeout = " + Math.max(1, lockSeconds);
+    if (mariadb) {
+      sql += ", SESSION max_statement_time = " + statementSeconds;
+    } else {
+      // MySQL can only bound SELECTs; that is all max_execution_time covers.
+      sql += ", SESSION max_execution_time = " + statementSeconds * 1000L;
+    }
+    return sql;
+  }
+
+  @Override
+  public boolean databaseExists(Connection admin, String database) throws SQLException {
+    try (PreparedStatement st =
+        admin.prepareStatement("SELECT 1 FROM information_schema.schemata WHERE schema_name = ?")) {
+      st.setString(1, database);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  @Override
+  public void createDatabase(Connection admin, String database) throws SQLException {
+    try (Statement st = admin.createStatement()) {
+      st.execute("CREATE DATABASE IF NOT EXISTS " + quoteIdentifier(database));
+    }
+  }
+
+  @Override
+  public String quoteIdentifier(String identifier) {
+    return "`" + identifier.replace("`", "``") + "`";
+  }
+}

@@ -1,0 +1,73 @@
+package io.dbops.schemaoperator.migration;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+
+final class PostgresDialect implements EngineDialect {
+  private static final String ADMIN_DATABASE = "postgres";
+  private static final String DUPLICATE_DATABASE = "42P04";
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  @Override
+  public String url(ConnectionSettings s, boolean admin) {
+    String db = admin ? ADMIN_DATABASE : (s.database() == null ? ADMIN_DATABASE : s.database());
+    return "jdbc:postgresql://" + s.host() + ":" + s.port() + "/" + db;
+  }
+
+  @Override
+  public Properties properties(ConnectionSettings s, boolean admin, TrustStoreFactory trustStores) {
+    Properties p = new Properties();
+    p.setProperty("ApplicationName", "schema-operator");
+    p.setProperty("connectTimeout", "10");
+    p.setProperty("loginTimeout", "10");
+    switch (s.tlsMode()) {
+      case DISABLE -> p.setProperty("sslmode", "disable");
+      case REQUIRE -> p.setProperty("sslmode", "require");
+      case VERIFY_CA -> {
+        p.setProperty("sslmode", "verify-ca");
+        p.setProperty("sslrootcert", s.caCertificate().toString());
+      }
+      case VERIFY_FULL -> {
+        p.setProperty("sslmode", "verify-full");
+        p.setProperty("sslrootcert", s.caCertificate().toString());
+      }
+    }
+    return p;
+  }
+
+  @Override
+  public String initSql(int lockSeconds, int statementSeconds) {
+    return "SET lock_timeout = '" + lockSeconds + "s'; SET statement_timeout = '" + statementSeconds + "s'";
+  }
+
+  @Override
+  public boolean databaseExists(Connection admin, String database) throws SQLException {
+    try (PreparedStatement st = admin.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+      st.setString(1, database);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  @Override
+  public void createDatabase(Connection admin, String database) throws SQLException {
+    try (Statement st = admin.createStatement()) {
+      st.execute("CREATE DATABASE " + quoteIdentifier(database));
+    } catch (SQLException e) {
+      // Two runners racing: the loser sees duplicate_database, or a unique violation on pg_database.
+      if (!DUPLICATE_DATABASE.equals(e.getSQLState()) && !UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  public String quoteIdentifier(String identifier) {
+    return "\"" + identifier.replace("\"", "\"\"") + "\"";
+  }
+}

@@ -1,0 +1,84 @@
+package io.dbops.schemaoperator.migration;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+
+final class SqlServerDialect implements EngineDialect {
+  private static final String ADMIN_DATABASE = "master";
+  private static final int DATABASE_ALREADY_EXISTS = 1801;
+
+  @Override
+  public String url(ConnectionSettings s, boolean admin) {
+    // The database and every other setting travel as properties, never as ';'-separated URL text.
+    return "jdbc:sqlserver://" + s.host() + ":" + s.port();
+  }
+
+  @Override
+  public Properties properties(ConnectionSettings s, boolean admin, TrustStoreFactory trustStores) {
+    Properties p = new Properties();
+    p.setProperty("databaseName", admin || s.database() == null ? ADMIN_DATABASE : s.database());
+    p.setProperty("applicationName", "schema-operator");
+    p.setProperty("loginTimeout", "10");
+    switch (s.tlsMode()) {
+      case DISABLE -> p.setProperty("encrypt", "false");
+      case REQUIRE -> {
+        p.setProperty("encrypt", "true");
+        p.setProperty("trustServerCertificate", "true");
+      }
+      case VERIFY_CA -> {
+        p.setProperty("encrypt", "true");
+        p.setProperty("trustServerCertificate", "false");
+        trustStore(p, trustStores.fromPem(s.caCertificate()));
+      }
+      case VERIFY_FULL -> {
+        p.setProperty("encrypt", "true");
+        p.setProperty("trustServerCertificate", "false");
+        trustStore(p, trustStores.fromPem(s.caCertificate()));
+        p.setProperty("hostNameInCertificate", s.host());
+      }
+    }
+    return p;
+  }
+
+  private static void trustStore(Properties p, TrustStore store) {
+    p.setProperty("trustStore", store.path().toString());
+    p.setProperty("trustStorePassword", store.password());
+    p.setProperty("trustStoreType", store.type());
+  }
+
+  @Override
+  public String initSql(int lockSeconds, int statementSeconds) {
+    // SQL Server has no session statement timeout; queryTimeout in parameters bounds statements.
+    return "SET LOCK_TIMEOUT " + lockSeconds * 1000L;
+  }
+
+  @Override
+  public boolean databaseExists(Connection admin, String database) throws SQLException {
+    try (PreparedStatement st = admin.prepareStatement("SELECT 1 FROM sys.databases WHERE name = ?")) {
+      st.setString(1, database);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  @Override
+  public void createDatabase(Connection admin, String database) throws SQLException {
+    try (Statement st = admin.createStatement()) {
+      st.execute("CREATE DATABASE " + quoteIdentifier(database));
+    } catch (SQLException e) {
+      if (e.getErrorCode() != DATABASE_ALREADY_EXISTS) {
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  public String quoteIdentifier(String identifier) {
+    return "[" + identifier.replace("]", "]]") + "]";
+  }
+}
