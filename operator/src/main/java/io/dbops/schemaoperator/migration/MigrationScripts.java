@@ -188,4 +188,30 @@ public final class MigrationScripts {
   public int size() {
     return scripts.size();
   }
+
+  /**
+   * Every script as pending, read from its name alone: what a plan shows for a database that does
+   * not exist yet. Checksums need Flyway and a database, so they are left out.
+   */
+  public List<MigrationResult.PendingScript> asPending() {
+    List<MigrationResult.PendingScript> pending = new ArrayList<>();
+    for (String name : new TreeMap<>(scripts).keySet()) {
+      String stem = name.substring(0, name.length() - ".sql".length());
+      int separator = stem.indexOf("__");
+      String description = stem.substring(separator + 2).replace('_', ' ');
+      boolean repeatable = stem.startsWith("R");
+      pending.add(new MigrationResult.PendingScript(
+          repeatable ? null : stem.substring(1, separator).replace('_', '.'), description, "SQL", name, null));
+    }
+    // Flyway's order: versioned scripts by version, then repeatables by description.
+    pending.sort(java.util.Comparator
+        .comparing((MigrationResult.PendingScript p) -> p.version() == null)
+        .thenComparing(p -> p.version() == null ? p.description() : "", String::compareTo)
+        .thenComparing(p -> p.version() == null ? new int[0] : versionParts(p.version()), java.util.Arrays::compare));
+    return pending;
+  }
+
+  private static int[] versionParts(String version) {
+    return java.util.Arrays.stream(version.split("\\.")).mapToInt(s -> Integer.parseInt(s.length() > 9 ? s.substring(0, 9) : s)).toArray();
+  }
 }
