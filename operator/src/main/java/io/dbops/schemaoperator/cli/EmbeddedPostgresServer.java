@@ -2,12 +2,15 @@ package io.dbops.schemaoperator.cli;
 
 import io.dbops.schemaoperator.migration.ConfigurationException;
 import io.dbops.schemaoperator.migration.ConnectionSettings;
+import io.dbops.schemaoperator.migration.DatabaseCreator;
+import io.dbops.schemaoperator.migration.JdbcTargets;
 import io.dbops.schemaoperator.migration.Login;
 import io.dbops.schemaoperator.model.Engine;
 import io.dbops.schemaoperator.model.TlsMode;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.sql.SQLException;
 
 /**
  * A throw-away PostgreSQL for `--embedded`: a newcomer with no database sees the whole flow, and a
@@ -39,8 +42,15 @@ final class EmbeddedPostgresServer implements AutoCloseable {
           + " is " + settings.engine().wireName() + ": run without --embedded against a real server");
     }
     String database = settings.database() == null ? connectionName.replace('-', '_') : settings.database();
-    return new ConnectionSettings(Engine.POSTGRES, "localhost", port(), database, TlsMode.DISABLE, null,
-        settings.parameters(), true);
+    ConnectionSettings redirected = new ConnectionSettings(Engine.POSTGRES, "localhost", port(), database,
+        TlsMode.DISABLE, null, settings.parameters(), true);
+    // The server is throw-away, so its database exists from the start: plan can then show checksums.
+    try {
+      new DatabaseCreator(JdbcTargets.withTemporaryTrustStores()).ensureExists(redirected, login());
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create database " + database + " in the embedded PostgreSQL", e);
+    }
+    return redirected;
   }
 
   Login login() {

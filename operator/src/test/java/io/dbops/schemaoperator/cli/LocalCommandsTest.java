@@ -1,0 +1,158 @@
+package io.dbops.schemaoperator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** apply, plan and validate as a person or a pipeline runs them against YAML files. */
+class LocalCommandsTest {
+  private static final Path QUICKSTART = Path.of("..", "examples", "quickstart");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static EmbeddedPostgres server;
+
+  @TempDir Path dir;
+
+  record Run(int exitCode, String out, String err) {}
+
+  @BeforeAll
+  static void startServer() throws IOException {
+    server = EmbeddedPostgres.start();
+  }
+
+  @AfterAll
+  static void stopServer() throws IOException {
+    server.close();
+  }
+
+  @Test
+  void quickstartAppliesToAnEmbeddedDatabaseAndShowsTheVersions() {
+    Run run = run("apply", "-f", QUICKSTART.toString(), "--embedded");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("schema app-schema: applied 4, now at version 3")
+        .contains("VERSION", "create users", "index users email", "create orders", "(repeatable)", "active users view");
+  }
+
+  @Test
+  void planOnAFreshEmbeddedDatabaseListsEveryScriptWithItsChecksum() throws Exception {
+    Run run = run("plan", "-f", QUICKSTART.toString(), "--embedded", "-o", "json");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode pending = JSON.readTree(run.out()).get("schemas").get(0).get("result").get("pending");
+    assertThat(pending).extracting(p -> p.get("script").asText()).containsExactly(
+        "V1__create_users.sql", "V2__index_users_email.sql", "V3__create_orders.sql", "R__active_users_view.sql");
+    assertThat(pending).allSatisfy(p -> assertThat(p.get("checksum").isInt()).isTrue());
+  }
+
+  @Test
+  void applyThenPlanAgainstARealServerShowsNothingLeftAndApplyIsANoOp() throws IOException {
+    Path files = manifests("app_noop", "CREATE TABLE t (id INT);");
+
+    assertThat(run("apply", "-f", files.toString()).exitCode()).isZero();
+    Run plan = run("plan", "-f", files.toString());
+    Run again = run("apply", "-f", files.toString());
+
+    assertThat(plan.out()).contains("at version 1, nothing to apply");
+    assertThat(again.exitCode()).isZero();
+    assertThat(again.out()).contains("already up to date");
+  }
+
+  @Test
+  void validateCatchesAnAppliedScriptThatWasEditedAfterwards() throws IOException {
+    String database = "app_drift";
+    assertThat(run("apply", "-f", manifests(database, "CREATE TABLE t (id INT);").toString()).exitCode()).isZero();
+
+    Run run = run("validate", "-f", manifests(database, "CREATE TABLE t (id BIGINT);").toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out()).contains("V1__create_t.sql").contains("checksum");
+  }
+
+  @Test
+  void badlyNamedInlineScriptsAreRefusedWithEveryOffendingName() throws IOException {
+    Path files = manifests("app_names", "CREATE TABLE t (id INT);");
+    Files.writeString(files.resolve("schema.yaml"), Files.readString(files.resolve("schema.yaml"))
+        .replace("V1__create_t.sql", "create_t.sql") + "      - name: v2__lower.sql\n        sql: SELECT 1;\n");
+
+    Run run = run("apply", "-f", files.toString());
+
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.out()).contains("create_t.sql", "v2__lower.sql");
+  }
+
+  @Test
+  void aMissingSecretIsRefusedWithWhatToAdd() throws IOException {
+    Path files = manifests("app_secret", "CREATE TABLE t (id INT);");
+    Files.delete(files.resolve("secret.yaml"));
+
+    Run run = run("apply", "-f", files.toString());
+
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.out()).contains("Secret is not in the files", "DBOPS_USERNAME");
+  }
+
+  @Test
+  void aMissingFileIsBadConfiguration() {
+    Run run = run("apply", "-f", dir.resolve("nope.yaml").toString());
+
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.err()).contains("no such file or directory");
+  }
+
+  private Path manifests(String database, String sql) throws IOException {
+    Path files = Files.createDirectories(dir.resolve(database + "-" + System.nanoTime()));
+    Files.writeString(files.resolve("secret.yaml"), """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: db-login}
+        stringData: {username: postgres, password: postgres}
+        """);
+    Files.writeString(files.resolve("connection.yaml"), """
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseConnection
+        metadata: {name: db}
+        spec:
+          engine: postgres
+          host: 127.0.0.1
+          port: %d
+          database: %s
+          createDatabase: true
+          credentials: {secretName: db-login}
+          tls: {mode: disable}
+        """.formatted(server.getPort(), database));
+    Files.writeString(files.resolve("schema.yaml"), """
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseSchema
+        metadata: {name: s}
+        spec:
+          connectionRef: {name: db}
+          migrations:
+            inline:
+              - name: V1__create_t.sql
+                sql: "%s"
+        """.formatted(sql));
+    return files;
+  }
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = SchemaOperatorCommand.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+}
