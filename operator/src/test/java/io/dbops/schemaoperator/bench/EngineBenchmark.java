@@ -1,0 +1,146 @@
+package io.dbops.schemaoperator.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dbops.schemaoperator.cli.SchemaOperatorCommand;
+import io.dbops.schemaoperator.migration.ConnectionSettings;
+import io.dbops.schemaoperator.migration.JdbcTargets;
+import io.dbops.schemaoperator.migration.Login;
+import io.dbops.schemaoperator.migration.MigrationEngine;
+import io.dbops.schemaoperator.migration.MigrationResult;
+import io.dbops.schemaoperator.migration.MigrationScripts;
+import io.dbops.schemaoperator.migration.MigrationSettings;
+import io.dbops.schemaoperator.migration.Progress;
+import io.dbops.schemaoperator.model.Engine;
+import io.dbops.schemaoperator.model.TlsMode;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How much the engine costs over the floor the database itself sets. Prints figures; asserts only
+ * that the work really happened. Run: mvn -B -pl operator -Pbench test -Dtest=EngineBenchmark
+ */
+class EngineBenchmark {
+  private static final int SCRIPTS = 500;
+  private static final int NOOP_RUNS = 5;
+
+  @Test
+  void engineAgainstPsqlFloor() throws Exception {
+    Path scripts = Files.createTempDirectory("bench-scripts");
+    for (int i = 1; i <= SCRIPTS; i++) {
+      Files.writeString(scripts.resolve("V" + i + "__create_table_" + i + ".sql"), script(i), StandardCharsets.UTF_8);
+    }
+    List<String> report = new ArrayList<>();
+    try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+      createDatabase(postgres, "bench_engine");
+      createDatabase(postgres, "bench_psql");
+
+      ConnectionSettings connection = new ConnectionSettings(Engine.POSTGRES, "localhost", postgres.getPort(),
+          "bench_engine", TlsMode.DISABLE, null, Map.of(), false);
+      MigrationEngine engine = new MigrationEngine(connection, Login.of("postgres", "postgres"),
+          MigrationSettings.defaults(), MigrationScripts.fromDirectories(List.of(scripts)),
+          JdbcTargets.withTemporaryTrustStores(), Progress.silent());
+      long t0 = System.nanoTime();
+      MigrationResult result = engine.migrate();
+      double engineSeconds = (System.nanoTime() - t0) / 1e9;
+      assertThat(result.success()).as(String.valueOf(result.failure())).isTrue();
+      assertThat(result.applied()).hasSize(SCRIPTS);
+
+      double psqlSeconds = psql(postgres.getPort(), scripts);
+
+      double[] noop = new double[NOOP_RUNS];
+      for (int i = 0; i < NOOP_RUNS; i++) {
+        noop[i] = noopProcess(postgres.getPort(), scripts);
+      }
+      Arrays.sort(noop);
+
+      double ratio = engineSeconds / psqlSeconds;
+      report.add(String.format(Locale.ROOT, "scripts: %d (each CREATE TABLE, CREATE INDEX, 3 INSERTs)", SCRIPTS));
+      report.add(String.format(Locale.ROOT, "engine migrate, in-process: %.3f s", engineSeconds));
+      report.add(String.format(Locale.ROOT, "psql, one session, BEGIN/COMMIT per file: %.3f s", psqlSeconds));
+      report.add(String.format(Locale.ROOT, "no-op migrate process wall time: median %.3f s, best %.3f s, worst %.3f s (%d runs)",
+          noop[NOOP_RUNS / 2], noop[0], noop[NOOP_RUNS - 1], NOOP_RUNS));
+      report.add(String.format(Locale.ROOT, "engine/psql ratio: %.2f", ratio));
+    }
+    Path out = Path.of("target", "bench", "engine.txt");
+    Files.createDirectories(out.getParent());
+    Files.write(out, report, StandardCharsets.UTF_8);
+    report.forEach(System.out::println);
+  }
+
+  private static String script(int i) {
+    return "CREATE TABLE bench_" + i + " (id BIGINT PRIMARY KEY, name TEXT NOT NULL, created_at TIMESTAMPTZ DEFAULT now());\n"
+        + "CREATE INDEX bench_" + i + "_name_idx ON bench_" + i + " (name);\n"
+        + "INSERT INTO bench_" + i + " (id, name) VALUES (1, 'one');\n"
+        + "INSERT INTO bench_" + i + " (id, name) VALUES (2, 'two');\n"
+        + "INSERT INTO bench_" + i + " (id, name) VALUES (3, 'three');\n";
+  }
+
+  private static void createDatabase(EmbeddedPostgres postgres, String name) throws Exception {
+    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+      st.execute("CREATE DATABASE " + name);
+    }
+  }
+
+  /** One psql session, each file in its own transaction: what the database itself costs. */
+  private static double psql(int port, Path scripts) throws Exception {
+    StringBuilder all = new StringBuilder();
+    for (int i = 1; i <= SCRIPTS; i++) {
+      all.append("BEGIN;\n")
+          .append(Files.readString(scripts.resolve("V" + i + "__create_table_" + i + ".sql")))
+          .append("COMMIT;\n");
+    }
+    Path input = Files.createTempFile("bench", ".sql");
+    Files.writeString(input, all);
+    ProcessBuilder pb = new ProcessBuilder("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "localhost",
+        "-p", String.valueOf(port), "-U", "postgres", "-d", "bench_psql")
+        .redirectInput(input.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    long t0 = System.nanoTime();
+    Process p = pb.start();
+    assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    assertThat(p.exitValue()).as("psql exit code").isZero();
+    return seconds;
+  }
+
+  /** A whole `migrate` process on the up-to-date database, started the way a Job starts it. */
+  private static double noopProcess(int port, Path scripts) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(JobJvm.options());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(SchemaOperatorCommand.class.getName());
+    command.add("migrate");
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    Path out = Files.createTempFile("noop", ".out");
+    pb.redirectOutput(out.toFile());
+    Map<String, String> env = pb.environment();
+    env.put("DBOPS_CONNECTION", "{\"engine\":\"postgres\",\"host\":\"localhost\",\"port\":" + port
+        + ",\"database\":\"bench_engine\",\"tls\":{\"mode\":\"disable\"}}");
+    env.put("DBOPS_SCHEMA", "{}");
+    env.put("DBOPS_MIGRATIONS", scripts.toString());
+    env.put("DBOPS_USERNAME", "postgres");
+    env.put("DBOPS_PASSWORD", "postgres");
+    env.put("DBOPS_RESULT_FILE", Files.createTempFile("noop", ".json").toString());
+    long t0 = System.nanoTime();
+    Process p = pb.start();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    assertThat(p.exitValue()).as(Files.readString(out)).isZero();
+    assertThat(Files.readString(out)).contains("nothing to apply");
+    return seconds;
+  }
+}
