@@ -3,6 +3,7 @@ package io.dbops.schemaoperator.model;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,7 +20,10 @@ public class DatabaseSchemaSpec {
   @Required
   private ConnectionRef connectionRef;
 
-  private List<String> schemas = new ArrayList<>();
+  // Bounds the CEL rule above needs: without them the API server estimates its cost as unbounded and
+  // refuses the whole CRD at install ("estimated rule cost exceeds budget").
+  @Size(max = 32)
+  private List<@Size(max = 63) String> schemas = new ArrayList<>();
 
   @Required
   private Migrations migrations;
