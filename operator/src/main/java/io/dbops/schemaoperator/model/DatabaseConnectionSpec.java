@@ -5,6 +5,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,6 +42,7 @@ public class DatabaseConnectionSpec {
   private Credentials credentials;
   private UrlFrom urlFrom;
   private Tls tls;
+  @Size(max = 64)
   private Map<String, String> parameters = new LinkedHashMap<>();
   private HealthCheck healthCheck;
   private Instance instance;

@@ -32,6 +32,7 @@ public class DatabaseSchemaSpec {
   @Pattern(Patterns.TARGET)
   private String target;
 
+  @Size(max = 100)
   private Map<String, String> placeholders = new LinkedHashMap<>();
   private Baseline baseline;
 

@@ -12,8 +12,11 @@ public final class Patterns {
   public static final String DATABASE = "^[A-Za-z_][A-Za-z0-9_-]{0,62}$";
   /** A schema name, unquoted-safe on every engine. */
   public static final String SCHEMA = "^[A-Za-z_][A-Za-z0-9_]{0,62}$";
-  /** Flyway's versioned (V1__x.sql, V1.2__x.sql) and repeatable (R__x.sql) file names. */
-  public static final String MIGRATION_FILE = "^(V[0-9]+([._][0-9]+)*|R)__[A-Za-z0-9][A-Za-z0-9_ .-]*\\.sql$";
+  /**
+   * Flyway's versioned (V1__x.sql, V1.2__x.sql) and repeatable (R__x.sql) file names, limited to the
+   * characters a ConfigMap key may hold, since every script travels to its Job as one.
+   */
+  public static final String MIGRATION_FILE = "^(V[0-9]+([._][0-9]+)*|R)__[A-Za-z0-9][A-Za-z0-9_.-]*\\.sql$";
   /** A Flyway version such as 4 or 1.2.3. */
   public static final String VERSION = "^[0-9]+([._][0-9]+)*$";
   /** latest, or a Flyway version. */

@@ -2,7 +2,7 @@ package io.dbops.schemaoperator.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dbops.schemaoperator.cli.SchemaOperatorCommand;
+import io.dbops.schemaoperator.cli.MigrateJvm;
 import io.dbops.schemaoperator.migration.ConnectionSettings;
 import io.dbops.schemaoperator.migration.JdbcTargets;
 import io.dbops.schemaoperator.migration.Login;
@@ -60,9 +60,14 @@ class EngineBenchmark {
 
       double psqlSeconds = psql(postgres.getPort(), scripts);
 
+      Path archive = Path.of("target", "bench", "migrate.jsa").toAbsolutePath();
+      Files.createDirectories(archive.getParent());
+      Files.deleteIfExists(archive);
+      double plainNoop = noopProcess(postgres.getPort(), scripts, List.of());
+      double training = noopProcess(postgres.getPort(), scripts, MigrateJvm.trainingOptions(archive));
       double[] noop = new double[NOOP_RUNS];
       for (int i = 0; i < NOOP_RUNS; i++) {
-        noop[i] = noopProcess(postgres.getPort(), scripts);
+        noop[i] = noopProcess(postgres.getPort(), scripts, MigrateJvm.options(archive));
       }
       Arrays.sort(noop);
 
@@ -70,7 +75,9 @@ class EngineBenchmark {
       report.add(String.format(Locale.ROOT, "scripts: %d (each CREATE TABLE, CREATE INDEX, 3 INSERTs)", SCRIPTS));
       report.add(String.format(Locale.ROOT, "engine migrate, in-process: %.3f s", engineSeconds));
       report.add(String.format(Locale.ROOT, "psql, one session, BEGIN/COMMIT per file: %.3f s", psqlSeconds));
-      report.add(String.format(Locale.ROOT, "no-op migrate process wall time: median %.3f s, best %.3f s, worst %.3f s (%d runs)",
+      report.add(String.format(Locale.ROOT, "no-op migrate process, default JVM options: %.3f s (CDS training run: %.3f s)",
+          plainNoop, training));
+      report.add(String.format(Locale.ROOT, "no-op migrate process wall time (MigrateJvm options, CDS archive): median %.3f s, best %.3f s, worst %.3f s (%d runs)",
           noop[NOOP_RUNS / 2], noop[0], noop[NOOP_RUNS - 1], NOOP_RUNS));
       report.add(String.format(Locale.ROOT, "engine/psql ratio: %.2f", ratio));
     }
@@ -116,13 +123,13 @@ class EngineBenchmark {
   }
 
   /** A whole `migrate` process on the up-to-date database, started the way a Job starts it. */
-  private static double noopProcess(int port, Path scripts) throws IOException, InterruptedException {
+  private static double noopProcess(int port, Path scripts, List<String> jvmOptions)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(JobJvm.options());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(SchemaOperatorCommand.class.getName());
+    command.addAll(jvmOptions);
+    command.add("-jar");
+    command.add(Path.of("target", "schema-operator.jar").toAbsolutePath().toString());
     command.add("migrate");
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     Path out = Files.createTempFile("noop", ".out");
