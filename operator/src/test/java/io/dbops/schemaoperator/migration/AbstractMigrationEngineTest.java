@@ -361,6 +361,7 @@ abstract class AbstractMigrationEngineTest {
 
     assertThat(results).allSatisfy(AbstractMigrationEngineTest::assertSucceeded);
     assertThat(results).allSatisfy(r -> assertThat(r.currentVersion()).isEqualTo("5"));
+    assertThat(results.get(0).applied().size() + results.get(1).applied().size()).isEqualTo(5);
     List<String> appliedByEither = new ArrayList<>(appliedScripts(results.get(0)));
     appliedByEither.addAll(appliedScripts(results.get(1)));
     assertThat(appliedByEither).containsExactlyInAnyOrder(
