@@ -7,12 +7,18 @@ import io.dbops.schemaoperator.migration.MigrationResult.PendingScript;
 import io.dbops.schemaoperator.model.Engine;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.output.MigrateOutput;
+import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.core.api.output.ValidateOutput;
 import org.flywaydb.core.api.output.ValidateResult;
 
@@ -53,16 +59,10 @@ public final class MigrationEngine {
     return run(Operation.migrate, () -> {
       createDatabaseIfAsked();
       Flyway flyway = flyway();
-      int lastRankBefore = lastInstalledRank(flyway.info());
       progress.line("migrating " + describeTarget() + " with " + scripts.size() + " scripts");
-      flyway.migrate();
+      MigrateResult outcome = flyway.migrate();
       MigrationInfoService after = flyway.info();
-      List<AppliedScript> applied = new ArrayList<>();
-      for (MigrationInfo info : after.applied()) {
-        if (info.getInstalledRank() != null && info.getInstalledRank() > lastRankBefore) {
-          applied.add(applied(info));
-        }
-      }
+      List<AppliedScript> applied = appliedThisRun(outcome, after);
       progress.line(applied.isEmpty()
           ? "nothing to apply: database is at version " + versionOf(after.current())
           : "applied " + applied.size() + " scripts: database is now at version " + versionOf(after.current()));
@@ -159,13 +159,29 @@ public final class MigrationEngine {
     return where + (settings.schemas().isEmpty() ? "" : " (schemas " + String.join(", ", settings.schemas()) + ")");
   }
 
-  private static int lastInstalledRank(MigrationInfoService info) {
-    return Arrays.stream(info.applied())
-        .map(MigrationInfo::getInstalledRank)
-        .filter(r -> r != null)
-        .mapToInt(Integer::intValue)
-        .max()
-        .orElse(0);
+  /**
+   * The history rows of the scripts this run executed, in the order they ran. Flyway's own account
+   * decides, not the history table alone: rows another runner added meanwhile, and the baseline
+   * marker, are not this run's work.
+   */
+  private static List<AppliedScript> appliedThisRun(MigrateResult outcome, MigrationInfoService after) {
+    Set<String> executed = new HashSet<>();
+    if (outcome.migrations != null) {
+      for (MigrateOutput m : outcome.migrations) {
+        executed.add(scriptName(m.filepath));
+      }
+    }
+    Map<String, MigrationInfo> latestRow = new HashMap<>();
+    for (MigrationInfo info : after.applied()) {
+      if (info.getInstalledRank() != null && executed.contains(info.getScript())) {
+        // A repeatable script keeps its older rows; the newest one is this run's.
+        latestRow.merge(info.getScript(), info, (a, b) -> b.getInstalledRank() > a.getInstalledRank() ? b : a);
+      }
+    }
+    return latestRow.values().stream()
+        .sorted(Comparator.comparing(MigrationInfo::getInstalledRank))
+        .map(MigrationEngine::applied)
+        .toList();
   }
 
   private static List<PendingScript> pending(MigrationInfoService info) {

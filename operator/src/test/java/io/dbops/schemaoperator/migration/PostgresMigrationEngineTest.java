@@ -1,0 +1,143 @@
+package io.dbops.schemaoperator.migration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dbops.schemaoperator.model.Engine;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The engine against a real PostgreSQL (embedded binaries), whose DDL is transactional. */
+class PostgresMigrationEngineTest extends AbstractMigrationEngineTest {
+  private static EmbeddedPostgres server;
+
+  @BeforeAll
+  static void startServer() throws IOException {
+    server = EmbeddedPostgres.builder()
+        // The superuser keeps trust auth; every other role must bring its password.
+        .setDataDirectoryCustomizer(dataDirectory -> {
+          try {
+            Files.writeString(dataDirectory.toPath().resolve("pg_hba.conf"),
+                "local all all trust\n"
+                    + "host all postgres all trust\n"
+                    + "host all all all scram-sha-256\n",
+                StandardCharsets.UTF_8);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        })
+        .start();
+  }
+
+  @AfterAll
+  static void stopServer() throws IOException {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Override
+  Engine engineKind() {
+    return Engine.POSTGRES;
+  }
+
+  @Override
+  int port() {
+    return server.getPort();
+  }
+
+  @Override
+  Login adminLogin() {
+    return Login.of("postgres", "");
+  }
+
+  @Override
+  String testJdbcUrl(String database) {
+    return "jdbc:postgresql://127.0.0.1:" + port() + "/" + (database == null ? "postgres" : database) + "?sslmode=disable";
+  }
+
+  @Override
+  String tableSchema(String database) {
+    return "public";
+  }
+
+  @Override
+  boolean indexExists(String database, String index) throws SQLException {
+    try (Connection c = open(database);
+        PreparedStatement st = c.prepareStatement("SELECT COUNT(*) FROM pg_indexes WHERE schemaname = 'public' AND indexname = ?")) {
+      st.setString(1, index);
+      try (ResultSet rs = st.executeQuery()) {
+        rs.next();
+        return rs.getInt(1) > 0;
+      }
+    }
+  }
+
+  @Override
+  String sleepStatement(String seconds) {
+    return "SELECT pg_sleep(" + seconds + ")";
+  }
+
+  @Override
+  void createPasswordUser(String user, String password, String database) throws SQLException {
+    try (Connection c = open(null); Statement st = c.createStatement()) {
+      st.execute("SET password_encryption = 'scram-sha-256'");
+      st.execute("CREATE ROLE " + user + " LOGIN PASSWORD '" + password.replace("'", "''") + "'");
+      st.execute("GRANT ALL ON DATABASE " + database + " TO " + user);
+    }
+    // PostgreSQL 15+ no longer lets every role create in public; grant it for any server version.
+    execute(database, "GRANT ALL ON SCHEMA public TO " + user);
+  }
+
+  @Override
+  Map<String, String> shortDriverTimeouts() {
+    return Map.of("connectTimeout", "2", "loginTimeout", "3", "socketTimeout", "3");
+  }
+
+  @Test
+  void failingScriptIsRolledBackAndTheVersionStaysWhereItWas() throws Exception {
+    script(CREATE_USERS, CREATE_USERS_SQL);
+    script("V2__create_orders.sql",
+        "CREATE TABLE orders (id INT PRIMARY KEY);\n"
+            + "INSERT INTO no_such_table (id) VALUES (1);\n");
+    script("V3__create_invoices.sql", "CREATE TABLE invoices (id INT PRIMARY KEY);\n");
+
+    MigrationResult result = migrate();
+
+    assertThat(result.success()).isFalse();
+    assertThat(result.exitCode()).isEqualTo(1);
+    MigrationFailure failure = result.failure();
+    assertThat(failure.reason()).isEqualTo(FailureReason.MigrationFailed);
+    assertThat(failure.version()).isEqualTo("2");
+    assertThat(failure.script()).isEqualTo("V2__create_orders.sql");
+    assertThat(failure.sqlState()).isEqualTo("42P01");
+    assertThat(failure.transientError()).isFalse();
+    assertThat(failure.repairNeeded()).as("PostgreSQL rolled the script back: nothing to repair").isNull();
+    assertThat(failure.message()).contains("no_such_table");
+    assertThat(progressLines).contains("FAILED   V2__create_orders.sql");
+
+    assertThat(tableExists("users")).isTrue();
+    assertThat(tableExists("orders")).as("V2's first statement was rolled back with it").isFalse();
+    assertThat(tableExists("invoices")).isFalse();
+    MigrationResult info = engine().info();
+    assertThat(info.currentVersion()).isEqualTo("1");
+    assertThat(pendingVersions(info.pending())).containsExactly("2", "3");
+    assertThat(historyRowsPerScript()).containsOnlyKeys(CREATE_USERS);
+
+    script("V2__create_orders.sql", "CREATE TABLE orders (id INT PRIMARY KEY);\n");
+    MigrationResult fixed = migrate();
+    assertSucceeded(fixed);
+    assertThat(appliedVersions(fixed)).containsExactly("2", "3");
+  }
+}
