@@ -83,6 +83,10 @@ public final class FailureClassifier {
       return new MigrationFailure(FailureReason.LockTimeout, version, script, sqlState,
           "a lock stopped the migration: " + detail, true, null);
     }
+    if (detail.contains("but no schema history table")) {
+      return MigrationFailure.configuration(detail + ". To adopt an existing database, set spec.baseline.onMigrate: true"
+          + " and spec.baseline.version to the version its current schema corresponds to");
+    }
     if (error instanceof FlywayValidateException || find(error, FlywayValidateException.class) != null) {
       return new MigrationFailure(FailureReason.ValidationFailed, version, script, sqlState, detail, false, null);
     }
@@ -169,7 +173,11 @@ public final class FailureClassifier {
       }
       message = error.getMessage() != null ? error.getMessage() : root.toString();
     }
-    return message.replaceAll("\\s*\\R\\s*", " ").trim();
+    // Flyway appends links to its vendor's documentation; status messages have no room for them.
+    return message.replaceAll("(?i)\\s*(Learn more|Need help|More info)[^\\n]*https?://\\S+", "")
+        .replaceAll("https?://(documentation\\.)?red-?gate\\S*", "")
+        .replaceAll("\\s*\\R\\s*", " ")
+        .trim();
   }
 
   private static SQLException deepestSql(Throwable error) {

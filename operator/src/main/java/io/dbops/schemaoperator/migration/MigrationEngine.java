@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
@@ -21,6 +22,7 @@ import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.core.api.output.ValidateOutput;
 import org.flywaydb.core.api.output.ValidateResult;
+import org.flywaydb.core.internal.exception.FlywayMigrateException;
 
 /**
  * Runs Flyway for one schema against one database: migrate, info, validate, repair. The Job and the
@@ -60,7 +62,12 @@ public final class MigrationEngine {
       createDatabaseIfAsked();
       Flyway flyway = flyway();
       progress.line("migrating " + describeTarget() + " with " + scripts.size() + " scripts");
-      MigrateResult outcome = flyway.migrate();
+      MigrateResult outcome;
+      try {
+        outcome = flyway.migrate();
+      } catch (FlywayException e) {
+        return failedMigrate(flyway, e);
+      }
       MigrationInfoService after = flyway.info();
       List<AppliedScript> applied = appliedThisRun(outcome, after);
       progress.line(applied.isEmpty()
@@ -68,6 +75,45 @@ public final class MigrationEngine {
           : "applied " + applied.size() + " scripts: database is now at version " + versionOf(after.current()));
       return new MigrationResult(Operation.migrate, true, versionOf(after.current()), applied, pending(after), null, null, null);
     });
+  }
+
+  /**
+   * A failed run still says what it did: which scripts committed before the failure, the version
+   * the database is at now, and for drift which script no longer matches. Reading that is
+   * best-effort: when the database is gone, the failure alone is the answer.
+   */
+  private MigrationResult failedMigrate(Flyway flyway, FlywayException error) {
+    MigrationFailure failure = classifier.classify(error);
+    List<AppliedScript> applied = List.of();
+    String current = null;
+    List<PendingScript> pending = List.of();
+    try {
+      MigrationInfoService after = flyway.info();
+      current = versionOf(after.current());
+      pending = pending(after);
+      if (error instanceof FlywayMigrateException migrate && migrate.getErrorResult() != null) {
+        applied = appliedThisRun(migrate.getErrorResult(), after);
+      }
+      if (failure.reason() == FailureReason.ValidationFailed && failure.script() == null) {
+        failure = withFirstDrift(flyway.validateWithResult(), failure);
+      }
+    } catch (FlywayException | LinkageError ignored) {
+      // The failure already says why; the database cannot tell us more right now.
+    }
+    progress.line("migrate failed (" + failure.reason() + (failure.transientError() ? ", transient" : "") + "): "
+        + failure.message());
+    return new MigrationResult(Operation.migrate, false, current, applied, pending, null, null, failure);
+  }
+
+  private static MigrationFailure withFirstDrift(ValidateResult result, MigrationFailure failure) {
+    for (ValidateOutput invalid : result.invalidMigrations) {
+      if (invalid.errorDetails != null && invalid.errorDetails.errorMessage != null
+          && !invalid.errorDetails.errorMessage.contains("not applied")) {
+        return new MigrationFailure(failure.reason(), invalid.version, scriptName(invalid.filepath), failure.sqlState(),
+            failure.message(), failure.transientError(), failure.repairNeeded());
+      }
+    }
+    return failure;
   }
 
   public MigrationResult info() {

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 public final class SecretScrubber {
   private static final String MASK = "****";
   private static final Pattern KEY_VALUE_SECRET =
-      Pattern.compile("(?i)((?:password|pwd|passwd|secret|token)\\s*[=:]\\s*)([^;&\\s,'\"]+)");
+      Pattern.compile("(?i)((?:password|pwd|passwd|secret|token)\\s*[=:]\\s*)(?!(?:YES|NO)\\b)([^;&\\s,'\"()]+)");
   private static final Pattern URL_USERINFO = Pattern.compile("(?i)(://)([^/@\\s:]+):([^/@\\s]+)@");
 
   private final List<String> secrets;

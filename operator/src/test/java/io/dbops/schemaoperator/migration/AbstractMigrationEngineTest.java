@@ -225,6 +225,9 @@ abstract class AbstractMigrationEngineTest {
     assertThat(result.failure().transientError()).isFalse();
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.failure().message()).contains("1");
+    assertThat(result.failure().version()).as("the drifted script is named").isEqualTo("1");
+    assertThat(result.failure().script()).isEqualTo(CREATE_USERS);
+    assertThat(result.currentVersion()).isEqualTo("2");
     assertThat(tableExists("orders")).as("nothing runs after a failed validation").isFalse();
   }
 
@@ -238,7 +241,9 @@ abstract class AbstractMigrationEngineTest {
 
     MigrationResult withoutBaseline = migrate();
     assertThat(withoutBaseline.success()).as("a non-empty database without history is refused").isFalse();
-    assertThat(withoutBaseline.failure().transientError()).isFalse();
+    assertThat(withoutBaseline.failure().reason()).isEqualTo(FailureReason.ConfigurationInvalid);
+    assertThat(withoutBaseline.exitCode()).isEqualTo(3);
+    assertThat(withoutBaseline.failure().message()).contains("spec.baseline.onMigrate").doesNotContain("http");
     assertThat(tableExists("orders")).isFalse();
 
     MigrationResult result = migrate(settings().baselineOnMigrate("1"));

@@ -125,6 +125,7 @@ class MariaDbMigrationEngineTest extends AbstractMigrationEngineTest {
     assertThat(failure.transientError()).isFalse();
     assertThat(failure.repairNeeded()).isTrue();
     assertThat(failure.message()).contains("repair");
+    assertThat(appliedVersions(result)).as("V1 committed before V2 failed").containsExactly("1");
     assertThat(tableExists("users")).isTrue();
     assertThat(tableExists("orders")).as("MariaDB cannot roll back V2's first statement").isTrue();
     assertThat(tableExists("invoices")).isFalse();

@@ -126,6 +126,9 @@ class PostgresMigrationEngineTest extends AbstractMigrationEngineTest {
     assertThat(failure.repairNeeded()).as("PostgreSQL rolled the script back: nothing to repair").isNull();
     assertThat(failure.message()).contains("no_such_table");
     assertThat(progressLines).contains("FAILED   V2__create_orders.sql");
+    assertThat(appliedVersions(result)).as("the failed run still reports what it committed").containsExactly("1");
+    assertThat(result.currentVersion()).isEqualTo("1");
+    assertThat(pendingVersions(result.pending())).containsExactly("2", "3");
 
     assertThat(tableExists("users")).isTrue();
     assertThat(tableExists("orders")).as("V2's first statement was rolled back with it").isFalse();
