@@ -19,6 +19,8 @@ final class DriverParameters {
           "user", "username", "password", "databasename", "database", "dbname", "servername", "portnumber",
           "ssl", "sslmode", "sslrootcert", "sslcert", "sslkey", "sslfactory", "sslhostnameverifier",
           "encrypt", "trustservercertificate", "truststore", "truststorepassword", "truststoretype",
+          // mssql-jdbc instantiates trustManagerClass instead of validating the certificate itself.
+          "trustmanagerclass", "trustmanagerconstructorarg",
           "hostnameincertificate", "trustcertificatekeystoreurl", "trustcertificatekeystorepassword",
           "trustcertificatekeystoretype", "requiressl", "verifyservercertificate", "usessl");
 

@@ -60,7 +60,7 @@ public final class FailureClassifier {
     int code = sql == null ? 0 : sql.getErrorCode();
     String detail = scrubber.scrub(describe(error, sql));
 
-    if (find(error, SSLException.class) != null || mentionsCertificate(error)) {
+    if (find(error, SSLException.class) != null || mentionsTlsProblem(error)) {
       return new MigrationFailure(FailureReason.TlsFailed, version, script, sqlState,
           "TLS failed: " + detail + ". If the server's certificate is self-signed, set tls.mode: require"
               + " (encrypts without verifying it) or tls.mode: verify-ca with tls.caSecretRef naming its CA;"
@@ -146,12 +146,22 @@ public final class FailureClassifier {
     return sql instanceof SQLTransientException && !(sql instanceof java.sql.SQLTimeoutException);
   }
 
-  private static boolean mentionsCertificate(Throwable error) {
+  /**
+   * A rejected certificate, or TLS asked for by tls.mode but not offered by the server. Drivers report
+   * the latter without an SSLException and with an 08 state, which would otherwise read as unreachable.
+   */
+  private static boolean mentionsTlsProblem(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {
       String m = t.getMessage();
       if (m != null && (m.contains("PKIX path") || m.contains("certificate verify failed")
           || m.contains("unable to find valid certification path") || m.contains("self-signed certificate")
-          || m.contains("self signed certificate"))) {
+          || m.contains("self signed certificate")
+          // pgjdbc: "The server does not support SSL."
+          || m.contains("does not support SSL")
+          // mssql-jdbc: "... The application requested encryption but the server is not configured to support SSL."
+          || m.contains("not configured to support SSL")
+          // mysql-connector-j: "SSL Connection required, but not provided by server."
+          || m.contains("SSL Connection required, but not provided by server"))) {
         return true;
       }
       if (t.getCause() == t) {
