@@ -180,6 +180,10 @@ public final class MigrationEngine {
   Flyway flyway() {
     JdbcTarget target = targets.application(connection, login);
     FluentConfiguration config = Flyway.configure()
+        // A session-level advisory lock, taken once per run rather than in every script's transaction:
+        // CREATE INDEX CONCURRENTLY cannot run beside a transactional lock, and it saves a lock
+        // round trip per script.
+        .configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
         .dataSource(new DriverDataSource(target))
         .locations("filesystem:" + scripts.directory())
         .failOnMissingLocations(true)

@@ -1,6 +1,7 @@
 package io.dbops.schemaoperator.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.dbops.schemaoperator.model.Engine;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -13,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -142,5 +144,19 @@ class PostgresMigrationEngineTest extends AbstractMigrationEngineTest {
     MigrationResult fixed = migrate();
     assertSucceeded(fixed);
     assertThat(appliedVersions(fixed)).containsExactly("2", "3");
+  }
+
+  @Test
+  void indexBuiltConcurrentlyRunsOutsideATransactionWithoutBlockingOnTheRunLock() throws Exception {
+    script(CREATE_USERS, CREATE_USERS_SQL);
+    script("V2__index_users_name.sql", "CREATE INDEX CONCURRENTLY users_name_idx ON users (name);\n");
+
+    MigrationResult result = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> migrate(),
+        "a transaction-scoped run lock would make CREATE INDEX CONCURRENTLY wait for it forever");
+
+    assertSucceeded(result);
+    assertThat(appliedVersions(result)).containsExactly("1", "2");
+    assertThat(queryString(database, "SELECT indexname FROM pg_indexes WHERE indexname = 'users_name_idx'"))
+        .isEqualTo("users_name_idx");
   }
 }
