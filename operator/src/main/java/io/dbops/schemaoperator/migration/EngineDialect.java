@@ -3,6 +3,8 @@ package io.dbops.schemaoperator.migration;
 import io.dbops.schemaoperator.model.Engine;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Properties;
 
@@ -27,7 +29,17 @@ public interface EngineDialect {
   /** Session settings applied to every connection Flyway opens. */
   String initSql(int lockSeconds, int statementSeconds);
 
-  boolean databaseExists(Connection admin, String database) throws SQLException;
+  /** A query with one parameter, the database name, that returns a row when the database exists. */
+  String databaseExistsQuery();
+
+  default boolean databaseExists(Connection admin, String database) throws SQLException {
+    try (PreparedStatement st = admin.prepareStatement(databaseExistsQuery())) {
+      st.setString(1, database);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
 
   /** Creates the database; must succeed quietly when another runner created it first. */
   void createDatabase(Connection admin, String database) throws SQLException;

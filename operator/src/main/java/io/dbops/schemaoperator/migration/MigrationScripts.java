@@ -1,6 +1,5 @@
 package io.dbops.schemaoperator.migration;
 
-import io.dbops.schemaoperator.model.InlineMigration;
 import io.dbops.schemaoperator.model.Patterns;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,9 +14,9 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Gathers migration scripts from their sources into one flat staging directory that Flyway reads.
- * Every source arrives as files (inline scripts and ConfigMaps are mounted, image sources copied),
- * so this is the one way scripts reach Flyway. Staging also hides Kubernetes' volume layout (the
+ * Gathers migration scripts from their sources into one flat staging directory that Flyway reads:
+ * in a Job every source arrives as files (inline scripts and ConfigMaps mounted, image sources
+ * copied); the local commands hand over the same content read from YAML. Staging also hides Kubernetes' volume layout (the
  * {@code ..data} links of a ConfigMap mount would otherwise show each script twice).
  */
 public final class MigrationScripts {
@@ -47,24 +46,6 @@ public final class MigrationScripts {
     }
     if (!duplicates.isEmpty()) {
       throw new ConfigurationException("the same script name comes from more than one source: " + String.join(", ", duplicates));
-    }
-    return stage(found);
-  }
-
-  /** Stages scripts written in the resource itself (the local commands' path). */
-  public static MigrationScripts fromInline(List<InlineMigration> inline) {
-    Map<String, String> found = new TreeMap<>();
-    List<String> duplicates = new ArrayList<>();
-    for (InlineMigration m : inline) {
-      if (m.getName() == null) {
-        throw new ConfigurationException("an inline migration has no name: give it a Flyway file name such as V1__create_users.sql");
-      }
-      if (found.put(m.getName(), m.getSql() == null ? "" : m.getSql()) != null) {
-        duplicates.add(m.getName());
-      }
-    }
-    if (!duplicates.isEmpty()) {
-      throw new ConfigurationException("inline migrations repeat the names: " + String.join(", ", duplicates));
     }
     return stage(found);
   }

@@ -1,8 +1,6 @@
 package io.dbops.schemaoperator.migration;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
@@ -57,13 +55,8 @@ final class SqlServerDialect implements EngineDialect {
   }
 
   @Override
-  public boolean databaseExists(Connection admin, String database) throws SQLException {
-    try (PreparedStatement st = admin.prepareStatement("SELECT 1 FROM sys.databases WHERE name = ?")) {
-      st.setString(1, database);
-      try (ResultSet rs = st.executeQuery()) {
-        return rs.next();
-      }
-    }
+  public String databaseExistsQuery() {
+    return "SELECT 1 FROM sys.databases WHERE name = ?";
   }
 
   @Override
