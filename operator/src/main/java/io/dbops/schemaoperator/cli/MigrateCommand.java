@@ -49,15 +49,15 @@ import picocli.CommandLine.Spec;
  * 3 bad configuration.
  */
 @Command(name = "migrate", description = "Run one migration operation as a Job's container does (configured by DBOPS_* environment variables).")
-final class MigrateCommand implements Callable<Integer> {
-  static final String OPERATION = "DBOPS_OPERATION";
-  static final String CONNECTION = "DBOPS_CONNECTION";
-  static final String SCHEMA = "DBOPS_SCHEMA";
-  static final String MIGRATIONS = "DBOPS_MIGRATIONS";
-  static final String CA_FILE = "DBOPS_CA_FILE";
-  static final String RESULT_FILE = "DBOPS_RESULT_FILE";
-  static final String DEFAULT_MIGRATIONS = "/migrations";
-  static final String DEFAULT_RESULT_FILE = "/dev/termination-log";
+public final class MigrateCommand implements Callable<Integer> {
+  public static final String OPERATION = "DBOPS_OPERATION";
+  public static final String CONNECTION = "DBOPS_CONNECTION";
+  public static final String SCHEMA = "DBOPS_SCHEMA";
+  public static final String MIGRATIONS = "DBOPS_MIGRATIONS";
+  public static final String CA_FILE = "DBOPS_CA_FILE";
+  public static final String RESULT_FILE = "DBOPS_RESULT_FILE";
+  public static final String DEFAULT_MIGRATIONS = "/migrations";
+  public static final String DEFAULT_RESULT_FILE = "/dev/termination-log";
 
   private static final ObjectMapper SPECS =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -70,7 +70,8 @@ final class MigrateCommand implements Callable<Integer> {
     return run(System.getenv(), spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 
-  static int run(Map<String, String> env, PrintWriter out, PrintWriter err) {
+  /** The whole run, with the environment given explicitly: the Job container and test controllers call this. */
+  public static int run(Map<String, String> env, PrintWriter out, PrintWriter err) {
     Operation operation = Operation.migrate;
     MigrationResult result;
     SecretScrubber scrubber = new SecretScrubber(List.of());
