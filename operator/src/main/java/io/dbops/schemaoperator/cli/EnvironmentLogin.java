@@ -14,10 +14,10 @@ import java.util.Optional;
  * DBOPS_USERNAME and DBOPS_PASSWORD, or DBOPS_JDBC_URL; each may instead name a file with the
  * _FILE suffix (a mounted Secret).
  */
-final class EnvironmentLogin {
-  static final String USERNAME = "DBOPS_USERNAME";
-  static final String PASSWORD = "DBOPS_PASSWORD";
-  static final String JDBC_URL = "DBOPS_JDBC_URL";
+public final class EnvironmentLogin {
+  public static final String USERNAME = "DBOPS_USERNAME";
+  public static final String PASSWORD = "DBOPS_PASSWORD";
+  public static final String JDBC_URL = "DBOPS_JDBC_URL";
 
   private EnvironmentLogin() {}
 
