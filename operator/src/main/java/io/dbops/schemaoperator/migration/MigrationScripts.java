@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * copied); the local commands hand over the same content read from YAML. Staging also hides Kubernetes' volume layout (the
  * {@code ..data} links of a ConfigMap mount would otherwise show each script twice).
  */
-public final class MigrationScripts {
+public final class MigrationScripts implements AutoCloseable {
   private final Map<String, String> scripts;
   private final Path directory;
 
@@ -71,11 +71,8 @@ public final class MigrationScripts {
     checkNames(scripts.keySet());
     try {
       Path dir = Files.createTempDirectory("schema-operator-scripts");
-      dir.toFile().deleteOnExit();
       for (Map.Entry<String, String> e : scripts.entrySet()) {
-        Path file = dir.resolve(e.getKey());
-        Files.writeString(file, e.getValue(), StandardCharsets.UTF_8);
-        file.toFile().deleteOnExit();
+        Files.writeString(dir.resolve(e.getKey()), e.getValue(), StandardCharsets.UTF_8);
       }
       return new MigrationScripts(Map.copyOf(scripts), dir);
     } catch (IOException e) {
@@ -153,6 +150,19 @@ public final class MigrationScripts {
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new ConfigurationException("cannot read migration file " + file.getFileName() + " as UTF-8 text");
+    }
+  }
+
+  /** Deletes the staging directory; the operator stages scripts for every read, for weeks on end. */
+  @Override
+  public void close() {
+    try (Stream<Path> files = Files.list(directory)) {
+      for (Path file : files.toList()) {
+        Files.deleteIfExists(file);
+      }
+      Files.deleteIfExists(directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete the staged scripts in " + directory, e);
     }
   }
 

@@ -14,6 +14,10 @@ public class DatabaseSchemaStatus {
   private List<HistoryEntry> history = new ArrayList<>();
   private LastRun lastRun;
   private Failure failure;
+  /** The dbops.io/retry value last acted on, so the same value never re-runs twice. */
+  private String handledRetry;
+  /** The dbops.io/repair value last acted on. */
+  private String handledRepair;
 
   public Long getObservedGeneration() { return observedGeneration; }
   public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
@@ -33,4 +37,8 @@ public class DatabaseSchemaStatus {
   public void setLastRun(LastRun lastRun) { this.lastRun = lastRun; }
   public Failure getFailure() { return failure; }
   public void setFailure(Failure failure) { this.failure = failure; }
+  public String getHandledRetry() { return handledRetry; }
+  public void setHandledRetry(String handledRetry) { this.handledRetry = handledRetry; }
+  public String getHandledRepair() { return handledRepair; }
+  public void setHandledRepair(String handledRepair) { this.handledRepair = handledRepair; }
 }

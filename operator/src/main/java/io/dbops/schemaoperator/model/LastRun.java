@@ -5,11 +5,18 @@ import java.util.List;
 
 public class LastRun {
   private String job;
+  /** migrate or repair. */
+  private String operation;
+  private Integer attempt;
   private String result;
   private String startTime;
   private String completionTime;
   private List<String> applied = new ArrayList<>();
 
+  public String getOperation() { return operation; }
+  public void setOperation(String operation) { this.operation = operation; }
+  public Integer getAttempt() { return attempt; }
+  public void setAttempt(Integer attempt) { this.attempt = attempt; }
   public String getJob() { return job; }
   public void setJob(String job) { this.job = job; }
   public String getResult() { return result; }

@@ -1,0 +1,52 @@
+package io.dbops.schemaoperator.controller.connection;
+
+import io.dbops.schemaoperator.migration.ConnectionSettings;
+import io.dbops.schemaoperator.migration.DatabaseCreator;
+import io.dbops.schemaoperator.migration.FailureClassifier;
+import io.dbops.schemaoperator.migration.JdbcTargets;
+import io.dbops.schemaoperator.migration.Login;
+import io.dbops.schemaoperator.migration.MigrationFailure;
+import io.dbops.schemaoperator.migration.SecretScrubber;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.Statement;
+
+/** One short look at a database: can we log in, what server is it, how far away is it. */
+public final class ConnectionProbe {
+  private final JdbcTargets targets;
+
+  public ConnectionProbe(JdbcTargets targets) {
+    this.targets = targets;
+  }
+
+  public record Outcome(boolean reachable, String serverVersion, long latencyMillis, MigrationFailure failure) {}
+
+  public Outcome probe(ConnectionSettings settings, Login login) {
+    try (Connection c = targets.application(settings, login).connect()) {
+      DatabaseMetaData meta = c.getMetaData();
+      String version = meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion();
+      long start = System.nanoTime();
+      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT 1")) {
+        rs.next();
+      }
+      return new Outcome(true, version, (System.nanoTime() - start) / 1_000_000, null);
+    } catch (Exception e) {
+      return new Outcome(false, null, 0, classifier(settings, login).classify(e));
+    }
+  }
+
+  /** @return a failure, or null when the database exists now */
+  public MigrationFailure createDatabase(ConnectionSettings settings, Login login) {
+    try {
+      new DatabaseCreator(targets).ensureExists(settings, login);
+      return null;
+    } catch (Exception e) {
+      return classifier(settings, login).classify(e);
+    }
+  }
+
+  private static FailureClassifier classifier(ConnectionSettings settings, Login login) {
+    return new FailureClassifier(settings.engine(), settings.database(), SecretScrubber.of(login));
+  }
+}

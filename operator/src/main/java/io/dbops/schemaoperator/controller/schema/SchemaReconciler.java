@@ -1,0 +1,565 @@
+package io.dbops.schemaoperator.controller.schema;
+
+import io.dbops.schemaoperator.builders.DesiredHash;
+import io.dbops.schemaoperator.builders.JobRequest;
+import io.dbops.schemaoperator.builders.Labels;
+import io.dbops.schemaoperator.builders.MigrationJobBuilder;
+import io.dbops.schemaoperator.builders.ScriptsConfigMapBuilder;
+import io.dbops.schemaoperator.controller.common.Annotations;
+import io.dbops.schemaoperator.controller.common.Conditions;
+import io.dbops.schemaoperator.controller.common.EventRecorder;
+import io.dbops.schemaoperator.controller.common.SecretReader;
+import io.dbops.schemaoperator.controller.common.StatusWriter;
+import io.dbops.schemaoperator.migration.ConfigurationException;
+import io.dbops.schemaoperator.migration.ConnectionSettings;
+import io.dbops.schemaoperator.migration.Login;
+import io.dbops.schemaoperator.migration.MigrationFailure;
+import io.dbops.schemaoperator.migration.MigrationResult;
+import io.dbops.schemaoperator.migration.MigrationResult.Operation;
+import io.dbops.schemaoperator.migration.MigrationSettings;
+import io.dbops.schemaoperator.model.Approval;
+import io.dbops.schemaoperator.model.ConfigMapRef;
+import io.dbops.schemaoperator.model.DatabaseConnection;
+import io.dbops.schemaoperator.model.DatabaseSchema;
+import io.dbops.schemaoperator.model.DatabaseSchemaSpec;
+import io.dbops.schemaoperator.model.DatabaseSchemaStatus;
+import io.dbops.schemaoperator.model.Failure;
+import io.dbops.schemaoperator.model.HistoryEntry;
+import io.dbops.schemaoperator.model.InlineMigration;
+import io.dbops.schemaoperator.model.LastRun;
+import io.dbops.schemaoperator.model.PendingMigration;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Brings one DatabaseSchema's database to its migrations: observe (connection, scripts, Jobs,
+ * database state), decide, act (at most one Job), report (status, events). Every step that stops
+ * says why in a condition reason.
+ */
+@ControllerConfiguration(name = "databaseschema")
+public final class SchemaReconciler implements Reconciler<DatabaseSchema> {
+  static final Duration WAIT_FOR_DEPENDENCY = Duration.ofSeconds(30);
+  static final Duration WAIT_FOR_JOB = Duration.ofSeconds(15);
+  static final Duration DEFAULT_DRIFT_CHECK = Duration.ofSeconds(300);
+  static final int DEFAULT_RETRY_LIMIT = 5;
+
+  private final String operatorImage;
+  private final DatabaseReader reader;
+
+  public SchemaReconciler(String operatorImage, DatabaseReader reader) {
+    this.operatorImage = operatorImage;
+    this.reader = reader;
+  }
+
+  @Override
+  public List<EventSource<?, DatabaseSchema>> prepareEventSources(EventSourceContext<DatabaseSchema> context) {
+    InformerEventSourceConfiguration<Job> jobs = InformerEventSourceConfiguration
+        .from(Job.class, DatabaseSchema.class)
+        .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE)
+        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(DatabaseSchema.class))
+        .build();
+    InformerEventSourceConfiguration<DatabaseConnection> connections = InformerEventSourceConfiguration
+        .from(DatabaseConnection.class, DatabaseSchema.class)
+        .withSecondaryToPrimaryMapper(connection -> context.getPrimaryCache()
+            .list(connection.getMetadata().getNamespace())
+            .filter(s -> s.getSpec() != null && s.getSpec().getConnectionRef() != null
+                && connection.getMetadata().getName().equals(s.getSpec().getConnectionRef().getName()))
+            .map(ResourceID::fromResource)
+            .collect(Collectors.toSet()))
+        .build();
+    InformerEventSourceConfiguration<ConfigMap> configMaps = InformerEventSourceConfiguration
+        .from(ConfigMap.class, DatabaseSchema.class)
+        .withSecondaryToPrimaryMapper(cm -> context.getPrimaryCache()
+            .list(cm.getMetadata().getNamespace())
+            .filter(s -> s.getSpec() != null && s.getSpec().getMigrations() != null
+                && s.getSpec().getMigrations().getConfigMapRefs().stream()
+                    .anyMatch(r -> cm.getMetadata().getName().equals(r.getName())))
+            .map(ResourceID::fromResource)
+            .collect(Collectors.toSet()))
+        .build();
+    return List.of(new InformerEventSource<>(jobs, context), new InformerEventSource<>(connections, context),
+        new InformerEventSource<>(configMaps, context));
+  }
+
+  @Override
+  public UpdateControl<DatabaseSchema> reconcile(DatabaseSchema schema, Context<DatabaseSchema> context) {
+    Run run = new Run(schema, context.getClient());
+    Duration next = run.reconcile();
+    return UpdateControl.<DatabaseSchema>noUpdate().rescheduleAfter(next);
+  }
+
+  /** One reconcile of one schema: holds what was observed and the status being built. */
+  private final class Run {
+    private final DatabaseSchema schema;
+    private final KubernetesClient client;
+    private final StatusWriter writer;
+    private final EventRecorder events;
+    private final String namespace;
+    private final String name;
+    private final Long generation;
+    private DatabaseSchemaStatus written;
+    private final DatabaseSchemaStatus status;
+
+    Run(DatabaseSchema schema, KubernetesClient client) {
+      this.schema = schema;
+      this.client = client;
+      this.writer = new StatusWriter(client);
+      this.events = new EventRecorder(client);
+      this.namespace = schema.getMetadata().getNamespace();
+      this.name = schema.getMetadata().getName();
+      this.generation = schema.getMetadata().getGeneration();
+      this.written = schema.getStatus();
+      this.status = copy(schema.getStatus());
+      status.setObservedGeneration(generation);
+    }
+
+    Duration reconcile() {
+      DatabaseSchemaSpec spec = schema.getSpec();
+      String connectionName = spec.getConnectionRef().getName();
+      DatabaseConnection connection = client.resources(DatabaseConnection.class).inNamespace(namespace).withName(connectionName).get();
+      if (connection == null) {
+        return waiting("ConnectionNotFound", "DatabaseConnection " + connectionName + " not found in namespace " + namespace + ": create it");
+      }
+      if (connection.getStatus() == null || !Conditions.isTrue(connection.getStatus().getConditions(), Conditions.READY)) {
+        String why = connection.getStatus() == null ? "not probed yet"
+            : Conditions.find(connection.getStatus().getConditions(), Conditions.READY).map(c -> c.getReason() + ": " + c.getMessage()).orElse("not probed yet");
+        return waiting("ConnectionNotReady", "DatabaseConnection " + connectionName + " is not Ready (" + why + ")");
+      }
+      Map<String, Map<String, String>> configMapData = new LinkedHashMap<>();
+      for (ConfigMapRef ref : spec.getMigrations().getConfigMapRefs()) {
+        ConfigMap cm = client.configMaps().inNamespace(namespace).withName(ref.getName()).get();
+        if (cm == null) {
+          return stalled("ConfigMapNotFound", "ConfigMap " + ref.getName() + " named in spec.migrations.configMapRefs not found: create it");
+        }
+        configMapData.put(ref.getName(), cm.getData() == null ? Map.of() : cm.getData());
+      }
+      String hash = DesiredHash.of(schema, connection, configMapData);
+      if (!hash.equals(status.getDesiredHash())) {
+        // A new revision: say so before any slow work, so kstatus readers never see a stale Ready.
+        status.setDesiredHash(hash);
+        status.setFailure(null);
+        status.setPlanHash(null);
+        condition(Conditions.READY, false, "Reconciling", "a new revision is being applied");
+        condition(Conditions.RECONCILING, true, "NewRevision", "reading the database's state for revision " + hash.substring(0, 8));
+        condition(Conditions.STALLED, false, "NewRevision", "");
+        flush();
+      }
+
+      List<Job> jobs = client.batch().v1().jobs().inNamespace(namespace).withLabel(Labels.SCHEMA, name).list().getItems().stream()
+          .filter(j -> Labels.MANAGED_BY_VALUE.equals(j.getMetadata().getLabels().get(Labels.MANAGED_BY)))
+          .sorted(Comparator.comparing(j -> j.getMetadata().getCreationTimestamp() == null ? "" : j.getMetadata().getCreationTimestamp()))
+          .toList();
+      Optional<Job> active = jobs.stream().filter(j -> !JobOutcome.finished(j)).findFirst();
+      if (active.isPresent()) {
+        adoptIfUnrecorded(active.get());
+        condition(Conditions.READY, false, "MigrationRunning", "Job " + active.get().getMetadata().getName() + " is running");
+        condition(Conditions.RECONCILING, true, "MigrationRunning", "Job " + active.get().getMetadata().getName() + " is running");
+        condition(Conditions.STALLED, false, "MigrationRunning", "");
+        flush();
+        return WAIT_FOR_JOB;
+      }
+      recordFinishedRun(jobs);
+
+      SecretReader secrets = new SecretReader(n -> Optional.ofNullable(client.secrets().inNamespace(namespace).withName(n).get()));
+      SecretReader.Lookup<Login> login = secrets.login(connection.getSpec());
+      if (!login.found()) {
+        return waiting("ConnectionNotReady", login.message());
+      }
+      if (status.getFailure() != null && status.getLastRun() != null && "Failed".equals(status.getLastRun().getResult())) {
+        return afterFailure(connection, hash);
+      }
+      if (repairRequested()) {
+        return startJob(connection, hash, Operation.repair);
+      }
+
+      boolean fromImage = spec.getMigrations().getImage() != null;
+      if (fromImage) {
+        // The operator cannot read scripts inside an image: a Job learns and applies them.
+        if (status.getLastRun() != null && "Succeeded".equals(status.getLastRun().getResult()) && hash.equals(lastRunHash())) {
+          return upToDate(connection);
+        }
+        return approvedOrWaiting(connection, hash, List.of()).orElseGet(() -> startJob(connection, hash, Operation.migrate));
+      }
+      MigrationResult state;
+      ConnectionSettings settings;
+      try {
+        settings = ConnectionSettings.from(connection.getSpec(), null);
+        state = reader.info(settings, login.value(), MigrationSettings.from(spec), scriptSources(configMapData));
+      } catch (ConfigurationException e) {
+        return stalled("ConfigurationInvalid", e.getMessage());
+      }
+      if (!state.success()) {
+        MigrationFailure f = state.failure();
+        if (f.transientError()) {
+          return waiting(f.reason().name(), f.message());
+        }
+        return stalled(f.reason().name(), f.message());
+      }
+      status.setCurrentVersion(state.currentVersion());
+      status.setHistory(history(state.history()));
+      status.setPending(pending(state.pending()));
+      if (state.pending().isEmpty()) {
+        return upToDate(connection);
+      }
+      return approvedOrWaiting(connection, hash, state.pending()).orElseGet(() -> startJob(connection, hash, Operation.migrate));
+    }
+
+    private Optional<Duration> approvedOrWaiting(DatabaseConnection connection, String hash, List<MigrationResult.PendingScript> pending) {
+      if (schema.getSpec().getApproval() != Approval.Manual) {
+        return Optional.empty();
+      }
+      String planHash = planHash(hash, pending);
+      String approval = annotation(Annotations.APPROVE);
+      if (planHash.equals(approval)) {
+        condition(Conditions.APPROVAL_PENDING, false, "Approved", "plan " + planHash + " approved");
+        return Optional.empty();
+      }
+      boolean announced = planHash.equals(status.getPlanHash());
+      status.setPlanHash(planHash);
+      String message = pending.size() + " script(s) wait for approval: annotate with " + Annotations.APPROVE + "=" + planHash
+          + (approval == null ? "" : " (the current approval names another plan)");
+      condition(Conditions.APPROVAL_PENDING, true, "ApprovalRequired", message);
+      condition(Conditions.READY, false, "ApprovalPending", message);
+      condition(Conditions.RECONCILING, false, "ApprovalPending", "");
+      condition(Conditions.STALLED, false, "ApprovalPending", "");
+      flush();
+      if (!announced) {
+        events.normal(schema, "ApprovalRequired", message);
+      }
+      return Optional.of(driftInterval());
+    }
+
+    private Duration afterFailure(DatabaseConnection connection, String hash) {
+      Failure failure = status.getFailure();
+      if (repairRequested()) {
+        return startJob(connection, hash, Operation.repair);
+      }
+      String retry = annotation(Annotations.RETRY);
+      if (retry != null && !retry.equals(status.getHandledRetry())) {
+        status.setHandledRetry(retry);
+        status.setFailure(null);
+        return startJob(connection, hash, Operation.migrate);
+      }
+      int attempt = status.getLastRun().getAttempt() == null ? 1 : status.getLastRun().getAttempt();
+      int limit = schema.getSpec().getRetry() == null || schema.getSpec().getRetry().getLimit() == null
+          ? DEFAULT_RETRY_LIMIT : schema.getSpec().getRetry().getLimit();
+      if (Boolean.TRUE.equals(failure.getTransient()) && attempt <= limit) {
+        Duration wait = Backoff.before(attempt);
+        Instant due = Instant.parse(status.getLastRun().getCompletionTime()).plus(wait);
+        if (Instant.now().isBefore(due)) {
+          String message = "transient failure (" + failure.getMessage() + "); retry " + attempt + " of " + limit + " at " + due;
+          condition(Conditions.READY, false, "RetryScheduled", message);
+          condition(Conditions.RECONCILING, true, "RetryScheduled", message);
+          condition(Conditions.STALLED, false, "RetryScheduled", "");
+          flush();
+          return Duration.between(Instant.now(), due).plusMillis(200);
+        }
+        status.setFailure(null);
+        return startJob(connection, hash, Operation.migrate);
+      }
+      String reason = Boolean.TRUE.equals(failure.getTransient()) ? "RetriesExhausted" : "MigrationFailed";
+      String message = (failure.getScript() == null ? "" : failure.getScript() + ": ") + failure.getMessage()
+          + ". Fix the script (a spec change runs again), or set annotation " + Annotations.RETRY + " to a new value"
+          + (failure.getMessage() != null && failure.getMessage().contains("repair") ? ", or " + Annotations.REPAIR : "");
+      return stalled(reason, message);
+    }
+
+    private boolean repairRequested() {
+      String repair = annotation(Annotations.REPAIR);
+      return repair != null && !repair.equals(status.getHandledRepair());
+    }
+
+    private Duration startJob(DatabaseConnection connection, String hash, Operation operation) {
+      Optional<String> lock = otherRunnerOnSameTarget(connection);
+      if (lock.isPresent()) {
+        condition(Conditions.READY, false, "WaitingForLock", lock.get());
+        condition(Conditions.RECONCILING, true, "WaitingForLock", lock.get());
+        condition(Conditions.STALLED, false, "WaitingForLock", "");
+        flush();
+        return WAIT_FOR_JOB;
+      }
+      if (operation == Operation.repair) {
+        status.setHandledRepair(annotation(Annotations.REPAIR));
+      }
+      int attempt = nextAttempt(hash);
+      Optional<ConfigMap> scripts = ScriptsConfigMapBuilder.build(schema);
+      scripts.ifPresent(cm -> {
+        if (client.configMaps().inNamespace(namespace).withName(cm.getMetadata().getName()).get() == null) {
+          client.configMaps().inNamespace(namespace).resource(cm).create();
+        }
+      });
+      Job job = MigrationJobBuilder.build(new JobRequest(schema, connection, hash, attempt, operation, operatorImage,
+          scripts.map(cm -> cm.getMetadata().getName())));
+      job.getMetadata().getLabels().put(TARGET_LABEL, targetKey(connection));
+      try {
+        client.batch().v1().jobs().inNamespace(namespace).resource(job).create();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+        // Already there (a restart between create and status): adopt it rather than run twice.
+      }
+      LastRun run = new LastRun();
+      run.setJob(job.getMetadata().getName());
+      run.setOperation(operation.name());
+      run.setAttempt(attempt);
+      run.setResult("Running");
+      run.setStartTime(now());
+      status.setLastRun(run);
+      String message = operation + " Job " + job.getMetadata().getName() + " started";
+      condition(Conditions.READY, false, "MigrationRunning", message);
+      condition(Conditions.RECONCILING, true, "MigrationRunning", message);
+      condition(Conditions.STALLED, false, "MigrationRunning", "");
+      flush();
+      return WAIT_FOR_JOB;
+    }
+
+    /** After an operator restart, a running Job of ours is this run: record it instead of starting another. */
+    private void adoptIfUnrecorded(Job job) {
+      if (status.getLastRun() == null || !job.getMetadata().getName().equals(status.getLastRun().getJob())) {
+        LastRun run = new LastRun();
+        run.setJob(job.getMetadata().getName());
+        run.setOperation(job.getMetadata().getLabels().getOrDefault(Labels.OPERATION, "migrate"));
+        run.setAttempt(parseInt(job.getMetadata().getLabels().get(Labels.ATTEMPT), 1));
+        run.setResult("Running");
+        run.setStartTime(job.getStatus() == null || job.getStatus().getStartTime() == null ? now() : job.getStatus().getStartTime());
+        status.setLastRun(run);
+      }
+    }
+
+    private void recordFinishedRun(List<Job> jobs) {
+      LastRun run = status.getLastRun();
+      if (run == null || !"Running".equals(run.getResult())) {
+        return;
+      }
+      Optional<Job> job = jobs.stream().filter(j -> j.getMetadata().getName().equals(run.getJob())).findFirst();
+      Operation operation = "repair".equals(run.getOperation()) ? Operation.repair : Operation.migrate;
+      MigrationResult result;
+      if (job.isEmpty()) {
+        result = JobOutcome.vanished(run.getJob(), operation);
+      } else {
+        List<Pod> pods = client.pods().inNamespace(namespace).withLabel("job-name", run.getJob()).list().getItems();
+        result = JobOutcome.read(job.get(), pods, operation);
+        run.setCompletionTime(job.get().getStatus() != null && job.get().getStatus().getCompletionTime() != null
+            ? job.get().getStatus().getCompletionTime() : now());
+      }
+      if (run.getCompletionTime() == null) {
+        run.setCompletionTime(now());
+      }
+      run.setApplied(result.applied().stream().map(a -> a.version() == null ? a.script() : a.version()).toList());
+      if (result.success()) {
+        run.setResult("Succeeded");
+        status.setFailure(null);
+        if (result.currentVersion() != null) {
+          status.setCurrentVersion(result.currentVersion());
+        }
+        if (operation == Operation.migrate) {
+          long millis = Duration.between(Instant.parse(run.getStartTime()), Instant.parse(run.getCompletionTime())).toMillis();
+          events.normal(schema, "Migrated", (result.applied().isEmpty() ? "nothing to apply" : "applied "
+              + String.join(", ", run.getApplied())) + " in " + millis + " ms; now at version " + result.currentVersion());
+        } else {
+          events.normal(schema, "Repaired", "repaired the schema history; now at version " + result.currentVersion());
+        }
+      } else {
+        run.setResult("Failed");
+        MigrationFailure f = result.failure();
+        Failure failure = new Failure();
+        failure.setVersion(f.version());
+        failure.setScript(f.script());
+        failure.setSqlState(f.sqlState());
+        failure.setMessage(f.message());
+        failure.setTransient(f.transientError());
+        status.setFailure(failure);
+        if (result.currentVersion() != null) {
+          status.setCurrentVersion(result.currentVersion());
+        }
+        events.warning(schema, "MigrationFailed", (f.script() == null ? "" : f.script() + ": ") + f.message());
+      }
+      status.setLastRun(run);
+      flush();
+    }
+
+    private Duration upToDate(DatabaseConnection connection) {
+      status.setPending(List.of());
+      status.setPlanHash(null);
+      String version = status.getCurrentVersion() == null ? "(empty)" : status.getCurrentVersion();
+      condition(Conditions.READY, true, "UpToDate", "database is at version " + version + " with nothing pending");
+      condition(Conditions.RECONCILING, false, "UpToDate", "");
+      condition(Conditions.STALLED, false, "UpToDate", "");
+      if (Conditions.find(status.getConditions(), Conditions.APPROVAL_PENDING).isPresent()) {
+        condition(Conditions.APPROVAL_PENDING, false, "UpToDate", "");
+      }
+      flush();
+      return driftInterval();
+    }
+
+    private Duration waiting(String reason, String message) {
+      condition(Conditions.READY, false, reason, message);
+      condition(Conditions.RECONCILING, true, reason, message);
+      condition(Conditions.STALLED, false, reason, "");
+      flush();
+      return WAIT_FOR_DEPENDENCY;
+    }
+
+    private Duration stalled(String reason, String message) {
+      condition(Conditions.READY, false, reason, message);
+      condition(Conditions.RECONCILING, false, reason, "");
+      condition(Conditions.STALLED, true, reason, message);
+      flush();
+      return driftInterval();
+    }
+
+    private Optional<String> otherRunnerOnSameTarget(DatabaseConnection connection) {
+      String key = targetKey(connection);
+      return client.batch().v1().jobs().inAnyNamespace().withLabel(TARGET_LABEL, key).list().getItems().stream()
+          .filter(j -> !JobOutcome.finished(j))
+          .filter(j -> !(namespace.equals(j.getMetadata().getNamespace()) && name.equals(j.getMetadata().getLabels().get(Labels.SCHEMA))))
+          .map(j -> "DatabaseSchema " + j.getMetadata().getNamespace() + "/" + j.getMetadata().getLabels().get(Labels.SCHEMA)
+              + " is migrating the same database and schema (Job " + j.getMetadata().getName() + "); waiting for it")
+          .findFirst();
+    }
+
+    private int nextAttempt(String hash) {
+      return client.batch().v1().jobs().inNamespace(namespace).withLabel(Labels.SCHEMA, name).list().getItems().stream()
+          .filter(j -> hash.equals(j.getMetadata().getLabels().get(Labels.DESIRED_HASH)))
+          .mapToInt(j -> parseInt(j.getMetadata().getLabels().get(Labels.ATTEMPT), 0))
+          .max().orElse(0) + 1;
+    }
+
+    private String lastRunHash() {
+      if (status.getLastRun() == null || status.getLastRun().getJob() == null) {
+        return null;
+      }
+      Job job = client.batch().v1().jobs().inNamespace(namespace).withName(status.getLastRun().getJob()).get();
+      return job == null ? status.getDesiredHash() : job.getMetadata().getLabels().get(Labels.DESIRED_HASH);
+    }
+
+    private List<Map<String, String>> scriptSources(Map<String, Map<String, String>> configMapData) {
+      List<Map<String, String>> sources = new ArrayList<>();
+      Map<String, String> inline = new LinkedHashMap<>();
+      for (InlineMigration m : schema.getSpec().getMigrations().getInline()) {
+        inline.put(m.getName(), m.getSql());
+      }
+      sources.add(inline);
+      sources.addAll(configMapData.values());
+      return sources;
+    }
+
+    private Duration driftInterval() {
+      return schema.getSpec().getDriftCheck() == null || schema.getSpec().getDriftCheck().getIntervalSeconds() == null
+          ? DEFAULT_DRIFT_CHECK : Duration.ofSeconds(schema.getSpec().getDriftCheck().getIntervalSeconds());
+    }
+
+    private String annotation(String key) {
+      Map<String, String> annotations = schema.getMetadata().getAnnotations();
+      return annotations == null ? null : annotations.get(key);
+    }
+
+    private void condition(String type, boolean value, String reason, String message) {
+      status.setConditions(Conditions.with(status.getConditions(), type, value, reason, message, generation));
+    }
+
+    private void flush() {
+      if (writer.write(schema, written, status)) {
+        written = copy(status);
+      }
+    }
+  }
+
+  static final String TARGET_LABEL = "dbops.io/target";
+
+  /** Which database and default schema a Job changes, so two resources never migrate one at once. */
+  static String targetKey(DatabaseConnection connection) {
+    var spec = connection.getSpec();
+    String identity = spec.getEngine() + "|" + spec.getHost() + "|" + spec.effectivePort() + "|" + spec.getDatabase()
+        + "|" + connection.getMetadata().getNamespace() + "/" + (spec.getUrlFrom() == null ? "" : connection.getMetadata().getName());
+    return sha256(identity).substring(0, 16);
+  }
+
+  static String planHash(String desiredHash, List<MigrationResult.PendingScript> pending) {
+    StringBuilder sb = new StringBuilder(desiredHash);
+    for (MigrationResult.PendingScript p : pending) {
+      sb.append('|').append(p.script()).append('=').append(p.checksum());
+    }
+    return sha256(sb.toString()).substring(0, 12);
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int parseInt(String value, int fallback) {
+    try {
+      return value == null ? fallback : Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
+  }
+
+  private static String now() {
+    return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  private static List<HistoryEntry> history(List<MigrationResult.AppliedScript> applied) {
+    if (applied == null) {
+      return List.of();
+    }
+    return applied.stream().map(a -> {
+      HistoryEntry h = new HistoryEntry();
+      h.setVersion(a.version());
+      h.setDescription(a.description());
+      h.setChecksum(a.checksum());
+      h.setInstalledOn(a.installedOn());
+      h.setExecutionMillis(a.millis());
+      h.setSuccess(a.success());
+      return h;
+    }).toList();
+  }
+
+  private static List<PendingMigration> pending(List<MigrationResult.PendingScript> pending) {
+    return pending.stream().map(p -> {
+      PendingMigration m = new PendingMigration();
+      m.setVersion(p.version());
+      m.setDescription(p.description());
+      m.setScript(p.script());
+      return m;
+    }).toList();
+  }
+
+  private static DatabaseSchemaStatus copy(DatabaseSchemaStatus status) {
+    return status == null ? new DatabaseSchemaStatus() : JSON.convertValue(status, DatabaseSchemaStatus.class);
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+}

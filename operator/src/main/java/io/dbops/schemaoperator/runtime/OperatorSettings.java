@@ -1,0 +1,68 @@
+package io.dbops.schemaoperator.runtime;
+
+import io.dbops.schemaoperator.migration.ConfigurationException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * How the operator runs, from its Deployment's environment:
+ *
+ * <pre>
+ * WATCH_NAMESPACES        comma-separated; empty watches every namespace
+ * LABEL_SELECTOR          only resources with these labels (sharding several operators)
+ * RECONCILE_CONCURRENCY   reconciles at once (default 10)
+ * OPERATOR_IMAGE          the image migration Jobs run (required)
+ * LEADER_ELECTION         true/false (default: true inside a cluster)
+ * POD_NAMESPACE           where the leader-election Lease lives
+ * HTTP_PORT               /healthz and /readyz (default 8080)
+ * </pre>
+ */
+public record OperatorSettings(
+    Set<String> namespaces,
+    String labelSelector,
+    int concurrency,
+    String operatorImage,
+    boolean leaderElection,
+    String leaseNamespace,
+    int httpPort) {
+
+  public static OperatorSettings from(Map<String, String> env) {
+    String image = env.get("OPERATOR_IMAGE");
+    if (image == null || image.isBlank()) {
+      throw new ConfigurationException("OPERATOR_IMAGE is not set: it names the image migration Jobs run (this operator's own)");
+    }
+    Set<String> namespaces = Arrays.stream(env.getOrDefault("WATCH_NAMESPACES", "").split(","))
+        .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
+    boolean inCluster = env.containsKey("KUBERNETES_SERVICE_HOST");
+    return new OperatorSettings(
+        namespaces,
+        blankToNull(env.get("LABEL_SELECTOR")),
+        positive(env, "RECONCILE_CONCURRENCY", 10),
+        image,
+        Boolean.parseBoolean(env.getOrDefault("LEADER_ELECTION", String.valueOf(inCluster))),
+        env.getOrDefault("POD_NAMESPACE", "default"),
+        positive(env, "HTTP_PORT", 8080));
+  }
+
+  private static int positive(Map<String, String> env, String name, int fallback) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n < 0) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new ConfigurationException(name + "=" + value + " is not a positive number");
+    }
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+}

@@ -1,0 +1,111 @@
+package io.dbops.schemaoperator.runtime;
+
+import com.sun.net.httpserver.HttpServer;
+import io.dbops.schemaoperator.controller.connection.ConnectionProbe;
+import io.dbops.schemaoperator.controller.connection.ConnectionReconciler;
+import io.dbops.schemaoperator.controller.schema.DatabaseReader;
+import io.dbops.schemaoperator.controller.schema.SchemaReconciler;
+import io.dbops.schemaoperator.migration.JdbcTargets;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/** The running operator: both controllers on one java-operator-sdk Operator, plus health endpoints. */
+public final class SchemaOperator implements AutoCloseable {
+  private final Operator operator;
+  private final HttpServer http;
+
+  private SchemaOperator(Operator operator, HttpServer http) {
+    this.operator = operator;
+    this.http = http;
+  }
+
+  /** Starts reconciling; returns once informers are running. {@code httpPort} 0 picks a free port; -1 none. */
+  public static SchemaOperator start(KubernetesClient client, OperatorSettings settings) {
+    Operator operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withConcurrentReconciliationThreads(Math.max(1, settings.concurrency()))
+          .withCloseClientOnStop(false)
+          // The fabric8 mock server and some proxies lack server-side apply; merge patches work everywhere.
+          .withUseSSAToPatchPrimaryResource(false)
+          .withSSABasedCreateUpdateMatchForDependentResources(false);
+      if (settings.leaderElection()) {
+        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration("schema-operator", settings.leaseNamespace()));
+      }
+    });
+    JdbcTargets targets = JdbcTargets.withTemporaryTrustStores();
+    Path caDirectory = tempDirectory();
+    operator.register(new ConnectionReconciler(new ConnectionProbe(targets), caDirectory), scope(settings));
+    operator.register(new SchemaReconciler(settings.operatorImage(), new DatabaseReader(targets)), scope(settings));
+    operator.start();
+    HttpServer http = settings.httpPort() < 0 ? null : health(operator, settings.httpPort());
+    return new SchemaOperator(operator, http);
+  }
+
+  private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> Consumer<ControllerConfigurationOverrider<R>> scope(
+      OperatorSettings settings) {
+    return c -> {
+      if (!settings.namespaces().isEmpty()) {
+        c.settingNamespaces(settings.namespaces());
+      }
+      if (settings.labelSelector() != null) {
+        c.withLabelSelector(settings.labelSelector());
+      }
+    };
+  }
+
+  private static HttpServer health(Operator operator, int port) {
+    try {
+      HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+      server.createContext("/healthz", exchange -> respond(exchange, operator.getRuntimeInfo().isStarted()));
+      // Ready only once every informer has synced and stays healthy: before that, status would be guesswork.
+      server.createContext("/readyz", exchange -> respond(exchange,
+          operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy()));
+      server.start();
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on port " + port + " for health checks", e);
+    }
+  }
+
+  private static void respond(com.sun.net.httpserver.HttpExchange exchange, boolean ok) throws IOException {
+    byte[] body = (ok ? "ok\n" : "not ready\n").getBytes(StandardCharsets.UTF_8);
+    exchange.sendResponseHeaders(ok ? 200 : 503, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  private static Path tempDirectory() {
+    try {
+      return Files.createTempDirectory("schema-operator-ca");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public int httpPort() {
+    return http == null ? -1 : http.getAddress().getPort();
+  }
+
+  public boolean ready() {
+    return operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+  }
+
+  @Override
+  public void close() {
+    if (http != null) {
+      http.stop(0);
+    }
+    operator.stop();
+  }
+}
