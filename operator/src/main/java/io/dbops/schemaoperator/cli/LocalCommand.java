@@ -93,7 +93,9 @@ abstract class LocalCommand implements Callable<Integer> {
         @Override public void flush() { err.flush(); }
         @Override public void close() { err.flush(); }
       }, true);
-      return new SchemaOutcome(namespace, name, connection, run(target, progress));
+      try (target.scripts()) {
+        return new SchemaOutcome(namespace, name, connection, run(target, progress));
+      }
     } catch (ConfigurationException e) {
       return new SchemaOutcome(namespace, name, connection,
           MigrationResult.failed(operation(), MigrationFailure.configuration(e.getMessage())));

@@ -84,19 +84,20 @@ public final class MigrateCommand implements Callable<Integer> {
           spec(env, CONNECTION, DatabaseConnectionSpec.class),
           env.containsKey(CA_FILE) ? Path.of(env.get(CA_FILE)) : null);
       MigrationSettings settings = MigrationSettings.from(spec(env, SCHEMA, DatabaseSchemaSpec.class));
-      MigrationScripts scripts = MigrationScripts.fromDirectories(directories(env));
-      SecretScrubber lineScrubber = scrubber;
-      MigrationEngine engine = new MigrationEngine(connection, login, settings, scripts,
-          JdbcTargets.withTemporaryTrustStores(), line -> {
-            out.println(lineScrubber.scrub(line));
-            out.flush();
-          });
-      result = switch (operation) {
-        case migrate -> engine.migrate();
-        case info -> engine.info();
-        case validate -> engine.validate();
-        case repair -> engine.repair();
-      };
+      try (MigrationScripts scripts = MigrationScripts.fromDirectories(directories(env))) {
+        SecretScrubber lineScrubber = scrubber;
+        MigrationEngine engine = new MigrationEngine(connection, login, settings, scripts,
+            JdbcTargets.withTemporaryTrustStores(), line -> {
+              out.println(lineScrubber.scrub(line));
+              out.flush();
+            });
+        result = switch (operation) {
+          case migrate -> engine.migrate();
+          case info -> engine.info();
+          case validate -> engine.validate();
+          case repair -> engine.repair();
+        };
+      }
     } catch (ConfigurationException e) {
       String message = scrubber.scrub(e.getMessage());
       err.println("configuration error: " + message);
