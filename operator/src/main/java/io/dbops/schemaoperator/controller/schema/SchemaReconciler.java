@@ -23,6 +23,7 @@ import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.dbops.schemaoperator.model.DatabaseSchemaSpec;
 import io.dbops.schemaoperator.model.DatabaseSchemaStatus;
+import io.dbops.schemaoperator.model.DeletionPolicy;
 import io.dbops.schemaoperator.model.Failure;
 import io.dbops.schemaoperator.model.HistoryEntry;
 import io.dbops.schemaoperator.model.InlineMigration;
@@ -34,7 +35,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -64,11 +67,13 @@ import java.util.stream.Collectors;
  * says why in a condition reason.
  */
 @ControllerConfiguration(name = "databaseschema")
-public final class SchemaReconciler implements Reconciler<DatabaseSchema> {
+public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Cleaner<DatabaseSchema> {
   static final Duration WAIT_FOR_DEPENDENCY = Duration.ofSeconds(30);
   static final Duration WAIT_FOR_JOB = Duration.ofSeconds(15);
   static final Duration DEFAULT_DRIFT_CHECK = Duration.ofSeconds(300);
   static final int DEFAULT_RETRY_LIMIT = 5;
+  /** How long deletion waits for a running Job to finish before letting go of the resource. */
+  static final Duration DELETE_WAIT_FOR_JOB = Duration.ofMinutes(10);
 
   private final String operatorImage;
   private final DatabaseReader reader;
@@ -113,6 +118,31 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema> {
     Run run = new Run(schema, context.getClient());
     Duration next = run.reconcile();
     return UpdateControl.<DatabaseSchema>noUpdate().rescheduleAfter(next);
+  }
+
+  /**
+   * Deleting a DatabaseSchema never touches data with Retain (the default): it lets a running Job
+   * finish first, for a bounded time, because a migration cut off halfway is worse than one that
+   * completes.
+   */
+  @Override
+  public DeleteControl cleanup(DatabaseSchema schema, Context<DatabaseSchema> context) {
+    KubernetesClient client = context.getClient();
+    String namespace = schema.getMetadata().getNamespace();
+    Optional<Job> running = client.batch().v1().jobs().inNamespace(namespace)
+        .withLabel(Labels.SCHEMA, schema.getMetadata().getName()).list().getItems().stream()
+        .filter(j -> !JobOutcome.finished(j))
+        .findFirst();
+    String deleted = schema.getMetadata().getDeletionTimestamp();
+    boolean waitedEnough = deleted != null && Instant.parse(deleted).plus(DELETE_WAIT_FOR_JOB).isBefore(Instant.now());
+    if (running.isPresent() && !waitedEnough) {
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(WAIT_FOR_JOB.toMillis());
+    }
+    if (schema.getSpec() != null && schema.getSpec().getDeletionPolicy() == DeletionPolicy.Drop) {
+      new EventRecorder(client).warning(schema, "DropNotSupported",
+          "deletionPolicy Drop is not supported by this version: the database and its schemas were left untouched");
+    }
+    return DeleteControl.defaultDelete();
   }
 
   /** One reconcile of one schema: holds what was observed and the status being built. */
