@@ -1,0 +1,289 @@
+package io.dbops.schemaoperator.builders;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dbops.schemaoperator.cli.EnvironmentLogin;
+import io.dbops.schemaoperator.cli.MigrateCommand;
+import io.dbops.schemaoperator.cli.MigrateJvm;
+import io.dbops.schemaoperator.migration.MigrationResult;
+import io.dbops.schemaoperator.model.ConfigMapRef;
+import io.dbops.schemaoperator.model.Credentials;
+import io.dbops.schemaoperator.model.DatabaseConnectionSpec;
+import io.dbops.schemaoperator.model.DatabaseSchema;
+import io.dbops.schemaoperator.model.DatabaseSchemaSpec;
+import io.dbops.schemaoperator.model.ImageSource;
+import io.dbops.schemaoperator.model.JobSettings;
+import io.dbops.schemaoperator.model.Migrations;
+import io.dbops.schemaoperator.model.SecretKeyRef;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The Job that runs one migration operation for a DatabaseSchema. */
+public final class MigrationJobBuilder {
+  public static final String CONTAINER = "migrate";
+  public static final String MIGRATIONS_ROOT = "/migrations";
+  public static final long DEFAULT_ACTIVE_DEADLINE_SECONDS = 1800;
+  public static final int TTL_SECONDS_AFTER_FINISHED = 86400;
+
+  public static final String INIT_CONTAINER = "copy-migrations";
+  public static final String INLINE_DIR = MIGRATIONS_ROOT + "/inline";
+  public static final String CONFIGMAP_DIR_PREFIX = MIGRATIONS_ROOT + "/configmap-";
+  public static final String IMAGE_DIR = MIGRATIONS_ROOT + "/image";
+  public static final String TLS_DIR = "/etc/dbops/tls";
+  public static final String CA_FILE = TLS_DIR + "/ca.crt";
+  public static final String CLASS_DATA_ARCHIVE = "/app/schema-operator.jsa";
+  public static final String TERMINATION_MESSAGE_PATH = "/dev/termination-log";
+  /**
+   * The user, group and fsGroup the Pod runs as: the "nonroot" user of distroless images. Set
+   * explicitly because runAsNonRoot alone makes the kubelet refuse any image whose USER is root or
+   * a name, which is common for the application images the init container copies from.
+   */
+  public static final long RUN_AS = 65532L;
+
+  static final String INLINE_VOLUME = "inline-migrations";
+  static final String CONFIGMAP_VOLUME_PREFIX = "configmap-";
+  static final String IMAGE_VOLUME = "image-migrations";
+  static final String TLS_VOLUME = "tls-ca";
+  static final String TMP_VOLUME = "tmp";
+  static final String COPY_SCRIPT = "cp -R \"$SOURCE\"/. " + IMAGE_DIR + "/";
+
+  private static final ObjectMapper SPECS =
+      new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_EMPTY);
+
+  private MigrationJobBuilder() {}
+
+  /**
+   * name: "<schema>-<desiredHash[0:6]>-<attempt>" for migrate, "<schema>-<desiredHash[0:6]>-repair-<attempt>"
+   * for repair (and likewise for the other operations); the schema part shortened so the whole name is
+   * at most 63 chars and a valid DNS label. A shortened schema part, or one whose dots had to become
+   * dashes, ends in a few characters of the schema name's hash so two such schemas never share a Job name.
+   */
+  public static String jobName(DatabaseSchema schema, String desiredHash, int attempt, MigrationResult.Operation operation) {
+    String suffix = "-" + desiredHash.substring(0, 6)
+        + (operation == MigrationResult.Operation.migrate ? "" : "-" + operation.name())
+        + "-" + attempt;
+    return KubeNames.labelPrefix(schema.getMetadata().getName(), KubeNames.MAX_LABEL - suffix.length()) + suffix;
+  }
+
+  public static Job build(JobRequest request) {
+    DatabaseSchema schema = request.schema();
+    DatabaseSchemaSpec spec = schema.getSpec();
+    Migrations migrations = spec.getMigrations() == null ? new Migrations() : spec.getMigrations();
+    JobSettings settings = spec.getJob() == null ? new JobSettings() : spec.getJob();
+    if (!migrations.getInline().isEmpty() && request.scriptsConfigMap().isEmpty()) {
+      // Without this the Job would run and report success having silently skipped the inline scripts.
+      throw new IllegalArgumentException("schema " + schema.getMetadata().getName()
+          + " has inline scripts: pass the name of its scripts ConfigMap (ScriptsConfigMapBuilder) in the JobRequest");
+    }
+
+    Map<String, String> labels = Labels.forSchema(schema, Labels.MIGRATION_APP);
+    labels.put(Labels.DESIRED_HASH, Labels.hashLabelValue(request.desiredHash()));
+    labels.put(Labels.OPERATION, request.operation().name());
+    labels.put(Labels.ATTEMPT, Integer.toString(request.attempt()));
+    Map<String, String> podLabels = new LinkedHashMap<>();
+    if (settings.getPodLabels() != null) {
+      podLabels.putAll(settings.getPodLabels());
+    }
+    // Ours go last and win: the operator finds its Pods by them.
+    podLabels.putAll(labels);
+
+    Sources sources = sources(request, migrations);
+    List<Volume> volumes = new ArrayList<>(sources.volumes);
+    List<VolumeMount> mounts = new ArrayList<>(sources.mounts);
+    List<EnvVar> env = new ArrayList<>();
+    env.add(env(MigrateCommand.OPERATION, request.operation().name()));
+    env.add(env(MigrateCommand.CONNECTION, json(request.connection().getSpec())));
+    env.add(env(MigrateCommand.SCHEMA, schemaJson(spec)));
+    env.add(env(MigrateCommand.MIGRATIONS, String.join(":", sources.directories)));
+    env.addAll(login(request.connection().getSpec()));
+    SecretKeyRef ca = request.connection().getSpec().getTls() == null ? null : request.connection().getSpec().getTls().getCaSecretRef();
+    if (ca != null) {
+      volumes.add(new VolumeBuilder().withName(TLS_VOLUME)
+          .withNewSecret().withSecretName(ca.getName()).addNewItem().withKey(ca.getKey()).withPath("ca.crt").endItem().endSecret()
+          .build());
+      mounts.add(mount(TLS_VOLUME, TLS_DIR, true));
+      env.add(env(MigrateCommand.CA_FILE, CA_FILE));
+    }
+    env.add(env("JAVA_TOOL_OPTIONS", String.join(" ", MigrateJvm.options(Path.of(CLASS_DATA_ARCHIVE)))));
+    // The root filesystem is read-only; the engine stages scripts and trust stores in /tmp.
+    volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build());
+    mounts.add(mount(TMP_VOLUME, "/tmp", false));
+
+    Container migrate = new ContainerBuilder()
+        .withName(CONTAINER)
+        .withImage(request.operatorImage())
+        .withArgs("migrate")
+        .withEnv(env)
+        .withVolumeMounts(mounts)
+        .withResources(settings.getResources())
+        .withTerminationMessagePath(TERMINATION_MESSAGE_PATH)
+        // File, not FallbackToLogsOnError: the operator parses the message as the result JSON, and log
+        // lines in its place would read as a garbled result instead of a missing one.
+        .withTerminationMessagePolicy("File")
+        .withSecurityContext(containerSecurity())
+        .build();
+
+    return new JobBuilder()
+        .withNewMetadata()
+            .withName(jobName(schema, request.desiredHash(), request.attempt(), request.operation()))
+            .withNamespace(schema.getMetadata().getNamespace())
+            .withLabels(labels)
+            .addToAnnotations(Labels.DESIRED_HASH, request.desiredHash())
+            .withOwnerReferences(Owners.controlledBy(schema))
+        .endMetadata()
+        .withNewSpec()
+            // A failed migration is judged by the operator (permanent or transient), never retried blindly by the Job.
+            .withBackoffLimit(0)
+            .withActiveDeadlineSeconds(settings.getActiveDeadlineSeconds() != null
+                ? settings.getActiveDeadlineSeconds()
+                : DEFAULT_ACTIVE_DEADLINE_SECONDS)
+            .withTtlSecondsAfterFinished(TTL_SECONDS_AFTER_FINISHED)
+            .withNewTemplate()
+                .withNewMetadata().withLabels(podLabels).endMetadata()
+                .withNewSpec()
+                    .withRestartPolicy("Never")
+                    .withServiceAccountName(settings.getServiceAccountName())
+                    // The container never talks to the API server; a token would only be something to steal.
+                    .withAutomountServiceAccountToken(false)
+                    .withNodeSelector(settings.getNodeSelector() == null || settings.getNodeSelector().isEmpty()
+                        ? null : new LinkedHashMap<>(settings.getNodeSelector()))
+                    .withTolerations(settings.getTolerations() == null || settings.getTolerations().isEmpty()
+                        ? null : new ArrayList<>(settings.getTolerations()))
+                    .withSecurityContext(podSecurity())
+                    .withInitContainers(sources.initContainers)
+                    .withContainers(migrate)
+                    .withVolumes(volumes)
+                .endSpec()
+            .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private record Sources(List<String> directories, List<Volume> volumes, List<VolumeMount> mounts, List<Container> initContainers) {}
+
+  private static Sources sources(JobRequest request, Migrations migrations) {
+    List<String> dirs = new ArrayList<>();
+    List<Volume> volumes = new ArrayList<>();
+    List<VolumeMount> mounts = new ArrayList<>();
+    List<Container> inits = new ArrayList<>();
+    request.scriptsConfigMap().ifPresent(name -> {
+      volumes.add(configMapVolume(INLINE_VOLUME, name));
+      mounts.add(mount(INLINE_VOLUME, INLINE_DIR, true));
+      dirs.add(INLINE_DIR);
+    });
+    List<ConfigMapRef> refs = migrations.getConfigMapRefs() == null ? List.of() : migrations.getConfigMapRefs();
+    for (int i = 0; i < refs.size(); i++) {
+      String volume = CONFIGMAP_VOLUME_PREFIX + i;
+      volumes.add(configMapVolume(volume, refs.get(i).getName()));
+      mounts.add(mount(volume, CONFIGMAP_DIR_PREFIX + i, true));
+      dirs.add(CONFIGMAP_DIR_PREFIX + i);
+    }
+    ImageSource image = migrations.getImage();
+    if (image != null) {
+      volumes.add(new VolumeBuilder().withName(IMAGE_VOLUME).withNewEmptyDir().endEmptyDir().build());
+      mounts.add(mount(IMAGE_VOLUME, IMAGE_DIR, true));
+      dirs.add(IMAGE_DIR);
+      inits.add(new ContainerBuilder()
+          .withName(INIT_CONTAINER)
+          .withImage(image.getRef())
+          .withCommand("sh", "-c", COPY_SCRIPT)
+          // The path travels as data, never spliced into the script, so no path can inject shell.
+          .withEnv(env("SOURCE", image.getPath() == null ? DesiredHash.DEFAULT_IMAGE_PATH : image.getPath()))
+          .withVolumeMounts(mount(IMAGE_VOLUME, IMAGE_DIR, false))
+          // Same as the main container, so that a namespace's LimitRange or quota admits the Pod either way.
+          .withResources(request.schema().getSpec().getJob() == null ? null : request.schema().getSpec().getJob().getResources())
+          .withSecurityContext(containerSecurity())
+          .build());
+    }
+    return new Sources(dirs, volumes, mounts, inits);
+  }
+
+  private static List<EnvVar> login(DatabaseConnectionSpec connection) {
+    List<EnvVar> env = new ArrayList<>();
+    if (connection.getUrlFrom() != null && connection.getUrlFrom().getSecretKeyRef() != null) {
+      SecretKeyRef url = connection.getUrlFrom().getSecretKeyRef();
+      env.add(secretEnv(EnvironmentLogin.JDBC_URL, url.getName(), url.getKey()));
+    } else if (connection.getCredentials() != null) {
+      Credentials c = connection.getCredentials();
+      env.add(secretEnv(EnvironmentLogin.USERNAME, c.getSecretName(), c.getUsernameKey() == null ? "username" : c.getUsernameKey()));
+      env.add(secretEnv(EnvironmentLogin.PASSWORD, c.getSecretName(), c.getPasswordKey() == null ? "password" : c.getPasswordKey()));
+    }
+    return env;
+  }
+
+  private static EnvVar env(String name, String value) {
+    return new EnvVarBuilder().withName(name).withValue(value).build();
+  }
+
+  private static EnvVar secretEnv(String name, String secret, String key) {
+    return new EnvVarBuilder().withName(name)
+        .withNewValueFrom().withNewSecretKeyRef().withName(secret).withKey(key).endSecretKeyRef().endValueFrom()
+        .build();
+  }
+
+  private static Volume configMapVolume(String volume, String configMap) {
+    return new VolumeBuilder().withName(volume).withNewConfigMap().withName(configMap).endConfigMap().build();
+  }
+
+  private static VolumeMount mount(String volume, String path, boolean readOnly) {
+    return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly).build();
+  }
+
+  private static PodSecurityContext podSecurity() {
+    return new PodSecurityContextBuilder()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(RUN_AS)
+        .withRunAsGroup(RUN_AS)
+        .withFsGroup(RUN_AS)
+        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+        .build();
+  }
+
+  private static SecurityContext containerSecurity() {
+    return new SecurityContextBuilder()
+        .withReadOnlyRootFilesystem(true)
+        .withAllowPrivilegeEscalation(false)
+        .withRunAsNonRoot(true)
+        .withNewCapabilities().withDrop("ALL").endCapabilities()
+        .build();
+  }
+
+  /**
+   * The schema spec without the inline scripts' content: they reach the container through the
+   * ConfigMap, and an environment variable holding them would grow the Pod spec with every script.
+   */
+  static String schemaJson(DatabaseSchemaSpec spec) {
+    ObjectNode tree = SPECS.valueToTree(spec);
+    if (tree.get("migrations") instanceof ObjectNode m) {
+      m.remove("inline");
+    }
+    return json(tree);
+  }
+
+  private static String json(Object value) {
+    try {
+      return SPECS.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a resource spec that came from the API server always serializes", e);
+    }
+  }
+}

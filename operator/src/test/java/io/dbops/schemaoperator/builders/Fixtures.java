@@ -1,0 +1,75 @@
+package io.dbops.schemaoperator.builders;
+
+import io.dbops.schemaoperator.model.ConfigMapRef;
+import io.dbops.schemaoperator.model.DatabaseConnection;
+import io.dbops.schemaoperator.model.DatabaseSchema;
+import io.dbops.schemaoperator.model.ImageSource;
+import io.dbops.schemaoperator.model.InlineMigration;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The quickstart example, as a user applies it, in a namespace of its own. */
+final class Fixtures {
+  static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  static final Path QUICKSTART = Path.of("..", "examples", "quickstart");
+  static final String NAMESPACE = "team-a";
+  static final String SCHEMA_UID = "7d3c1f0e-1111-4a2b-9c3d-000000000001";
+  static final String IMAGE = "ghcr.io/dbops/schema-operator:0.1.0";
+
+  private Fixtures() {}
+
+  static DatabaseSchema schema() {
+    DatabaseSchema schema = read("schema.yaml", DatabaseSchema.class);
+    schema.getMetadata().setNamespace(NAMESPACE);
+    schema.getMetadata().setUid(SCHEMA_UID);
+    return schema;
+  }
+
+  static DatabaseConnection connection() {
+    DatabaseConnection connection = read("connection.yaml", DatabaseConnection.class);
+    connection.getMetadata().setNamespace(NAMESPACE);
+    return connection;
+  }
+
+  static Secret secret() {
+    return read("secret.yaml", Secret.class);
+  }
+
+  /** The quickstart schema with its scripts moved out of the resource into a ConfigMap and an image. */
+  static DatabaseSchema schemaWithoutInline() {
+    DatabaseSchema schema = schema();
+    schema.getSpec().getMigrations().setInline(new ArrayList<>());
+    schema.getSpec().getMigrations().setConfigMapRefs(new ArrayList<>(List.of(new ConfigMapRef("app-migrations"))));
+    ImageSource image = new ImageSource();
+    image.setRef("ghcr.io/acme/app:1.4.2");
+    image.setPath("/app/db/migration");
+    schema.getSpec().getMigrations().setImage(image);
+    return schema;
+  }
+
+  static DatabaseSchema copy(DatabaseSchema schema) {
+    return SERIALIZATION.unmarshal(SERIALIZATION.asJson(schema), DatabaseSchema.class);
+  }
+
+  static DatabaseConnection copy(DatabaseConnection connection) {
+    return SERIALIZATION.unmarshal(SERIALIZATION.asJson(connection), DatabaseConnection.class);
+  }
+
+  static InlineMigration script(String name, String sql) {
+    return new InlineMigration(name, sql);
+  }
+
+  private static <T> T read(String file, Class<T> type) {
+    try {
+      return SERIALIZATION.unmarshal(Files.readString(QUICKSTART.resolve(file)), type);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
