@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dbops.schemaoperator.migration.ConfigurationException;
 import io.dbops.schemaoperator.migration.MigrationFailure;
 import io.dbops.schemaoperator.migration.MigrationResult;
+import io.dbops.schemaoperator.migration.MigrationScripts;
 import io.dbops.schemaoperator.migration.SecretScrubber;
 import io.dbops.schemaoperator.model.DatabaseSchema;
 import java.io.PrintWriter;
@@ -93,7 +94,7 @@ abstract class LocalCommand implements Callable<Integer> {
         @Override public void flush() { err.flush(); }
         @Override public void close() { err.flush(); }
       }, true);
-      try (target.scripts()) {
+      try (MigrationScripts staged = target.scripts()) {
         return new SchemaOutcome(namespace, name, connection, run(target, progress));
       }
     } catch (ConfigurationException e) {

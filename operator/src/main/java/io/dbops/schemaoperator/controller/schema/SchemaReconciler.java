@@ -130,7 +130,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     KubernetesClient client = context.getClient();
     String namespace = schema.getMetadata().getNamespace();
     Optional<Job> running = client.batch().v1().jobs().inNamespace(namespace)
-        .withLabel(Labels.SCHEMA, schema.getMetadata().getName()).list().getItems().stream()
+        .withLabel(Labels.SCHEMA, Labels.value(schema.getMetadata().getName())).list().getItems().stream()
         .filter(j -> !JobOutcome.finished(j))
         .findFirst();
     String deleted = schema.getMetadata().getDeletionTimestamp();
@@ -202,7 +202,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
         flush();
       }
 
-      List<Job> jobs = client.batch().v1().jobs().inNamespace(namespace).withLabel(Labels.SCHEMA, name).list().getItems().stream()
+      List<Job> jobs = client.batch().v1().jobs().inNamespace(namespace).withLabel(Labels.SCHEMA, Labels.value(name)).list().getItems().stream()
           .filter(j -> Labels.MANAGED_BY_VALUE.equals(j.getMetadata().getLabels().get(Labels.MANAGED_BY)))
           .sorted(Comparator.comparing(j -> j.getMetadata().getCreationTimestamp() == null ? "" : j.getMetadata().getCreationTimestamp()))
           .toList();
@@ -470,15 +470,15 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       String key = targetKey(connection);
       return client.batch().v1().jobs().inAnyNamespace().withLabel(TARGET_LABEL, key).list().getItems().stream()
           .filter(j -> !JobOutcome.finished(j))
-          .filter(j -> !(namespace.equals(j.getMetadata().getNamespace()) && name.equals(j.getMetadata().getLabels().get(Labels.SCHEMA))))
+          .filter(j -> !(namespace.equals(j.getMetadata().getNamespace()) && Labels.value(name).equals(j.getMetadata().getLabels().get(Labels.SCHEMA))))
           .map(j -> "DatabaseSchema " + j.getMetadata().getNamespace() + "/" + j.getMetadata().getLabels().get(Labels.SCHEMA)
               + " is migrating the same database and schema (Job " + j.getMetadata().getName() + "); waiting for it")
           .findFirst();
     }
 
     private int nextAttempt(String hash) {
-      return client.batch().v1().jobs().inNamespace(namespace).withLabel(Labels.SCHEMA, name).list().getItems().stream()
-          .filter(j -> hash.equals(j.getMetadata().getLabels().get(Labels.DESIRED_HASH)))
+      return client.batch().v1().jobs().inNamespace(namespace).withLabel(Labels.SCHEMA, Labels.value(name)).list().getItems().stream()
+          .filter(j -> Labels.desiredHashOf(j).filter(hash::equals).isPresent())
           .mapToInt(j -> parseInt(j.getMetadata().getLabels().get(Labels.ATTEMPT), 0))
           .max().orElse(0) + 1;
     }
@@ -488,7 +488,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
         return null;
       }
       Job job = client.batch().v1().jobs().inNamespace(namespace).withName(status.getLastRun().getJob()).get();
-      return job == null ? status.getDesiredHash() : job.getMetadata().getLabels().get(Labels.DESIRED_HASH);
+      return job == null ? status.getDesiredHash() : Labels.desiredHashOf(job).orElse(null);
     }
 
     private List<Map<String, String>> scriptSources(Map<String, Map<String, String>> configMapData) {
