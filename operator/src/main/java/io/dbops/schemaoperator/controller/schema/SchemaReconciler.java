@@ -339,14 +339,24 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
         status.setHandledRepair(annotation(Annotations.REPAIR));
       }
       int attempt = nextAttempt(hash);
-      Optional<ConfigMap> scripts = ScriptsConfigMapBuilder.build(schema);
+      Optional<ConfigMap> scripts;
+      try {
+        scripts = ScriptsConfigMapBuilder.build(schema);
+      } catch (IllegalArgumentException e) {
+        return stalled("ConfigurationInvalid", e.getMessage());
+      }
       scripts.ifPresent(cm -> {
         if (client.configMaps().inNamespace(namespace).withName(cm.getMetadata().getName()).get() == null) {
           client.configMaps().inNamespace(namespace).resource(cm).create();
         }
       });
-      Job job = MigrationJobBuilder.build(new JobRequest(schema, connection, hash, attempt, operation, operatorImage,
-          scripts.map(cm -> cm.getMetadata().getName())));
+      Job job;
+      try {
+        job = MigrationJobBuilder.build(new JobRequest(schema, connection, hash, attempt, operation, operatorImage,
+            scripts.map(cm -> cm.getMetadata().getName())));
+      } catch (IllegalArgumentException e) {
+        return stalled("ConfigurationInvalid", e.getMessage());
+      }
       job.getMetadata().getLabels().put(TARGET_LABEL, targetKey(connection));
       try {
         client.batch().v1().jobs().inNamespace(namespace).resource(job).create();
