@@ -1,0 +1,29 @@
+package io.dbops.schemaoperator.controller;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/** Polls until a condition holds: controllers converge, they do not answer synchronously. */
+final class Eventually {
+  private Eventually() {}
+
+  static void await(String what, Duration limit, Supplier<Boolean> condition) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (Boolean.TRUE.equals(condition.get())) {
+          return;
+        }
+      } catch (RuntimeException | AssertionError ignored) {
+        // not there yet
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted while waiting for " + what);
+      }
+    }
+    throw new AssertionError("within " + limit.toSeconds() + " s: " + what);
+  }
+}

@@ -1,0 +1,454 @@
+package io.dbops.schemaoperator.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dbops.schemaoperator.controller.common.Conditions;
+import io.dbops.schemaoperator.model.DatabaseConnection;
+import io.dbops.schemaoperator.model.DatabaseSchema;
+import io.dbops.schemaoperator.runtime.OperatorSettings;
+import io.dbops.schemaoperator.runtime.SchemaOperator;
+import io.dbops.schemaoperator.testing.FakeJobController;
+import io.dbops.schemaoperator.testing.MockCluster;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The whole operator against the mock API server, with a fake Job controller that runs each Job's
+ * real `migrate` against a real PostgreSQL. Each scenario has a namespace and a database of its own.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OperatorScenariosTest {
+  private static final Duration CONVERGE = Duration.ofSeconds(60);
+  private static final String PASSWORD = "Op3rator-Secret-Pa55";
+  private static final String WRONG_PASSWORD = "Wr0ng-Secret-Pa55";
+  private static final AtomicInteger SEQUENCE = new AtomicInteger();
+  private static final List<String> NAMESPACES = new ArrayList<>();
+
+  private static EmbeddedPostgres postgres;
+  private static MockCluster cluster;
+  private static FakeJobController jobs;
+  private SchemaOperator operator;
+  private KubernetesClient client;
+  private String ns;
+  private String database;
+
+  @BeforeAll
+  static void startWorld() throws Exception {
+    Path data = Files.createTempDirectory("pg-operator");
+    postgres = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(true).start();
+    Files.writeString(data.resolve("pg_hba.conf"),
+        "local all all trust\nhost all postgres 127.0.0.1/32 trust\nhost all postgres ::1/128 trust\n"
+            + "host all all 127.0.0.1/32 scram-sha-256\nhost all all ::1/128 scram-sha-256\n");
+    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+      st.execute("CREATE ROLE app LOGIN CREATEDB PASSWORD '" + PASSWORD + "'");
+      st.execute("SELECT pg_reload_conf()");
+    }
+    cluster = MockCluster.start();
+    jobs = FakeJobController.start(cluster.client());
+  }
+
+  @AfterAll
+  static void stopWorld() throws Exception {
+    jobs.close();
+    cluster.close();
+    postgres.close();
+  }
+
+  @BeforeEach
+  void startOperator() {
+    ns = "t" + SEQUENCE.incrementAndGet();
+    NAMESPACES.add(ns);
+    database = "app_" + ns;
+    client = cluster.client();
+    operator = startedOperator();
+  }
+
+  @AfterEach
+  void stopOperator() {
+    jobs.resume();
+    operator.close();
+  }
+
+  @Test
+  @Order(1)
+  void quickstartIsAppliedByOneJobAndReportedReady() throws Exception {
+    applyConnection(PASSWORD);
+    applyQuickstartSchema(Map.of());
+
+    awaitSchemaReady("app-schema");
+
+    DatabaseSchema schema = schema("app-schema");
+    assertThat(schema.getStatus().getCurrentVersion()).isEqualTo("3");
+    assertThat(schema.getStatus().getObservedGeneration()).isEqualTo(schema.getMetadata().getGeneration());
+    assertThat(schema.getStatus().getLastRun().getResult()).isEqualTo("Succeeded");
+    assertThat(schema.getStatus().getLastRun().getApplied()).contains("1", "2", "3");
+    assertThat(schema.getStatus().getHistory()).extracting(h -> h.getVersion()).contains("1", "2", "3");
+    assertThat(tables()).contains("users", "orders");
+    List<Job> created = jobsInNamespace();
+    assertThat(created).hasSize(1);
+    assertThat(events("Migrated")).singleElement().satisfies(e -> assertThat(e.getMessage()).contains("1, 2, 3"));
+    List<EnvVar> env = created.get(0).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+    assertThat(env).filteredOn(e -> e.getName().equals("DBOPS_PASSWORD"))
+        .singleElement().satisfies(e -> {
+          assertThat(e.getValue()).isNull();
+          assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("app-db");
+        });
+    assertThat(condition(connection("app-db"), Conditions.READY).getReason()).isEqualTo("Connected");
+  }
+
+  @Test
+  @Order(2)
+  void anAddedMigrationIsAppliedByASecondJob() throws Exception {
+    applyConnection(PASSWORD);
+    applyQuickstartSchema(Map.of());
+    awaitSchemaReady("app-schema");
+
+    DatabaseSchema schema = schema("app-schema");
+    schema.getSpec().getMigrations().getInline().add(
+        new io.dbops.schemaoperator.model.InlineMigration("V4__add_phone.sql", "ALTER TABLE users ADD COLUMN phone TEXT;"));
+    client.resource(schema).update();
+
+    Eventually.await("version 4 applied", CONVERGE, () -> "4".equals(schema("app-schema").getStatus().getCurrentVersion())
+        && Conditions.isTrue(schema("app-schema").getStatus().getConditions(), Conditions.READY));
+    assertThat(jobsInNamespace()).hasSize(2);
+    assertThat(schema("app-schema").getStatus().getLastRun().getApplied()).containsExactly("4");
+    assertThat(columns("users")).contains("phone");
+  }
+
+  @Test
+  @Order(3)
+  void afterARestartWithNothingPendingNoJobIsCreated() throws Exception {
+    applyConnection(PASSWORD);
+    applyQuickstartSchema(Map.of());
+    awaitSchemaReady("app-schema");
+    operator.close();
+
+    operator = startedOperator();
+    Thread.sleep(3000);
+
+    assertThat(jobsInNamespace()).hasSize(1);
+    assertThat(Conditions.isTrue(schema("app-schema").getStatus().getConditions(), Conditions.READY)).isTrue();
+  }
+
+  @Test
+  @Order(4)
+  void manualApprovalWaitsForTheRightPlanHash() throws Exception {
+    applyConnection(PASSWORD);
+    applyQuickstartSchema(Map.of("approval", "Manual"));
+
+    Eventually.await("approval pending", CONVERGE,
+        () -> Conditions.isTrue(schema("app-schema").getStatus().getConditions(), Conditions.APPROVAL_PENDING));
+    DatabaseSchema waiting = schema("app-schema");
+    String planHash = waiting.getStatus().getPlanHash();
+    assertThat(planHash).isNotBlank();
+    assertThat(waiting.getStatus().getPending()).extracting(p -> p.getScript())
+        .contains("V1__create_users.sql", "V2__index_users_email.sql", "V3__create_orders.sql");
+    assertThat(events("ApprovalRequired")).hasSize(1);
+    assertThat(jobsInNamespace()).isEmpty();
+
+    annotate("app-schema", "dbops.io/approve", "0000stale000");
+    Thread.sleep(2000);
+    assertThat(jobsInNamespace()).as("a stale approval runs nothing").isEmpty();
+
+    annotate("app-schema", "dbops.io/approve", planHash);
+    awaitSchemaReady("app-schema");
+    assertThat(schema("app-schema").getStatus().getCurrentVersion()).isEqualTo("3");
+    assertThat(jobsInNamespace()).hasSize(1);
+  }
+
+  @Test
+  @Order(5)
+  void aMissingSecretIsHealedByCreatingIt() throws Exception {
+    applyConnectionOnly();
+    applyQuickstartSchema(Map.of());
+
+    Eventually.await("connection says SecretNotFound", CONVERGE,
+        () -> "SecretNotFound".equals(condition(connection("app-db"), Conditions.READY).getReason()));
+    assertThat(condition(connection("app-db"), Conditions.READY).getMessage()).contains("app-db");
+    Eventually.await("schema waits for its connection", CONVERGE,
+        () -> "ConnectionNotReady".equals(condition(schema("app-schema"), Conditions.READY).getReason()));
+
+    applySecret(PASSWORD);
+
+    awaitSchemaReady("app-schema");
+    assertThat(tables()).contains("users");
+  }
+
+  @Test
+  @Order(6)
+  void aWrongPasswordIsReportedWithoutTheSecret() throws Exception {
+    applyConnection(WRONG_PASSWORD);
+    applyQuickstartSchema(Map.of());
+
+    Eventually.await("connection says AuthenticationFailed", CONVERGE,
+        () -> "AuthenticationFailed".equals(condition(connection("app-db"), Conditions.READY).getReason()));
+    Condition ready = condition(connection("app-db"), Conditions.READY);
+    assertThat(ready.getMessage()).contains("credentials Secret").doesNotContain(WRONG_PASSWORD);
+    assertThat(Conditions.isTrue(connection("app-db").getStatus().getConditions(), Conditions.STALLED)).isTrue();
+    assertThat(events("ConnectionFailed")).isNotEmpty();
+    Eventually.await("schema waits", CONVERGE,
+        () -> "ConnectionNotReady".equals(condition(schema("app-schema"), Conditions.READY).getReason()));
+    assertThat(jobsInNamespace()).isEmpty();
+  }
+
+  @Test
+  @Order(7)
+  void aFailingScriptStallsUntilARetryIsAskedFor() throws Exception {
+    applyConnection(PASSWORD);
+    applySchema("""
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseSchema
+        metadata: {name: broken}
+        spec:
+          connectionRef: {name: app-db}
+          migrations:
+            inline:
+              - {name: V1__create_users.sql, sql: "CREATE TABLE users (id INT PRIMARY KEY);"}
+              - {name: V2__broken.sql, sql: "CREATE TABLE users (id INT);"}
+        """);
+
+    Eventually.await("stalled on V2", CONVERGE, () -> Conditions.isTrue(schema("broken").getStatus().getConditions(), Conditions.STALLED));
+    DatabaseSchema stalled = schema("broken");
+    assertThat(condition(stalled, Conditions.READY).getReason()).isEqualTo("MigrationFailed");
+    assertThat(stalled.getStatus().getFailure().getScript()).isEqualTo("V2__broken.sql");
+    assertThat(stalled.getStatus().getFailure().getSqlState()).isEqualTo("42P07");
+    assertThat(stalled.getStatus().getFailure().getTransient()).isFalse();
+    assertThat(stalled.getStatus().getCurrentVersion()).isEqualTo("1");
+    assertThat(events("MigrationFailed")).hasSize(1);
+    Thread.sleep(2000);
+    assertThat(jobsInNamespace()).as("no blind retries").hasSize(1);
+
+    annotate("broken", "dbops.io/retry", "1");
+    Eventually.await("a second Job for the retry", CONVERGE, () -> jobsInNamespace().size() == 2);
+    Eventually.await("stalled again", CONVERGE, () -> Conditions.isTrue(schema("broken").getStatus().getConditions(), Conditions.STALLED)
+        && "Failed".equals(schema("broken").getStatus().getLastRun().getResult()));
+
+    DatabaseSchema fixed = schema("broken");
+    fixed.getSpec().getMigrations().getInline().get(1).setSql("CREATE TABLE orders (id INT);");
+    client.resource(fixed).update();
+    awaitSchemaReady("broken");
+    assertThat(schema("broken").getStatus().getCurrentVersion()).isEqualTo("2");
+    assertThat(tables()).contains("orders");
+  }
+
+  @Test
+  @Order(8)
+  void aJobRunningDuringARestartIsAdoptedNotDuplicated() throws Exception {
+    applyConnection(PASSWORD);
+    jobs.pause();
+    applyQuickstartSchema(Map.of());
+    Eventually.await("a Job exists", CONVERGE, () -> jobsInNamespace().size() == 1);
+    operator.close();
+
+    operator = startedOperator();
+    Thread.sleep(2000);
+    assertThat(jobsInNamespace()).hasSize(1);
+    assertThat(condition(schema("app-schema"), Conditions.READY).getReason()).isEqualTo("MigrationRunning");
+    jobs.resume();
+
+    awaitSchemaReady("app-schema");
+    assertThat(jobsInNamespace()).hasSize(1);
+  }
+
+  @Test
+  @Order(9)
+  void twoSchemasOnTheSameDatabaseRunOneAtATime() throws Exception {
+    applyConnection(PASSWORD);
+    jobs.pause();
+    applySchema(simpleSchema("first", "V1__first.sql", "CREATE TABLE first_table (id INT);"));
+    Eventually.await("first Job", CONVERGE, () -> jobsInNamespace().size() == 1);
+    applySchema(simpleSchema("second", "V1__second.sql", "CREATE TABLE second_table (id INT);"));
+
+    Eventually.await("second waits for the lock", CONVERGE,
+        () -> "WaitingForLock".equals(condition(schema("second"), Conditions.READY).getReason()));
+    assertThat(jobsInNamespace()).hasSize(1);
+    jobs.resume();
+
+    awaitSchemaReady("first");
+    awaitSchemaReady("second");
+  }
+
+  @Test
+  @Order(10)
+  void aJobPastItsDeadlineIsAFailureNotAHang() throws Exception {
+    applyConnection(PASSWORD);
+    jobs.pause();
+    applyQuickstartSchema(Map.of());
+    Eventually.await("a Job exists", CONVERGE, () -> jobsInNamespace().size() == 1);
+
+    jobs.exceedDeadline(jobsInNamespace().get(0).getMetadata().getName());
+
+    Eventually.await("stalled with the deadline named", CONVERGE, () -> Conditions.isTrue(schema("app-schema").getStatus().getConditions(), Conditions.STALLED));
+    assertThat(schema("app-schema").getStatus().getFailure().getMessage()).contains("DeadlineExceeded", "activeDeadlineSeconds");
+  }
+
+  @Test
+  @Order(100)
+  void noSecretValueAppearsInAnythingTheOperatorWrote() {
+    StringBuilder everything = new StringBuilder();
+    for (String namespace : NAMESPACES) {
+      client.batch().v1().jobs().inNamespace(namespace).list().getItems().forEach(o -> everything.append(Serialization.asYaml(o)));
+      client.pods().inNamespace(namespace).list().getItems().forEach(o -> everything.append(Serialization.asYaml(o)));
+      client.configMaps().inNamespace(namespace).list().getItems().forEach(o -> everything.append(Serialization.asYaml(o)));
+      client.v1().events().inNamespace(namespace).list().getItems().forEach(o -> everything.append(Serialization.asYaml(o)));
+      client.resources(DatabaseSchema.class).inNamespace(namespace).list().getItems().forEach(o -> everything.append(Serialization.asYaml(o)));
+      client.resources(DatabaseConnection.class).inNamespace(namespace).list().getItems().forEach(o -> everything.append(Serialization.asYaml(o)));
+    }
+    everything.append(jobs.allLogs());
+    assertThat(everything.length()).as("the scenarios left something to inspect").isGreaterThan(1000);
+    assertThat(everything.toString()).doesNotContain(PASSWORD).doesNotContain(WRONG_PASSWORD);
+  }
+
+  // ---- the world ------------------------------------------------------------------------------
+
+  private SchemaOperator startedOperator() {
+    KubernetesClient operatorClient = cluster.newClient();
+    SchemaOperator started = SchemaOperator.start(operatorClient,
+        new OperatorSettings(Set.of(), null, 4, "ghcr.io/dbops/schema-operator:test", false, "default", -1));
+    Eventually.await("operator ready", CONVERGE, started::ready);
+    return started;
+  }
+
+  private void applyConnection(String password) {
+    applySecret(password);
+    applyConnectionOnly();
+  }
+
+  private void applySecret(String password) {
+    cluster.secret(ns, "app-db", Map.of("username", "app", "password", password));
+  }
+
+  private void applyConnectionOnly() {
+    load("""
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseConnection
+        metadata: {name: app-db}
+        spec:
+          engine: postgres
+          host: 127.0.0.1
+          port: %d
+          database: %s
+          createDatabase: true
+          credentials: {secretName: app-db}
+          tls: {mode: disable}
+          healthCheck: {intervalSeconds: 5}
+        """.formatted(postgres.getPort(), database));
+  }
+
+  private void applyQuickstartSchema(Map<String, String> extraSpec) throws Exception {
+    String yaml = Files.readString(Path.of("..", "examples", "quickstart", "schema.yaml"));
+    StringBuilder extra = new StringBuilder();
+    extraSpec.forEach((k, v) -> extra.append("  ").append(k).append(": ").append(v).append('\n'));
+    applySchema(yaml.replace("spec:\n", "spec:\n" + extra));
+  }
+
+  private void applySchema(String yaml) {
+    load(yaml);
+  }
+
+  private static String simpleSchema(String name, String script, String sql) {
+    return """
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseSchema
+        metadata: {name: %s}
+        spec:
+          connectionRef: {name: app-db}
+          migrations:
+            inline:
+              - {name: %s, sql: "%s"}
+        """.formatted(name, script, sql);
+  }
+
+  private void load(String yaml) {
+    client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).inNamespace(ns).create();
+  }
+
+  private void annotate(String schemaName, String key, String value) {
+    client.resources(DatabaseSchema.class).inNamespace(ns).withName(schemaName)
+        .edit(s -> {
+          s.getMetadata().getAnnotations().put(key, value);
+          return s;
+        });
+  }
+
+  private void awaitSchemaReady(String name) {
+    Eventually.await("DatabaseSchema " + name + " Ready", CONVERGE,
+        () -> {
+          DatabaseSchema s = schema(name);
+          return s.getStatus() != null && Conditions.isTrue(s.getStatus().getConditions(), Conditions.READY)
+              && s.getMetadata().getGeneration().equals(s.getStatus().getObservedGeneration());
+        });
+  }
+
+  private DatabaseSchema schema(String name) {
+    return client.resources(DatabaseSchema.class).inNamespace(ns).withName(name).get();
+  }
+
+  private DatabaseConnection connection(String name) {
+    return client.resources(DatabaseConnection.class).inNamespace(ns).withName(name).get();
+  }
+
+  private static Condition condition(DatabaseSchema schema, String type) {
+    return Conditions.find(schema.getStatus().getConditions(), type).orElseThrow();
+  }
+
+  private static Condition condition(DatabaseConnection connection, String type) {
+    return Conditions.find(connection.getStatus().getConditions(), type).orElseThrow();
+  }
+
+  private List<Job> jobsInNamespace() {
+    return client.batch().v1().jobs().inNamespace(ns).list().getItems();
+  }
+
+  private List<Event> events(String reason) {
+    return client.v1().events().inNamespace(ns).list().getItems().stream().filter(e -> reason.equals(e.getReason())).toList();
+  }
+
+  private List<String> tables() throws Exception {
+    try (Connection c = postgres.getDatabase("postgres", database).getConnection();
+        ResultSet rs = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+      List<String> names = new ArrayList<>();
+      while (rs.next()) {
+        names.add(rs.getString("TABLE_NAME"));
+      }
+      return names;
+    }
+  }
+
+  private List<String> columns(String table) throws Exception {
+    try (Connection c = postgres.getDatabase("postgres", database).getConnection();
+        ResultSet rs = c.getMetaData().getColumns(null, null, table, "%")) {
+      List<String> names = new ArrayList<>();
+      while (rs.next()) {
+        names.add(rs.getString("COLUMN_NAME"));
+      }
+      return names;
+    }
+  }
+}

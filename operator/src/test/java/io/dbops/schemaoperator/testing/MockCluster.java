@@ -1,0 +1,85 @@
+package io.dbops.schemaoperator.testing;
+
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * fabric8's mock API server in CRUD mode with our generated CRDs posted, so the status
+ * subresource behaves. It stands in for a cluster: it stores and watches, it never runs anything.
+ */
+public final class MockCluster implements AutoCloseable {
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+  private final List<KubernetesClient> clients = new ArrayList<>();
+
+  private MockCluster(KubernetesMockServer server) {
+    this.server = server;
+    this.client = newClient();
+  }
+
+  public static MockCluster start() {
+    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(), false);
+    try {
+      server.init(InetAddress.getLoopbackAddress(), 0);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("cannot start the mock API server", e);
+    }
+    MockCluster cluster = new MockCluster(server);
+    cluster.loadCrds();
+    return cluster;
+  }
+
+  private void loadCrds() {
+    try (var files = Files.list(Path.of("..", "crds"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
+        try (InputStream in = Files.newInputStream(file)) {
+          CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+          client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read ../crds", e);
+    }
+  }
+
+  /** The client tests use to act as a person would. */
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** A fresh client to the same server, as a restarted operator process would have. */
+  public KubernetesClient newClient() {
+    KubernetesClient fresh = server.createClient();
+    clients.add(fresh);
+    return fresh;
+  }
+
+  public void secret(String namespace, String name, Map<String, String> values) {
+    client.secrets().inNamespace(namespace).resource(new SecretBuilder()
+        .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+        .withStringData(values)
+        .build()).createOr(existing -> existing.update());
+  }
+
+  @Override
+  public void close() {
+    clients.forEach(KubernetesClient::close);
+    server.destroy();
+  }
+}
