@@ -84,7 +84,7 @@ public final class FailureClassifier {
           "a lock stopped the migration: " + detail, true, null);
     }
     if (detail.contains("but no schema history table")) {
-      return MigrationFailure.configuration(detail + ". To adopt an existing database, set spec.baseline.onMigrate: true"
+      return MigrationFailure.configuration(detail.replaceAll("[.\\s]+$", "") + ". To adopt an existing database, set spec.baseline.onMigrate: true"
           + " and spec.baseline.version to the version its current schema corresponds to");
     }
     if (error instanceof FlywayValidateException || find(error, FlywayValidateException.class) != null) {

@@ -309,6 +309,72 @@ class OperatorScenariosTest {
   }
 
   @Test
+  @Order(11)
+  void editingTheHistoryTableIsReportedAsDriftWithoutTouchingTheDatabase() throws Exception {
+    applyConnection(PASSWORD);
+    applyQuickstartSchema(Map.of("driftCheck", "{intervalSeconds: 30}"));
+    awaitSchemaReady("app-schema");
+
+    sql("UPDATE app.flyway_schema_history SET checksum = 12345 WHERE version = '2'");
+    annotate("app-schema", "example.com/poke", "1");
+
+    Eventually.await("Drifted", CONVERGE, () -> Conditions.isTrue(schema("app-schema").getStatus().getConditions(), Conditions.DRIFTED));
+    assertThat(condition(schema("app-schema"), Conditions.DRIFTED).getMessage()).contains("2");
+    assertThat(events("Drifted")).hasSize(1);
+    assertThat(jobsInNamespace()).as("drift runs nothing").hasSize(1);
+    assertThat(sqlString("SELECT checksum::text FROM app.flyway_schema_history WHERE version = '2'")).isEqualTo("12345");
+  }
+
+  @Test
+  @Order(12)
+  void aLockTimeoutIsRetriedWithBackoffAndThenSucceeds() throws Exception {
+    applyConnection(PASSWORD);
+    Eventually.await("connection Ready (database created)", CONVERGE,
+        () -> Conditions.isTrue(connection("app-db").getStatus().getConditions(), Conditions.READY));
+    sql("CREATE TABLE busy (id INT)");
+    sql("ALTER TABLE busy OWNER TO app");
+    try (Connection holder = postgres.getDatabase("postgres", database).getConnection()) {
+      holder.setAutoCommit(false);
+      try (Statement st = holder.createStatement()) {
+        st.execute("LOCK TABLE busy IN ACCESS EXCLUSIVE MODE");
+      }
+      applySchema("""
+          apiVersion: dbops.io/v1alpha1
+          kind: DatabaseSchema
+          metadata: {name: waits}
+          spec:
+            connectionRef: {name: app-db}
+            timeouts: {lockSeconds: 1}
+            baseline: {onMigrate: true, version: "0"}
+            migrations:
+              inline:
+                - {name: V1__alter_busy.sql, sql: "ALTER TABLE busy ADD COLUMN note TEXT;"}
+          """);
+      Eventually.await("a transient failure with a retry scheduled", CONVERGE,
+          () -> "RetryScheduled".equals(condition(schema("waits"), Conditions.READY).getReason()));
+      assertThat(schema("waits").getStatus().getFailure().getTransient()).isTrue();
+      assertThat(Conditions.isTrue(schema("waits").getStatus().getConditions(), Conditions.STALLED)).isFalse();
+      holder.rollback();
+    }
+    awaitSchemaReady("waits");
+    assertThat(jobsInNamespace()).hasSize(2);
+    assertThat(columns("busy")).contains("note");
+  }
+
+  @Test
+  @Order(13)
+  void deletingASchemaWithRetainLeavesTheDatabaseAlone() throws Exception {
+    applyConnection(PASSWORD);
+    applyQuickstartSchema(Map.of());
+    awaitSchemaReady("app-schema");
+
+    client.resources(DatabaseSchema.class).inNamespace(ns).withName("app-schema").delete();
+
+    Eventually.await("the resource is gone", CONVERGE, () -> schema("app-schema") == null);
+    assertThat(tables()).contains("users", "orders", "flyway_schema_history");
+  }
+
+  @Test
   @Order(100)
   void noSecretValueAppearsInAnythingTheOperatorWrote() {
     StringBuilder everything = new StringBuilder();
@@ -438,6 +504,19 @@ class OperatorScenariosTest {
         names.add(rs.getString("TABLE_NAME"));
       }
       return names;
+    }
+  }
+
+  private void sql(String statement) throws Exception {
+    try (Connection c = postgres.getDatabase("postgres", database).getConnection(); Statement st = c.createStatement()) {
+      st.execute(statement);
+    }
+  }
+
+  private String sqlString(String query) throws Exception {
+    try (Connection c = postgres.getDatabase("postgres", database).getConnection(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(query)) {
+      return rs.next() ? rs.getString(1) : null;
     }
   }
 

@@ -256,6 +256,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       status.setHistory(history(state.history()));
       status.setPending(pending(state.pending()));
       if (state.pending().isEmpty()) {
+        checkDrift(settings, login.value(), state, configMapData);
         return upToDate(connection);
       }
       return approvedOrWaiting(connection, hash, state.pending()).orElseGet(() -> startJob(connection, hash, Operation.migrate));
@@ -444,6 +445,51 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       }
       status.setLastRun(run);
       flush();
+    }
+
+    /**
+     * Drift: an applied script no longer matches the history (someone edited the script or the
+     * history table), or the database is at a version the scripts do not reach. Reported, never
+     * repaired: only a person knows which side is right.
+     */
+    private void checkDrift(ConnectionSettings settings, Login login, MigrationResult state,
+        Map<String, Map<String, String>> configMapData) {
+      MigrationResult validation = reader.validate(settings, login, MigrationSettings.from(schema.getSpec()),
+          scriptSources(configMapData));
+      String problem = null;
+      if (!validation.drift().isEmpty()) {
+        MigrationResult.Drift first = validation.drift().get(0);
+        problem = validation.drift().size() + " applied script(s) differ from the database's history, first "
+            + (first.script() == null ? "version " + first.version() : first.script()) + ": " + first.message();
+      } else if (!validation.success() && validation.failure() != null) {
+        problem = validation.failure().message();
+      } else {
+        Optional<String> highest = highestLocalVersion(configMapData);
+        if (state.currentVersion() != null && highest.isPresent()
+            && org.flywaydb.core.api.MigrationVersion.fromVersion(state.currentVersion())
+                .compareTo(org.flywaydb.core.api.MigrationVersion.fromVersion(highest.get())) > 0) {
+          problem = "the database is at version " + state.currentVersion() + ", ahead of the highest script here ("
+              + highest.get() + "): a newer release migrated it, or scripts were removed";
+        }
+      }
+      boolean wasDrifted = Conditions.isTrue(status.getConditions(), Conditions.DRIFTED);
+      if (problem != null) {
+        condition(Conditions.DRIFTED, true, "DriftDetected", problem);
+        if (!wasDrifted) {
+          events.warning(schema, "Drifted", problem);
+        }
+      } else if (Conditions.find(status.getConditions(), Conditions.DRIFTED).isPresent() || wasDrifted) {
+        condition(Conditions.DRIFTED, false, "NoDrift", "applied scripts match the database's history");
+      }
+    }
+
+    private Optional<String> highestLocalVersion(Map<String, Map<String, String>> configMapData) {
+      return scriptSources(configMapData).stream()
+          .flatMap(m -> m.keySet().stream())
+          .filter(n -> n.startsWith("V") && n.contains("__"))
+          .map(n -> n.substring(1, n.indexOf("__")).replace('_', '.'))
+          .max((a, b) -> org.flywaydb.core.api.MigrationVersion.fromVersion(a)
+              .compareTo(org.flywaydb.core.api.MigrationVersion.fromVersion(b)));
     }
 
     private Duration upToDate(DatabaseConnection connection) {
