@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
  * because that is what a Pod spec can give it without putting secrets in arguments:
  *
  * <pre>
- * DBOPS_OPERATION    migrate (default) | info | validate | repair
+ * DBOPS_OPERATION    migrate (default) | info | validate | repair | drop (deletionPolicy Drop)
  * DBOPS_CONNECTION   the DatabaseConnection spec as JSON; it holds Secret names, never secrets
  * DBOPS_SCHEMA       the DatabaseSchema spec as JSON; its migrations may be left out
  * DBOPS_MIGRATIONS   ':'-separated directories holding the scripts (default /migrations)
@@ -96,6 +96,7 @@ public final class MigrateCommand implements Callable<Integer> {
           case info -> engine.info();
           case validate -> engine.validate();
           case repair -> engine.repair();
+          case drop -> engine.drop();
         };
       }
     } catch (ConfigurationException e) {
@@ -115,7 +116,7 @@ public final class MigrateCommand implements Callable<Integer> {
     try {
       return Operation.valueOf(value);
     } catch (IllegalArgumentException e) {
-      throw new ConfigurationException(OPERATION + "=" + value + " is not an operation: use migrate, info, validate or repair");
+      throw new ConfigurationException(OPERATION + "=" + value + " is not an operation: use migrate, info, validate, repair or drop");
     }
   }
 

@@ -46,6 +46,11 @@ public interface EngineDialect {
 
   String quoteIdentifier(String identifier);
 
+  /** Why a schema must not be dropped, or null when it may be. */
+  String dropRefusal(String schema, String database);
+
+  String dropSchemaSql(String schema);
+
   /** Makes a trust store from the PEM CA certificate, for drivers that cannot read PEM. */
   interface TrustStoreFactory {
     TrustStore fromPem(Path pem);

@@ -156,6 +156,35 @@ public final class MigrationEngine {
     });
   }
 
+  /**
+   * deletionPolicy Drop: drops the schemas this resource manages, history table included. It
+   * refuses the engines' own and default schemas, and a MySQL/MariaDB connection's own database,
+   * because those hold more than one resource's objects.
+   */
+  public MigrationResult drop() {
+    return run(Operation.drop, () -> {
+      List<String> schemas = settings.schemas();
+      if (schemas.isEmpty()) {
+        throw new ConfigurationException("deletionPolicy Drop needs spec.schemas: without them the managed objects live in the"
+            + " default schema, which the operator never drops");
+      }
+      EngineDialect dialect = EngineDialect.of(connection.engine());
+      for (String schema : schemas) {
+        String refusal = dialect.dropRefusal(schema, connection.database());
+        if (refusal != null) {
+          throw new ConfigurationException(refusal);
+        }
+      }
+      try (java.sql.Connection c = targets.application(connection, login).connect(); java.sql.Statement st = c.createStatement()) {
+        for (String schema : schemas) {
+          st.execute(dialect.dropSchemaSql(schema));
+          progress.line("dropped schema " + schema);
+        }
+      }
+      return new MigrationResult(Operation.drop, true, null, null, null, null, null, null);
+    });
+  }
+
   private interface Step {
     MigrationResult run() throws Exception;
   }

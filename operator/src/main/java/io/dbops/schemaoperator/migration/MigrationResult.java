@@ -19,7 +19,7 @@ public record MigrationResult(
     MigrationFailure failure) {
 
   public enum Operation {
-    migrate, info, validate, repair
+    migrate, info, validate, repair, drop
   }
 
   public MigrationResult {

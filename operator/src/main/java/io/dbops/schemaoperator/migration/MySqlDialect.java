@@ -75,4 +75,20 @@ final class MySqlDialect implements EngineDialect {
   public String quoteIdentifier(String identifier) {
     return "`" + identifier.replace("`", "``") + "`";
   }
+
+  @Override
+  public String dropRefusal(String schema, String database) {
+    String lower = schema.toLowerCase(java.util.Locale.ROOT);
+    if (java.util.Set.of("mysql", "sys", "information_schema", "performance_schema").contains(lower)
+        || schema.equalsIgnoreCase(database)) {
+      return "refusing to drop " + schema + ": on MySQL/MariaDB a schema is a database, and this one is the server's own"
+          + " or the connection's";
+    }
+    return null;
+  }
+
+  @Override
+  public String dropSchemaSql(String schema) {
+    return "DROP DATABASE IF EXISTS " + quoteIdentifier(schema);
+  }
 }

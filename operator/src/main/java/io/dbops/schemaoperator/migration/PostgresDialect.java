@@ -63,4 +63,18 @@ final class PostgresDialect implements EngineDialect {
   public String quoteIdentifier(String identifier) {
     return "\"" + identifier.replace("\"", "\"\"") + "\"";
   }
+
+  @Override
+  public String dropRefusal(String schema, String database) {
+    String lower = schema.toLowerCase(java.util.Locale.ROOT);
+    if (lower.equals("public") || lower.startsWith("pg_") || lower.equals("information_schema")) {
+      return "refusing to drop schema " + schema + ": it belongs to PostgreSQL or to every user of the database";
+    }
+    return null;
+  }
+
+  @Override
+  public String dropSchemaSql(String schema) {
+    return "DROP SCHEMA IF EXISTS " + quoteIdentifier(schema) + " CASCADE";
+  }
 }

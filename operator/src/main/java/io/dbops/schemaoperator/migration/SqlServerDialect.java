@@ -74,4 +74,15 @@ final class SqlServerDialect implements EngineDialect {
   public String quoteIdentifier(String identifier) {
     return "[" + identifier.replace("]", "]]") + "]";
   }
+
+  @Override
+  public String dropRefusal(String schema, String database) {
+    return "deletionPolicy Drop is not supported on SQL Server: a schema can only be dropped once every object in it is,"
+        + " which the operator does not do; drop " + schema + " yourself";
+  }
+
+  @Override
+  public String dropSchemaSql(String schema) {
+    throw new UnsupportedOperationException("refused by dropRefusal");
+  }
 }

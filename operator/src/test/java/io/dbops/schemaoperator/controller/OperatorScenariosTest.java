@@ -58,8 +58,17 @@ class OperatorScenariosTest {
   private String ns;
   private String database;
 
+  /** Everything the operator and the libraries log during the scenarios, for the leak check. */
+  private static final java.io.ByteArrayOutputStream CAPTURED_LOGS = new java.io.ByteArrayOutputStream();
+  private static java.io.PrintStream originalErr;
+  private static java.io.PrintStream originalOut;
+
   @BeforeAll
   static void startWorld() throws Exception {
+    originalErr = System.err;
+    originalOut = System.out;
+    System.setErr(new java.io.PrintStream(new TeeStream(originalErr, CAPTURED_LOGS), true));
+    System.setOut(new java.io.PrintStream(new TeeStream(originalOut, CAPTURED_LOGS), true));
     Path data = Files.createTempDirectory("pg-operator");
     postgres = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(true).start();
     Files.writeString(data.resolve("pg_hba.conf"),
@@ -78,6 +87,35 @@ class OperatorScenariosTest {
     jobs.close();
     cluster.close();
     postgres.close();
+    System.setErr(originalErr);
+    System.setOut(originalOut);
+  }
+
+  /** Writes to the console and keeps a copy. */
+  private static final class TeeStream extends java.io.OutputStream {
+    private final java.io.OutputStream console;
+    private final java.io.ByteArrayOutputStream copy;
+
+    TeeStream(java.io.OutputStream console, java.io.ByteArrayOutputStream copy) {
+      this.console = console;
+      this.copy = copy;
+    }
+
+    @Override
+    public void write(int b) throws java.io.IOException {
+      console.write(b);
+      synchronized (copy) {
+        copy.write(b);
+      }
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws java.io.IOException {
+      console.write(b, off, len);
+      synchronized (copy) {
+        copy.write(b, off, len);
+      }
+    }
   }
 
   @BeforeEach
@@ -375,6 +413,49 @@ class OperatorScenariosTest {
   }
 
   @Test
+  @Order(14)
+  void deletingASchemaWithDropRunsAJobThatDropsItsSchemas() throws Exception {
+    applyConnection(PASSWORD);
+    applyQuickstartSchema(Map.of("deletionPolicy", "Drop"));
+    awaitSchemaReady("app-schema");
+    sql("CREATE TABLE public.not_ours (id INT)");
+
+    client.resources(DatabaseSchema.class).inNamespace(ns).withName("app-schema").delete();
+
+    Eventually.await("the resource is gone", CONVERGE, () -> schema("app-schema") == null);
+    assertThat(sqlString("SELECT count(*)::text FROM pg_namespace WHERE nspname = 'app'")).isEqualTo("0");
+    assertThat(tables()).contains("not_ours");
+    assertThat(events("Dropped")).hasSize(1);
+    assertThat(jobsInNamespace()).filteredOn(j -> "drop".equals(j.getMetadata().getLabels().get("dbops.io/operation"))).hasSize(1);
+  }
+
+  @Test
+  @Order(15)
+  void dropIsRefusedWhileAnotherResourceStillUsesTheSchema() throws Exception {
+    applyConnection(PASSWORD);
+    applyQuickstartSchema(Map.of("deletionPolicy", "Drop"));
+    awaitSchemaReady("app-schema");
+    applySchema("""
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseSchema
+        metadata: {name: reports}
+        spec:
+          connectionRef: {name: app-db}
+          schemas: [app]
+          migrations:
+            inline:
+              - {name: V1__reports.sql, sql: "CREATE TABLE reports (id INT);"}
+        """);
+    Eventually.await("reports exists", CONVERGE, () -> schema("reports").getStatus() != null);
+
+    client.resources(DatabaseSchema.class).inNamespace(ns).withName("app-schema").delete();
+
+    Eventually.await("the resource is gone", CONVERGE, () -> schema("app-schema") == null);
+    assertThat(events("DropRefused")).singleElement().satisfies(e -> assertThat(e.getMessage()).contains("reports", "untouched"));
+    assertThat(sqlString("SELECT count(*)::text FROM pg_namespace WHERE nspname = 'app'")).isEqualTo("1");
+  }
+
+  @Test
   @Order(100)
   void noSecretValueAppearsInAnythingTheOperatorWrote() {
     StringBuilder everything = new StringBuilder();
@@ -387,6 +468,9 @@ class OperatorScenariosTest {
       client.resources(DatabaseConnection.class).inNamespace(namespace).list().getItems().forEach(o -> everything.append(Serialization.asYaml(o)));
     }
     everything.append(jobs.allLogs());
+    synchronized (CAPTURED_LOGS) {
+      everything.append(CAPTURED_LOGS.toString(StandardCharsets.UTF_8));
+    }
     assertThat(everything.length()).as("the scenarios left something to inspect").isGreaterThan(1000);
     assertThat(everything.toString()).doesNotContain(PASSWORD).doesNotContain(WRONG_PASSWORD);
   }

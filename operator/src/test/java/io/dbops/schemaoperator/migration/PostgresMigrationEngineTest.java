@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -158,5 +159,32 @@ class PostgresMigrationEngineTest extends AbstractMigrationEngineTest {
     assertThat(appliedVersions(result)).containsExactly("1", "2");
     assertThat(queryString(database, "SELECT indexname FROM pg_indexes WHERE indexname = 'users_name_idx'"))
         .isEqualTo("users_name_idx");
+  }
+
+  @Test
+  void dropRemovesOnlyTheSchemasTheResourceManages() throws Exception {
+    script(CREATE_USERS, CREATE_USERS_SQL);
+    MigrationSettings inApp = new MigrationSettings(List.of("app"), "latest", Map.of(), false, "1", false, 30, 0);
+    assertSucceeded(engine(connection(database, false), adminLogin(), inApp).migrate());
+    execute(database, "CREATE TABLE public.keep_me (id INT)");
+
+    MigrationResult dropped = engine(connection(database, false), adminLogin(), inApp).drop();
+
+    assertSucceeded(dropped);
+    assertThat(queryString(database, "SELECT count(*)::text FROM pg_namespace WHERE nspname = 'app'")).isEqualTo("0");
+    assertThat(queryString(database, "SELECT count(*)::text FROM pg_tables WHERE tablename = 'keep_me'")).isEqualTo("1");
+  }
+
+  @Test
+  void dropRefusesThePublicSchemaAndAResourceWithoutSchemas() {
+    MigrationSettings inPublic = new MigrationSettings(List.of("public"), "latest", Map.of(), false, "1", false, 30, 0);
+
+    MigrationResult publicRefused = engine(connection(database, false), adminLogin(), inPublic).drop();
+    MigrationResult noSchemas = engine().drop();
+
+    assertThat(publicRefused.exitCode()).isEqualTo(3);
+    assertThat(publicRefused.failure().message()).contains("refusing to drop schema public");
+    assertThat(noSchemas.exitCode()).isEqualTo(3);
+    assertThat(noSchemas.failure().message()).contains("spec.schemas");
   }
 }

@@ -139,10 +139,89 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(WAIT_FOR_JOB.toMillis());
     }
     if (schema.getSpec() != null && schema.getSpec().getDeletionPolicy() == DeletionPolicy.Drop) {
-      new EventRecorder(client).warning(schema, "DropNotSupported",
-          "deletionPolicy Drop is not supported by this version: the database and its schemas were left untouched");
+      return drop(schema, client);
     }
     return DeleteControl.defaultDelete();
+  }
+
+  /**
+   * deletionPolicy Drop: one Job drops the schemas this resource manages. Refused, with the data
+   * kept, when another DatabaseSchema still uses one of them on the same database; a failed drop
+   * keeps the resource so the failure stays visible.
+   */
+  private DeleteControl drop(DatabaseSchema schema, KubernetesClient client) {
+    EventRecorder events = new EventRecorder(client);
+    String namespace = schema.getMetadata().getNamespace();
+    DatabaseConnection connection = client.resources(DatabaseConnection.class).inNamespace(namespace)
+        .withName(schema.getSpec().getConnectionRef().getName()).get();
+    if (connection == null) {
+      events.warning(schema, "DropRefused", "DatabaseConnection " + schema.getSpec().getConnectionRef().getName()
+          + " is gone, so nothing can be dropped: the data was left untouched");
+      return DeleteControl.defaultDelete();
+    }
+    Optional<String> sharedWith = schemaSharedWith(schema, connection, client);
+    if (sharedWith.isPresent()) {
+      events.warning(schema, "DropRefused", sharedWith.get() + ": the data was left untouched");
+      return DeleteControl.defaultDelete();
+    }
+    List<Job> drops = client.batch().v1().jobs().inNamespace(namespace)
+        .withLabel(Labels.SCHEMA, Labels.value(schema.getMetadata().getName()))
+        .withLabel(Labels.OPERATION, Operation.drop.name()).list().getItems();
+    if (drops.isEmpty()) {
+      String hash = schema.getStatus() != null && schema.getStatus().getDesiredHash() != null
+          ? schema.getStatus().getDesiredHash() : "0".repeat(64);
+      Job job = MigrationJobBuilder.build(new JobRequest(schema, connection, hash, 1, Operation.drop, operatorImage,
+          ensureScriptsConfigMap(schema, client)));
+      client.batch().v1().jobs().inNamespace(namespace).resource(job).create();
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(WAIT_FOR_JOB.toMillis());
+    }
+    Job job = drops.get(0);
+    if (!JobOutcome.finished(job)) {
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(WAIT_FOR_JOB.toMillis());
+    }
+    MigrationResult result = JobOutcome.read(job,
+        client.pods().inNamespace(namespace).withLabel("job-name", job.getMetadata().getName()).list().getItems(), Operation.drop);
+    if (result.success()) {
+      events.normal(schema, "Dropped", "dropped schemas " + String.join(", ", schema.getSpec().getSchemas()));
+      return DeleteControl.defaultDelete();
+    }
+    events.warning(schema, "DropFailed", result.failure().message()
+        + ". Set spec.deletionPolicy: Retain to let the resource go without dropping");
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(DEFAULT_DRIFT_CHECK.toMillis());
+  }
+
+  /** The immutable ConfigMap carrying the inline scripts, created when missing; its name for the Job. */
+  private static Optional<String> ensureScriptsConfigMap(DatabaseSchema schema, KubernetesClient client) {
+    Optional<ConfigMap> scripts = ScriptsConfigMapBuilder.build(schema);
+    scripts.ifPresent(cm -> {
+      String namespace = schema.getMetadata().getNamespace();
+      if (client.configMaps().inNamespace(namespace).withName(cm.getMetadata().getName()).get() == null) {
+        client.configMaps().inNamespace(namespace).resource(cm).create();
+      }
+    });
+    return scripts.map(cm -> cm.getMetadata().getName());
+  }
+
+  private static Optional<String> schemaSharedWith(DatabaseSchema schema, DatabaseConnection connection, KubernetesClient client) {
+    String target = targetKey(connection);
+    for (DatabaseSchema other : client.resources(DatabaseSchema.class).inAnyNamespace().list().getItems()) {
+      boolean same = other.getMetadata().getNamespace().equals(schema.getMetadata().getNamespace())
+          && other.getMetadata().getName().equals(schema.getMetadata().getName());
+      if (same || other.getSpec() == null || other.getMetadata().getDeletionTimestamp() != null) {
+        continue;
+      }
+      List<String> overlap = other.getSpec().getSchemas().stream().filter(schema.getSpec().getSchemas()::contains).toList();
+      if (overlap.isEmpty()) {
+        continue;
+      }
+      DatabaseConnection theirs = client.resources(DatabaseConnection.class).inNamespace(other.getMetadata().getNamespace())
+          .withName(other.getSpec().getConnectionRef().getName()).get();
+      if (theirs != null && targetKey(theirs).equals(target)) {
+        return Optional.of("DatabaseSchema " + other.getMetadata().getNamespace() + "/" + other.getMetadata().getName()
+            + " still uses schema " + overlap.get(0) + " on the same database, so it was not dropped");
+      }
+    }
+    return Optional.empty();
   }
 
   /** One reconcile of one schema: holds what was observed and the status being built. */
@@ -340,21 +419,10 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
         status.setHandledRepair(annotation(Annotations.REPAIR));
       }
       int attempt = nextAttempt(hash);
-      Optional<ConfigMap> scripts;
-      try {
-        scripts = ScriptsConfigMapBuilder.build(schema);
-      } catch (IllegalArgumentException e) {
-        return stalled("ConfigurationInvalid", e.getMessage());
-      }
-      scripts.ifPresent(cm -> {
-        if (client.configMaps().inNamespace(namespace).withName(cm.getMetadata().getName()).get() == null) {
-          client.configMaps().inNamespace(namespace).resource(cm).create();
-        }
-      });
       Job job;
       try {
         job = MigrationJobBuilder.build(new JobRequest(schema, connection, hash, attempt, operation, operatorImage,
-            scripts.map(cm -> cm.getMetadata().getName())));
+            ensureScriptsConfigMap(schema, client)));
       } catch (IllegalArgumentException e) {
         return stalled("ConfigurationInvalid", e.getMessage());
       }
@@ -584,8 +652,10 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
   /** Which database and default schema a Job changes, so two resources never migrate one at once. */
   static String targetKey(DatabaseConnection connection) {
     var spec = connection.getSpec();
-    String identity = spec.getEngine() + "|" + spec.getHost() + "|" + spec.effectivePort() + "|" + spec.getDatabase()
-        + "|" + connection.getMetadata().getNamespace() + "/" + (spec.getUrlFrom() == null ? "" : connection.getMetadata().getName());
+    // A URL kept in a Secret cannot be read here, so such a connection stands for its own target.
+    String identity = spec.getUrlFrom() == null
+        ? spec.getEngine() + "|" + spec.getHost() + "|" + spec.effectivePort() + "|" + spec.getDatabase()
+        : "urlFrom|" + connection.getMetadata().getNamespace() + "/" + connection.getMetadata().getName();
     return sha256(identity).substring(0, 16);
   }
 
