@@ -347,6 +347,24 @@ class OperatorScenariosTest {
   }
 
   @Test
+  @Order(16)
+  void aJobThatVanishesIsAFailureWithItsOwnReason() throws Exception {
+    applyConnection(PASSWORD);
+    jobs.pause();
+    applyQuickstartSchema(Map.of());
+    Eventually.await("a Job exists", CONVERGE, () -> jobsInNamespace().size() == 1);
+
+    client.batch().v1().jobs().inNamespace(ns).withName(jobsInNamespace().get(0).getMetadata().getName()).delete();
+
+    Eventually.await("stalled with JobVanished", CONVERGE,
+        () -> Conditions.isTrue(schema("app-schema").getStatus().getConditions(), Conditions.STALLED));
+    assertThat(schema("app-schema").getStatus().getFailure().getMessage()).contains("JobVanished");
+    annotate("app-schema", "dbops.io/retry", "after-vanish");
+    jobs.resume();
+    awaitSchemaReady("app-schema");
+  }
+
+  @Test
   @Order(11)
   void editingTheHistoryTableIsReportedAsDriftWithoutTouchingTheDatabase() throws Exception {
     applyConnection(PASSWORD);

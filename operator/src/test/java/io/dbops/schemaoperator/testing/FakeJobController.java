@@ -68,6 +68,8 @@ public final class FakeJobController implements AutoCloseable {
       @Override
       public void onDelete(Job job, boolean finalStateUnknown) {
         paused.remove(key(job));
+        // A later Job may reuse the name, as the API server allows.
+        seen.remove(key(job));
       }
     });
   }

@@ -601,10 +601,14 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     }
 
     private int nextAttempt(String hash) {
-      return client.batch().v1().jobs().inNamespace(namespace).withLabel(Labels.SCHEMA, Labels.value(name)).list().getItems().stream()
+      int fromJobs = client.batch().v1().jobs().inNamespace(namespace).withLabel(Labels.SCHEMA, Labels.value(name)).list().getItems().stream()
           .filter(j -> Labels.desiredHashOf(j).filter(hash::equals).isPresent())
           .mapToInt(j -> parseInt(j.getMetadata().getLabels().get(Labels.ATTEMPT), 0))
-          .max().orElse(0) + 1;
+          .max().orElse(0);
+      // A vanished Job leaves no label behind; status still remembers its attempt.
+      int recorded = status.getLastRun() != null && status.getLastRun().getAttempt() != null
+          && hash.equals(status.getDesiredHash()) ? status.getLastRun().getAttempt() : 0;
+      return Math.max(fromJobs, recorded) + 1;
     }
 
     private String lastRunHash() {
