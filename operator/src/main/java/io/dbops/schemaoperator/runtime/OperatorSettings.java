@@ -58,7 +58,8 @@ public record OperatorSettings(
       }
       return n;
     } catch (NumberFormatException e) {
-      throw new ConfigurationException(name + "=" + value + " is not a positive number");
+      throw new ConfigurationException(name + "=" + value + " is not a whole number of 0 or more: set " + name
+          + " to a whole number such as " + fallback + ", or leave it unset for the default " + fallback);
     }
   }
 

