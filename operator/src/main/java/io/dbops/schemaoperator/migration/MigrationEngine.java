@@ -71,9 +71,9 @@ public final class MigrationEngine {
       MigrationInfoService after = flyway.info();
       List<AppliedScript> applied = appliedThisRun(outcome, after);
       progress.line(applied.isEmpty()
-          ? "nothing to apply: database is at version " + versionOf(after.current())
-          : "applied " + applied.size() + " scripts: database is now at version " + versionOf(after.current()));
-      return new MigrationResult(Operation.migrate, true, versionOf(after.current()), applied, pending(after), null, null, null);
+          ? "nothing to apply: database is at version " + currentVersion(after)
+          : "applied " + applied.size() + " scripts: database is now at version " + currentVersion(after));
+      return new MigrationResult(Operation.migrate, true, currentVersion(after), applied, pending(after), null, null, null);
     });
   }
 
@@ -89,7 +89,7 @@ public final class MigrationEngine {
     List<PendingScript> pending = List.of();
     try {
       MigrationInfoService after = flyway.info();
-      current = versionOf(after.current());
+      current = currentVersion(after);
       pending = pending(after);
       if (error instanceof FlywayMigrateException migrate && migrate.getErrorResult() != null) {
         applied = appliedThisRun(migrate.getErrorResult(), after);
@@ -119,7 +119,7 @@ public final class MigrationEngine {
   public MigrationResult info() {
     return run(Operation.info, () -> {
       MigrationInfoService info = flyway().info();
-      return new MigrationResult(Operation.info, true, versionOf(info.current()), null, pending(info), history(info), null, null);
+      return new MigrationResult(Operation.info, true, currentVersion(info), null, pending(info), history(info), null, null);
     });
   }
 
@@ -140,7 +140,7 @@ public final class MigrationEngine {
           ? null
           : new MigrationFailure(FailureReason.ValidationFailed, drift.get(0).version(), drift.get(0).script(), null,
               drift.size() + " applied script(s) differ from the database's history: " + drift.get(0).message(), false, null);
-      return new MigrationResult(Operation.validate, drift.isEmpty(), versionOf(info.current()), null, pending(info),
+      return new MigrationResult(Operation.validate, drift.isEmpty(), currentVersion(info), null, pending(info),
           null, drift, failure);
     });
   }
@@ -151,8 +151,8 @@ public final class MigrationEngine {
       Flyway flyway = flyway();
       flyway.repair();
       MigrationInfoService info = flyway.info();
-      progress.line("repaired the schema history: database is at version " + versionOf(info.current()));
-      return new MigrationResult(Operation.repair, true, versionOf(info.current()), null, pending(info), null, null, null);
+      progress.line("repaired the schema history: database is at version " + currentVersion(info));
+      return new MigrationResult(Operation.repair, true, currentVersion(info), null, pending(info), null, null, null);
     });
   }
 
@@ -284,6 +284,20 @@ public final class MigrationEngine {
     Instant installed = m.getInstalledOn() == null ? null : m.getInstalledOn().toInstant();
     return new AppliedScript(versionOf(m), m.getDescription(), m.getType().name(), m.getScript(), m.getChecksum(),
         m.getExecutionTime(), installed == null ? null : installed.toString(), m.getState().isFailed() ? Boolean.FALSE : Boolean.TRUE);
+  }
+
+  /**
+   * The highest version that applied successfully. Flyway's own current() counts a failed row,
+   * which on MySQL/MariaDB would report a version whose script never completed.
+   */
+  private static String currentVersion(MigrationInfoService info) {
+    MigrationInfo best = null;
+    for (MigrationInfo m : info.applied()) {
+      if (m.getVersion() != null && !m.getState().isFailed() && (best == null || m.getVersion().compareTo(best.getVersion()) > 0)) {
+        best = m;
+      }
+    }
+    return versionOf(best);
   }
 
   private static String versionOf(MigrationInfo m) {

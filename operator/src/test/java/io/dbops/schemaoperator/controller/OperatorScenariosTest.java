@@ -319,9 +319,9 @@ class OperatorScenariosTest {
   void twoSchemasOnTheSameDatabaseRunOneAtATime() throws Exception {
     applyConnection(PASSWORD);
     jobs.pause();
-    applySchema(simpleSchema("first", "V1__first.sql", "CREATE TABLE first_table (id INT);"));
+    applySchema(simpleSchema("first", "first", "V1__first.sql", "CREATE TABLE first_table (id INT);"));
     Eventually.await("first Job", CONVERGE, () -> jobsInNamespace().size() == 1);
-    applySchema(simpleSchema("second", "V1__second.sql", "CREATE TABLE second_table (id INT);"));
+    applySchema(simpleSchema("second", "second", "V1__second.sql", "CREATE TABLE second_table (id INT);"));
 
     Eventually.await("second waits for the lock", CONVERGE,
         () -> "WaitingForLock".equals(condition(schema("second"), Conditions.READY).getReason()));
@@ -330,6 +330,7 @@ class OperatorScenariosTest {
 
     awaitSchemaReady("first");
     awaitSchemaReady("second");
+    assertThat(sqlString("SELECT count(*)::text FROM pg_tables WHERE tablename IN ('first_table', 'second_table')")).isEqualTo("2");
   }
 
   @Test
@@ -540,17 +541,18 @@ class OperatorScenariosTest {
     load(yaml);
   }
 
-  private static String simpleSchema(String name, String script, String sql) {
+  private static String simpleSchema(String name, String schema, String script, String sql) {
     return """
         apiVersion: dbops.io/v1alpha1
         kind: DatabaseSchema
         metadata: {name: %s}
         spec:
           connectionRef: {name: app-db}
+          schemas: [%s]
           migrations:
             inline:
               - {name: %s, sql: "%s"}
-        """.formatted(name, script, sql);
+        """.formatted(name, schema, script, sql);
   }
 
   private void load(String yaml) {
