@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dbops.schemaoperator.testing.PasswordCheckingPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -37,15 +38,9 @@ class MigrateCommandProcessTest {
 
   @BeforeAll
   static void startPostgres() throws Exception {
-    Path data = Files.createTempDirectory("pg-data");
-    postgres = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(true).start();
-    // initdb trusts everyone; only the postgres superuser keeps that, so migrator's password counts.
-    Files.writeString(data.resolve("pg_hba.conf"),
-        "local all all trust\nhost all postgres 127.0.0.1/32 trust\nhost all postgres ::1/128 trust\n"
-            + "host all all 127.0.0.1/32 scram-sha-256\nhost all all ::1/128 scram-sha-256\n");
+    postgres = PasswordCheckingPostgres.start();
     try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
       st.execute("CREATE ROLE migrator LOGIN SUPERUSER PASSWORD '" + PASSWORD + "'");
-      st.execute("SELECT pg_reload_conf()");
     }
   }
 

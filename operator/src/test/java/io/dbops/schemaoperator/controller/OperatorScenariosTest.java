@@ -9,6 +9,7 @@ import io.dbops.schemaoperator.runtime.OperatorSettings;
 import io.dbops.schemaoperator.runtime.SchemaOperator;
 import io.dbops.schemaoperator.testing.FakeJobController;
 import io.dbops.schemaoperator.testing.MockCluster;
+import io.dbops.schemaoperator.testing.PasswordCheckingPostgres;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Event;
@@ -69,14 +70,9 @@ class OperatorScenariosTest {
     originalOut = System.out;
     System.setErr(new java.io.PrintStream(new TeeStream(originalErr, CAPTURED_LOGS), true));
     System.setOut(new java.io.PrintStream(new TeeStream(originalOut, CAPTURED_LOGS), true));
-    Path data = Files.createTempDirectory("pg-operator");
-    postgres = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(true).start();
-    Files.writeString(data.resolve("pg_hba.conf"),
-        "local all all trust\nhost all postgres 127.0.0.1/32 trust\nhost all postgres ::1/128 trust\n"
-            + "host all all 127.0.0.1/32 scram-sha-256\nhost all all ::1/128 scram-sha-256\n");
+    postgres = PasswordCheckingPostgres.start();
     try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
       st.execute("CREATE ROLE app LOGIN CREATEDB PASSWORD '" + PASSWORD + "'");
-      st.execute("SELECT pg_reload_conf()");
     }
     cluster = MockCluster.start();
     jobs = FakeJobController.start(cluster.client());

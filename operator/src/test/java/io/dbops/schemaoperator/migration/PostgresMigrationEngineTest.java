@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.dbops.schemaoperator.model.Engine;
+import io.dbops.schemaoperator.testing.PasswordCheckingPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,20 +28,7 @@ class PostgresMigrationEngineTest extends AbstractMigrationEngineTest {
 
   @BeforeAll
   static void startServer() throws IOException {
-    server = EmbeddedPostgres.builder()
-        // The superuser keeps trust auth; every other role must bring its password.
-        .setDataDirectoryCustomizer(dataDirectory -> {
-          try {
-            Files.writeString(dataDirectory.toPath().resolve("pg_hba.conf"),
-                "local all all trust\n"
-                    + "host all postgres all trust\n"
-                    + "host all all all scram-sha-256\n",
-                StandardCharsets.UTF_8);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        })
-        .start();
+    server = PasswordCheckingPostgres.start();
   }
 
   @AfterAll
