@@ -58,7 +58,8 @@ final class LocalTargetResolver {
     ConnectionSettings settings;
     Login login;
     if (embedded != null) {
-      settings = embedded.redirect(ConnectionSettings.from(spec, null), connectionName);
+      // The CA is still read, so a missing CA Secret shows up locally; the embedded server itself speaks no TLS.
+      settings = embedded.redirect(ConnectionSettings.from(spec, caFile(namespace, spec)), connectionName);
       login = embedded.login();
     } else {
       if (spec.getInstance() != null) {

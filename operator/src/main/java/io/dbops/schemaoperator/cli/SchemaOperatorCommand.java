@@ -17,7 +17,7 @@ public final class SchemaOperatorCommand implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
-  static CommandLine commandLine() {
+  public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new SchemaOperatorCommand());
     // Wrong flags are bad configuration, exit 3 like every other input mistake.
     cli.setExitCodeExceptionMapper(e -> ExitCode.CONFIGURATION);

@@ -14,10 +14,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The quickstart example, as a user applies it, in a namespace of its own. */
+/**
+ * The quickstart schema, as a user applies it, in a namespace of its own, on a PostgreSQL the user brings
+ * (the builders' interesting cases: a host, a login Secret, TLS).
+ */
 final class Fixtures {
   static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   static final Path QUICKSTART = Path.of("..", "examples", "quickstart");
+  private static final Path BRING_YOUR_OWN = Path.of("src", "test", "resources", "builders");
   static final String NAMESPACE = "team-a";
   static final String SCHEMA_UID = "7d3c1f0e-1111-4a2b-9c3d-000000000001";
   static final String IMAGE = "ghcr.io/dbops/schema-operator:0.1.0";
@@ -25,20 +29,20 @@ final class Fixtures {
   private Fixtures() {}
 
   static DatabaseSchema schema() {
-    DatabaseSchema schema = read("schema.yaml", DatabaseSchema.class);
+    DatabaseSchema schema = read(QUICKSTART.resolve("schema.yaml"), DatabaseSchema.class);
     schema.getMetadata().setNamespace(NAMESPACE);
     schema.getMetadata().setUid(SCHEMA_UID);
     return schema;
   }
 
   static DatabaseConnection connection() {
-    DatabaseConnection connection = read("connection.yaml", DatabaseConnection.class);
+    DatabaseConnection connection = read(BRING_YOUR_OWN.resolve("connection.yaml"), DatabaseConnection.class);
     connection.getMetadata().setNamespace(NAMESPACE);
     return connection;
   }
 
   static Secret secret() {
-    return read("secret.yaml", Secret.class);
+    return read(BRING_YOUR_OWN.resolve("secret.yaml"), Secret.class);
   }
 
   /** The quickstart schema with its scripts moved out of the resource into a ConfigMap and an image. */
@@ -65,9 +69,9 @@ final class Fixtures {
     return new InlineMigration(name, sql);
   }
 
-  private static <T> T read(String file, Class<T> type) {
+  private static <T> T read(Path file, Class<T> type) {
     try {
-      return SERIALIZATION.unmarshal(Files.readString(QUICKSTART.resolve(file)), type);
+      return SERIALIZATION.unmarshal(Files.readString(file), type);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
