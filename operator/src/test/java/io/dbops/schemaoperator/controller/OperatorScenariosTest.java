@@ -312,22 +312,29 @@ class OperatorScenariosTest {
 
   @Test
   @Order(9)
-  void twoSchemasOnTheSameDatabaseRunOneAtATime() throws Exception {
+  void twoResourcesOnTheSameDatabaseAndSchemaRunOneAtATimeWhileOtherSchemasGoOn() throws Exception {
     applyConnection(PASSWORD);
     jobs.pause();
-    applySchema(simpleSchema("first", "first", "V1__first.sql", "CREATE TABLE first_table (id INT);"));
+    // The same scripts applied twice, as when one application's schema is declared in two places.
+    applySchema(simpleSchema("first", "shared", "V1__shared.sql", "CREATE TABLE shared_table (id INT);"));
     Eventually.await("first Job", CONVERGE, () -> jobsInNamespace().size() == 1);
-    applySchema(simpleSchema("second", "second", "V1__second.sql", "CREATE TABLE second_table (id INT);"));
+    applySchema(simpleSchema("second", "shared", "V1__shared.sql", "CREATE TABLE shared_table (id INT);"));
+    applySchema(simpleSchema("other", "other", "V1__other.sql", "CREATE TABLE other_table (id INT);"));
 
-    Eventually.await("second waits for the lock", CONVERGE,
+    Eventually.await("second waits for the lock on schema shared", CONVERGE,
         () -> "WaitingForLock".equals(condition(schema("second"), Conditions.READY).getReason()));
-    assertThat(jobsInNamespace()).hasSize(1);
+    Eventually.await("a schema of its own does not wait", CONVERGE, () -> jobsInNamespace().size() == 2);
+    assertThat(jobsInNamespace()).extracting(j -> j.getMetadata().getLabels().get("dbops.io/schema"))
+        .containsExactlyInAnyOrder("first", "other");
     jobs.resume();
 
     awaitSchemaReady("first");
+    awaitSchemaReady("other");
     awaitSchemaReady("second");
-    assertThat(sqlString("SELECT count(*)::text FROM pg_tables WHERE tablename IN ('first_table', 'second_table')")).isEqualTo("2");
+    assertThat(schema("second").getStatus().getCurrentVersion()).isEqualTo("1");
+    assertThat(sqlString("SELECT count(*)::text FROM pg_tables WHERE tablename IN ('shared_table', 'other_table')")).isEqualTo("2");
   }
+
 
   @Test
   @Order(10)
