@@ -41,6 +41,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -491,11 +492,14 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
         status.setFailure(null);
         return startJob(connection, hash, Operation.migrate);
       }
-      String reason = Boolean.TRUE.equals(failure.getTransient()) ? "RetriesExhausted" : "MigrationFailed";
-      String message = (failure.getScript() == null ? "" : failure.getScript() + ": ") + failure.getMessage()
-          + ". Fix the script (a spec change runs again), or set annotation " + Annotations.RETRY + " to a new value"
+      if (Boolean.TRUE.equals(failure.getTransient())) {
+        return stalled("RetriesExhausted", sentence(failure.getMessage()) + " Gave up after " + attempt
+            + " attempts: once the cause is fixed, set annotation " + Annotations.RETRY + " to a new value");
+      }
+      String message = (failure.getScript() == null ? "" : failure.getScript() + ": ") + sentence(failure.getMessage())
+          + " Fix the script (a spec change runs again), or set annotation " + Annotations.RETRY + " to a new value"
           + (failure.getMessage() != null && failure.getMessage().contains("repair") ? ", or " + Annotations.REPAIR : "");
-      return stalled(reason, message);
+      return stalled("MigrationFailed", message);
     }
 
     private boolean repairRequested() {
@@ -955,4 +959,13 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
   }
 
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** A driver message as a sentence: one closing period, however the driver ended it. */
+  static String sentence(String message) {
+    String text = message == null ? "" : message.strip();
+    while (text.endsWith(".")) {
+      text = text.substring(0, text.length() - 1);
+    }
+    return text + ".";
+  }
 }
