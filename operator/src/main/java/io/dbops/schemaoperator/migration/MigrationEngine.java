@@ -23,6 +23,7 @@ import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.core.api.output.ValidateOutput;
 import org.flywaydb.core.api.output.ValidateResult;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 
 /**
  * Runs Flyway for one schema against one database: migrate, info, validate, repair. The Job and the
@@ -73,7 +74,10 @@ public final class MigrationEngine {
       progress.line(applied.isEmpty()
           ? "nothing to apply: database is at version " + currentVersion(after)
           : "applied " + applied.size() + " scripts: database is now at version " + currentVersion(after));
-      return new MigrationResult(Operation.migrate, true, currentVersion(after), applied, pending(after), null, null, null);
+      // The history rides along (the compact result drops it first when space runs out): with it the
+      // operator can report the run without reading the database again.
+      return new MigrationResult(Operation.migrate, true, currentVersion(after), applied, pending(after), history(after),
+          null, null);
     });
   }
 
@@ -209,10 +213,6 @@ public final class MigrationEngine {
   Flyway flyway() {
     JdbcTarget target = targets.application(connection, login);
     FluentConfiguration config = Flyway.configure()
-        // A session-level advisory lock, taken once per run rather than in every script's transaction:
-        // CREATE INDEX CONCURRENTLY cannot run beside a transactional lock, and it saves a lock
-        // round trip per script.
-        .configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
         .dataSource(new DriverDataSource(target))
         .locations("filesystem:" + scripts.directory())
         .failOnMissingLocations(true)
@@ -227,6 +227,11 @@ public final class MigrationEngine {
         .createSchemas(true)
         .initSql(EngineDialect.of(connection.engine()).initSql(settings.lockSeconds(), settings.statementSeconds()))
         .callbacks(new ProgressCallback(progress));
+    // A session-level advisory lock, taken once per run rather than in every script's transaction:
+    // CREATE INDEX CONCURRENTLY cannot run beside a transactional lock, and it saves a lock round trip
+    // per script. Set on the extension itself: configuration(Map) would resolve a whole environment
+    // again, which costs more than the rest of this method on every read the operator makes.
+    config.getPluginRegister().getPlugin(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
     if (!settings.schemas().isEmpty()) {
       config.schemas(settings.schemas().toArray(String[]::new)).defaultSchema(settings.schemas().get(0));
     }

@@ -44,8 +44,11 @@ public final class SchemaOperator implements AutoCloseable {
     });
     JdbcTargets targets = JdbcTargets.withTemporaryTrustStores();
     Path caDirectory = tempDirectory();
-    operator.register(new ConnectionReconciler(new ConnectionProbe(targets), caDirectory), scope(settings));
-    operator.register(new SchemaReconciler(settings.operatorImage(), new DatabaseReader(targets)), scope(settings));
+    ConnectionReconciler connections = new ConnectionReconciler(new ConnectionProbe(targets), caDirectory);
+    operator.register(connections, scope(settings));
+    // Schemas read the same Secrets as their connections: one informer's cache serves both.
+    operator.register(new SchemaReconciler(settings.operatorImage(), new DatabaseReader(targets), connections::cachedSecret),
+        scope(settings));
     operator.start();
     HttpServer http = settings.httpPort() < 0 ? null : health(operator, settings.httpPort());
     return new SchemaOperator(operator, http);

@@ -2,11 +2,13 @@ package io.dbops.schemaoperator.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dbops.schemaoperator.controller.common.Annotations;
 import io.dbops.schemaoperator.controller.common.Conditions;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.dbops.schemaoperator.runtime.OperatorSettings;
 import io.dbops.schemaoperator.runtime.SchemaOperator;
+import io.dbops.schemaoperator.testing.CuttableProxy;
 import io.dbops.schemaoperator.testing.FakeJobController;
 import io.dbops.schemaoperator.testing.MockCluster;
 import io.dbops.schemaoperator.testing.PasswordCheckingPostgres;
@@ -312,22 +314,29 @@ class OperatorScenariosTest {
 
   @Test
   @Order(9)
-  void twoSchemasOnTheSameDatabaseRunOneAtATime() throws Exception {
+  void twoResourcesOnTheSameDatabaseAndSchemaRunOneAtATimeWhileOtherSchemasGoOn() throws Exception {
     applyConnection(PASSWORD);
     jobs.pause();
-    applySchema(simpleSchema("first", "first", "V1__first.sql", "CREATE TABLE first_table (id INT);"));
+    // The same scripts applied twice, as when one application's schema is declared in two places.
+    applySchema(simpleSchema("first", "shared", "V1__shared.sql", "CREATE TABLE shared_table (id INT);"));
     Eventually.await("first Job", CONVERGE, () -> jobsInNamespace().size() == 1);
-    applySchema(simpleSchema("second", "second", "V1__second.sql", "CREATE TABLE second_table (id INT);"));
+    applySchema(simpleSchema("second", "shared", "V1__shared.sql", "CREATE TABLE shared_table (id INT);"));
+    applySchema(simpleSchema("other", "other", "V1__other.sql", "CREATE TABLE other_table (id INT);"));
 
-    Eventually.await("second waits for the lock", CONVERGE,
+    Eventually.await("second waits for the lock on schema shared", CONVERGE,
         () -> "WaitingForLock".equals(condition(schema("second"), Conditions.READY).getReason()));
-    assertThat(jobsInNamespace()).hasSize(1);
+    Eventually.await("a schema of its own does not wait", CONVERGE, () -> jobsInNamespace().size() == 2);
+    assertThat(jobsInNamespace()).extracting(j -> j.getMetadata().getLabels().get("dbops.io/schema"))
+        .containsExactlyInAnyOrder("first", "other");
     jobs.resume();
 
     awaitSchemaReady("first");
+    awaitSchemaReady("other");
     awaitSchemaReady("second");
-    assertThat(sqlString("SELECT count(*)::text FROM pg_tables WHERE tablename IN ('first_table', 'second_table')")).isEqualTo("2");
+    assertThat(schema("second").getStatus().getCurrentVersion()).isEqualTo("1");
+    assertThat(sqlString("SELECT count(*)::text FROM pg_tables WHERE tablename IN ('shared_table', 'other_table')")).isEqualTo("2");
   }
+
 
   @Test
   @Order(10)
@@ -468,6 +477,67 @@ class OperatorScenariosTest {
     Eventually.await("the resource is gone", CONVERGE, () -> schema("app-schema") == null);
     assertThat(events("DropRefused")).singleElement().satisfies(e -> assertThat(e.getMessage()).contains("reports", "untouched"));
     assertThat(sqlString("SELECT count(*)::text FROM pg_namespace WHERE nspname = 'app'")).isEqualTo("1");
+  }
+
+  @Test
+  @Order(17)
+  void anUnreachableDatabaseIsRetriedWithBackoffThenStalledUntilAskedAgain() throws Exception {
+    try (CuttableProxy network = CuttableProxy.to(postgres.getPort())) {
+      applySecret(PASSWORD);
+      load("""
+          apiVersion: dbops.io/v1alpha1
+          kind: DatabaseConnection
+          metadata: {name: app-db}
+          spec:
+            engine: postgres
+            host: 127.0.0.1
+            port: %d
+            database: %s
+            createDatabase: true
+            credentials: {secretName: app-db}
+            tls: {mode: disable}
+            healthCheck: {intervalSeconds: 3600}
+          """.formatted(network.port(), database));
+      Eventually.await("connection Ready", CONVERGE,
+          () -> Conditions.isTrue(connection("app-db").getStatus().getConditions(), Conditions.READY));
+      jobs.pause();
+      applySchema("""
+          apiVersion: dbops.io/v1alpha1
+          kind: DatabaseSchema
+          metadata: {name: orders}
+          spec:
+            connectionRef: {name: app-db}
+            schemas: [orders]
+            retry: {limit: 1}
+            migrations:
+              inline:
+                - {name: V1__create_orders.sql, sql: "CREATE TABLE orders (id INT);"}
+          """);
+      Eventually.await("the first Job", CONVERGE, () -> jobsInNamespace().size() == 1);
+
+      network.cut();
+      jobs.resume();
+
+      Eventually.await("a retry scheduled after the first attempt", CONVERGE,
+          () -> "RetryScheduled".equals(condition(schema("orders"), Conditions.READY).getReason()));
+      assertThat(schema("orders").getStatus().getFailure().getTransient()).isTrue();
+      Eventually.await("Stalled once the retry limit is used up", CONVERGE,
+          () -> Conditions.isTrue(schema("orders").getStatus().getConditions(), Conditions.STALLED));
+      assertThat(condition(schema("orders"), Conditions.STALLED).getReason()).isEqualTo("RetriesExhausted");
+      assertThat(condition(schema("orders"), Conditions.STALLED).getMessage())
+          .contains("cannot reach the database", "Gave up after 2 attempts", Annotations.RETRY)
+          .doesNotContain("Fix the script", "..");
+      assertThat(jobsInNamespace()).as("one first attempt and one retry").hasSize(2);
+      Thread.sleep(3000);
+      assertThat(jobsInNamespace()).as("no Job while Stalled").hasSize(2);
+
+      network.restore();
+      annotate("orders", Annotations.RETRY, "network-fixed");
+
+      awaitSchemaReady("orders");
+      assertThat(jobsInNamespace()).hasSize(3);
+      assertThat(sqlString("SELECT to_regclass('orders.orders')::text")).isEqualTo("orders.orders");
+    }
   }
 
   @Test

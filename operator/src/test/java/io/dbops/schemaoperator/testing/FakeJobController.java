@@ -1,6 +1,10 @@
 package io.dbops.schemaoperator.testing;
 
 import io.dbops.schemaoperator.cli.MigrateCommand;
+import io.dbops.schemaoperator.migration.MigrationEngine;
+import io.dbops.schemaoperator.migration.MigrationResult;
+import io.dbops.schemaoperator.migration.MigrationScripts;
+import io.dbops.schemaoperator.migration.ResultCodec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -12,6 +16,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -32,6 +37,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,16 +52,21 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class FakeJobController implements AutoCloseable {
   private final KubernetesClient client;
-  private final ExecutorService workers = Executors.newFixedThreadPool(2);
+  private final ExecutorService workers;
   private final SharedIndexInformer<Job> informer;
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
   private final Map<String, Job> paused = new ConcurrentHashMap<>();
   private final Map<String, String> logs = new ConcurrentHashMap<>();
   private final Map<String, Map<String, String>> images = new ConcurrentHashMap<>();
   private volatile boolean pausing;
+  private final boolean instant;
+  private final Map<String, Job> answeredInstantly = new ConcurrentHashMap<>();
+  private final Map<String, MigrationResult> reported = new ConcurrentHashMap<>();
 
-  private FakeJobController(KubernetesClient client) {
+  private FakeJobController(KubernetesClient client, int workers, boolean instant) {
     this.client = client;
+    this.workers = Executors.newFixedThreadPool(workers);
+    this.instant = instant;
     this.informer = client.batch().v1().jobs().inAnyNamespace().inform(new ResourceEventHandler<>() {
       @Override
       public void onAdd(Job job) {
@@ -75,7 +86,67 @@ public final class FakeJobController implements AutoCloseable {
   }
 
   public static FakeJobController start(KubernetesClient client) {
-    return new FakeJobController(client);
+    return new FakeJobController(client, 2, false);
+  }
+
+  /** Runs up to {@code workers} Jobs at once, as a cluster with that many free nodes would. */
+  public static FakeJobController start(KubernetesClient client, int workers) {
+    return new FakeJobController(client, workers, false);
+  }
+
+  /**
+   * Answers each migrate Job at once without running it, for load tests of the operator, where the
+   * Jobs' own work would otherwise share the machine with it: a Pod whose termination message is
+   * what `migrate` reports on a schema none of the Job's scripts has run on (all of them applied, in
+   * Flyway's order, up to the highest version), and the Job Complete. The database is left alone
+   * until {@link #applyReported()} runs the real `migrate` of every Job answered so and compares its
+   * result with the one reported. Other operations run for real.
+   */
+  public static FakeJobController startInstant(KubernetesClient client, int workers) {
+    return new FakeJobController(client, workers, true);
+  }
+
+  /**
+   * Runs the real `migrate` of every Job {@link #startInstant answered instantly}, so the database
+   * holds what was reported, and says where a real result differs from the reported one: success,
+   * version reached, or the scripts applied and their order.
+   *
+   * @return one line per difference; empty when every report was what `migrate` does
+   */
+  public List<String> applyReported() throws InterruptedException {
+    List<java.util.concurrent.Callable<String>> runs = new java.util.ArrayList<>();
+    for (Map.Entry<String, Job> answered : answeredInstantly.entrySet()) {
+      runs.add(() -> {
+        Optional<Execution> done = execute(answered.getValue());
+        if (done.isEmpty()) {
+          return answered.getKey() + ": the container could not start";
+        }
+        MigrationResult real = ResultCodec.fromJson(done.get().terminationMessage());
+        MigrationResult said = reported.get(answered.getKey());
+        if (real.success() != said.success() || !Objects.equals(real.currentVersion(), said.currentVersion())
+            || !scriptNames(real.applied()).equals(scriptNames(said.applied()))) {
+          return answered.getKey() + ": reported " + said.success() + " at " + said.currentVersion() + " applying "
+              + scriptNames(said.applied()) + ", migrate gave " + real.success() + " at " + real.currentVersion() + " applying "
+              + scriptNames(real.applied()) + (real.failure() == null ? "" : " (" + real.failure().message() + ")");
+        }
+        return null;
+      });
+    }
+    List<String> differences = new java.util.ArrayList<>();
+    for (var run : workers.invokeAll(runs)) {
+      try {
+        if (run.get() != null) {
+          differences.add(run.get());
+        }
+      } catch (java.util.concurrent.ExecutionException e) {
+        differences.add(String.valueOf(e.getCause()));
+      }
+    }
+    return differences;
+  }
+
+  private static List<String> scriptNames(List<MigrationResult.AppliedScript> applied) {
+    return applied.stream().map(MigrationResult.AppliedScript::script).toList();
   }
 
   /** What `copy-migrations` would copy out of an application image. */
@@ -122,14 +193,91 @@ public final class FakeJobController implements AutoCloseable {
       paused.put(key(job), job);
       return;
     }
-    workers.submit(() -> run(job));
+    workers.submit(() -> {
+      if (instant && isMigrate(job)) {
+        answerInstantly(job);
+      } else {
+        run(job);
+      }
+    });
+  }
+
+  private static boolean isMigrate(Job job) {
+    return job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .filter(e -> MigrateCommand.OPERATION.equals(e.getName()))
+        .allMatch(e -> "migrate".equals(e.getValue()));
+  }
+
+  private void answerInstantly(Job job) {
+    try {
+      MigrationResult result = resultOnUntouchedSchema(job);
+      answeredInstantly.put(key(job), job);
+      reported.put(key(job), result);
+      createPod(job, 0, ResultCodec.compact(result, ResultCodec.TERMINATION_MESSAGE_LIMIT));
+      finish(job, true, null, null);
+    } catch (KubernetesClientException e) {
+      // The Job or its namespace went away; a kubelet would find nothing to report to.
+    }
+  }
+
+  /** What `migrate` reports when none of the Job's scripts has run yet: every one applied, in Flyway's order. */
+  private MigrationResult resultOnUntouchedSchema(Job job) {
+    String namespace = job.getMetadata().getNamespace();
+    var podSpec = job.getSpec().getTemplate().getSpec();
+    Map<String, String> files = new java.util.TreeMap<>();
+    for (Volume volume : podSpec.getVolumes()) {
+      if (volume.getConfigMap() != null) {
+        ConfigMap cm = client.configMaps().inNamespace(namespace).withName(volume.getConfigMap().getName()).get();
+        Map<String, String> data = cm == null || cm.getData() == null ? Map.of() : cm.getData();
+        List<KeyToPath> items = volume.getConfigMap().getItems();
+        if (items == null || items.isEmpty()) {
+          files.putAll(data);
+        } else {
+          items.stream().filter(i -> data.containsKey(i.getKey())).forEach(i -> files.put(i.getPath(), data.get(i.getKey())));
+        }
+      }
+    }
+    if (podSpec.getInitContainers() != null) {
+      podSpec.getInitContainers().forEach(init -> files.putAll(images.getOrDefault(init.getImage(), Map.of())));
+    }
+    List<MigrationResult.PendingScript> order;
+    try (MigrationScripts scripts = MigrationScripts.fromNamedSources(List.of(files))) {
+      order = scripts.asPending();
+    }
+    String now = Instant.now().toString();
+    List<MigrationResult.AppliedScript> applied = order.stream()
+        .map(p -> new MigrationResult.AppliedScript(p.version(), p.description(), p.type(), p.script(), null, 0, now, true))
+        .toList();
+    String version = order.stream().map(MigrationResult.PendingScript::version).filter(Objects::nonNull)
+        .reduce((first, second) -> second).orElse(null);
+    return new MigrationResult(MigrationResult.Operation.migrate, true, version, applied, List.of(),
+        applied.subList(Math.max(0, applied.size() - MigrationEngine.HISTORY_LIMIT), applied.size()), null, null);
   }
 
   private void run(Job job) {
     try {
+      Optional<Execution> done = execute(job);
+      if (done.isEmpty()) {
+        return;
+      }
+      int exit = done.get().exitCode();
+      createPod(job, exit, done.get().terminationMessage());
+      finish(job, exit == 0, exit == 0 ? null : "BackoffLimitExceeded", exit == 0 ? null : "Job has reached the specified backoff limit");
+    } catch (KubernetesClientException e) {
+      // The Job or its namespace went away while it ran; a kubelet would find nothing to report to.
+    }
+  }
+
+  /** What the container did: its exit code and termination message. */
+  private record Execution(int exitCode, String terminationMessage) {}
+
+  /** Runs the Job's container; empty when it cannot start (CreateContainerConfigError). */
+  private Optional<Execution> execute(Job job) {
+    Map<String, Path> volumes = new HashMap<>();
+    Path result = null;
+    try {
       String namespace = job.getMetadata().getNamespace();
       var podSpec = job.getSpec().getTemplate().getSpec();
-      Map<String, Path> volumes = new HashMap<>();
       for (Volume volume : podSpec.getVolumes()) {
         volumes.put(volume.getName(), materialize(namespace, volume));
       }
@@ -148,27 +296,41 @@ public final class FakeJobController implements AutoCloseable {
         mounts.put(m.getMountPath(), volumes.get(m.getName()).toString());
       }
       Map<String, String> env = new HashMap<>();
+      Map<String, Optional<Secret>> secrets = new HashMap<>();
       for (EnvVar var : container.getEnv()) {
-        Optional<String> value = resolve(namespace, var);
+        Optional<String> value = resolve(namespace, var, secrets);
         if (value.isEmpty()) {
           // CreateContainerConfigError: the Pod never starts and the Job stays active.
           logs.put(job.getMetadata().getName(), "CreateContainerConfigError: " + var.getName() + " cannot be resolved");
-          return;
+          return Optional.empty();
         }
         env.put(var.getName(), rewritePaths(value.get(), mounts));
       }
-      Path result = Files.createTempFile("termination-log", ".json");
+      result = Files.createTempFile("termination-log", ".json");
       env.put(MigrateCommand.RESULT_FILE, result.toString());
       StringWriter out = new StringWriter();
       int exit = MigrateCommand.run(env, new PrintWriter(out, true), new PrintWriter(out, true));
       logs.put(job.getMetadata().getName(), out.toString());
       String message = Files.readString(result, StandardCharsets.UTF_8);
-      createPod(job, exit, message.length() > 4096 ? message.substring(0, 4096) : message);
-      finish(job, exit == 0, exit == 0 ? null : "BackoffLimitExceeded", exit == 0 ? null : "Job has reached the specified backoff limit");
+      return Optional.of(new Execution(exit, message.length() > 4096 ? message.substring(0, 4096) : message));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (KubernetesClientException e) {
-      // The Job or its namespace went away while it ran; a kubelet would find nothing to report to.
+    } finally {
+      // A node cleans up after its Pods; a long test run would otherwise fill the temporary directory.
+      volumes.values().forEach(FakeJobController::deleteTree);
+      if (result != null) {
+        deleteTree(result);
+      }
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    try (var walk = Files.walk(root)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // Best effort: a leftover temporary file is no reason to fail a Job.
     }
   }
 
@@ -199,14 +361,16 @@ public final class FakeJobController implements AutoCloseable {
     }
   }
 
-  private Optional<String> resolve(String namespace, EnvVar var) {
+  /** Like a kubelet, reads each Secret once for all the variables that name it. */
+  private Optional<String> resolve(String namespace, EnvVar var, Map<String, Optional<Secret>> secrets) {
     if (var.getValueFrom() == null) {
       return Optional.ofNullable(var.getValue()).or(() -> Optional.of(""));
     }
     if (var.getValueFrom().getSecretKeyRef() != null) {
       var ref = var.getValueFrom().getSecretKeyRef();
-      Secret secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
-      return secret == null ? Optional.empty() : Optional.ofNullable(secretData(secret).get(ref.getKey()));
+      Optional<Secret> secret = secrets.computeIfAbsent(ref.getName(),
+          n -> Optional.ofNullable(client.secrets().inNamespace(namespace).withName(n).get()));
+      return secret.flatMap(s -> Optional.ofNullable(secretData(s).get(ref.getKey())));
     }
     if (var.getValueFrom().getConfigMapKeyRef() != null) {
       var ref = var.getValueFrom().getConfigMapKeyRef();
@@ -273,10 +437,6 @@ public final class FakeJobController implements AutoCloseable {
   }
 
   private void finish(Job job, boolean succeeded, String reason, String message) {
-    Job current = client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).withName(job.getMetadata().getName()).get();
-    if (current == null) {
-      return;
-    }
     String now = now();
     JobStatusBuilder status = new JobStatusBuilder().withStartTime(now).withCompletionTime(now);
     if (succeeded) {
@@ -288,8 +448,23 @@ public final class FakeJobController implements AutoCloseable {
           .addToConditions(new JobConditionBuilder().withType("FailureTarget").withStatus("True").withReason(reason).build())
           .addToConditions(new JobConditionBuilder().withType("Failed").withStatus("True").withReason(reason).withMessage(message).build());
     }
-    current.setStatus(status.build());
-    client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).resource(current).updateStatus();
+    // Status only: the API server keeps everything else of the Job as stored.
+    Job update = new JobBuilder()
+        .withNewMetadata()
+        .withName(job.getMetadata().getName())
+        .withNamespace(job.getMetadata().getNamespace())
+        .withResourceVersion(job.getMetadata().getResourceVersion())
+        .endMetadata()
+        .withStatus(status.build())
+        .build();
+    try {
+      client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).resource(update).updateStatus();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+      // The Job was deleted meanwhile: nothing left to report to.
+    }
   }
 
   private static String key(Job job) {
@@ -304,5 +479,9 @@ public final class FakeJobController implements AutoCloseable {
   public void close() {
     informer.close();
     workers.shutdownNow();
+    answeredInstantly.clear();
+    reported.clear();
+    paused.clear();
+    logs.clear();
   }
 }

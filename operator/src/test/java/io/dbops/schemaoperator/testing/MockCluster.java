@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,6 +18,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * fabric8's mock API server in CRUD mode with our generated CRDs posted, so the status
@@ -33,8 +36,20 @@ public final class MockCluster implements AutoCloseable {
   }
 
   public static MockCluster start() {
+    return start(new KubernetesCrudDispatcher());
+  }
+
+  /**
+   * The same, with the store indexed by kind, namespace and name: for thousands of objects, where
+   * the stock store's scan of every object on every request would set the pace.
+   */
+  public static MockCluster startIndexed() {
+    return start(new IndexedCrudDispatcher());
+  }
+
+  private static MockCluster start(KubernetesCrudDispatcher dispatcher) {
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
+        dispatcher, false);
     try {
       server.init(InetAddress.getLoopbackAddress(), 0);
     } catch (RuntimeException e) {
@@ -68,6 +83,24 @@ public final class MockCluster implements AutoCloseable {
     KubernetesClient fresh = server.createClient();
     clients.add(fresh);
     return fresh;
+  }
+
+  /**
+   * Hands every request the server has received since the last call to {@code sink}, oldest first.
+   * The server keeps each request (body included) until it is taken, so a long run must drain it.
+   */
+  public int drainRequests(Consumer<RecordedRequest> sink) {
+    int n = 0;
+    try {
+      for (var r = server.takeRequest(0, TimeUnit.MILLISECONDS); r != null;
+          r = server.takeRequest(0, TimeUnit.MILLISECONDS)) {
+        sink.accept(r);
+        n++;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return n;
   }
 
   public void secret(String namespace, String name, Map<String, String> values) {

@@ -48,6 +48,7 @@ public final class ConnectionReconciler implements Reconciler<DatabaseConnection
 
   private final ConnectionProbe probe;
   private final Path caDirectory;
+  private volatile InformerEventSource<Secret, DatabaseConnection> secrets;
 
   public ConnectionReconciler(ConnectionProbe probe, Path caDirectory) {
     this.probe = probe;
@@ -64,7 +65,18 @@ public final class ConnectionReconciler implements Reconciler<DatabaseConnection
             .map(ResourceID::fromResource)
             .collect(Collectors.toSet()))
         .build();
-    return List.of(new InformerEventSource<>(secrets, context));
+    this.secrets = new InformerEventSource<>(secrets, context);
+    return List.of(this.secrets);
+  }
+
+  /**
+   * A Secret as this controller's informer last saw it, without asking the API server. Empty when it
+   * is not in the cache: not there, or the informer has not seen it yet; callers that must know ask
+   * the API server then.
+   */
+  public Optional<Secret> cachedSecret(String namespace, String name) {
+    InformerEventSource<Secret, DatabaseConnection> source = secrets;
+    return source == null ? Optional.empty() : source.get(new ResourceID(name, namespace));
   }
 
   static Set<String> referencedSecrets(DatabaseConnectionSpec spec) {
@@ -110,8 +122,8 @@ public final class ConnectionReconciler implements Reconciler<DatabaseConnection
           endpoint, interval);
     }
     String namespace = connection.getMetadata().getNamespace();
-    SecretReader secrets = new SecretReader(name -> Optional.ofNullable(
-        context.getClient().secrets().inNamespace(namespace).withName(name).get()));
+    SecretReader secrets = new SecretReader(name -> cachedSecret(namespace, name).or(() -> Optional.ofNullable(
+        context.getClient().secrets().inNamespace(namespace).withName(name).get())));
     Lookup<Login> login = secrets.login(spec);
     if (!login.found()) {
       return Verdict.stalled(login.reason(), login.message(), endpoint, interval);

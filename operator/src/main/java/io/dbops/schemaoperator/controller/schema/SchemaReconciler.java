@@ -30,10 +30,13 @@ import io.dbops.schemaoperator.model.InlineMigration;
 import io.dbops.schemaoperator.model.LastRun;
 import io.dbops.schemaoperator.model.PendingMigration;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -44,6 +47,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +62,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -66,7 +73,10 @@ import java.util.stream.Collectors;
  * database state), decide, act (at most one Job), report (status, events). Every step that stops
  * says why in a condition reason.
  */
-@ControllerConfiguration(name = "databaseschema")
+// Not generation-aware: the annotations people set (approve, retry, repair) change no generation and
+// must still wake the reconciler; only updates that change nothing but status are ignored.
+@ControllerConfiguration(name = "databaseschema", generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = SchemaReconciler.NotOnlyStatus.class))
 public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Cleaner<DatabaseSchema> {
   static final Duration WAIT_FOR_DEPENDENCY = Duration.ofSeconds(30);
   static final Duration WAIT_FOR_JOB = Duration.ofSeconds(15);
@@ -77,10 +87,30 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
 
   private final String operatorImage;
   private final DatabaseReader reader;
+  private final SecretCache secretCache;
+  /**
+   * The Job each target last got from this process. The Job informer may not show a Job created a
+   * moment ago; this does, so two schemas on one target never both start.
+   */
+  private final Map<String, ResourceID> startedByTarget = new ConcurrentHashMap<>();
+  private final Object[] targetLocks = new Object[64];
+  private volatile InformerEventSource<Job, DatabaseSchema> jobSource;
+  private volatile InformerEventSource<DatabaseConnection, DatabaseSchema> connectionSource;
+  private volatile InformerEventSource<ConfigMap, DatabaseSchema> configMapSource;
 
-  public SchemaReconciler(String operatorImage, DatabaseReader reader) {
+  /** Reads Secrets from a cache kept elsewhere (the connection controller's informer); empty = not cached. */
+  @FunctionalInterface
+  public interface SecretCache {
+    Optional<Secret> get(String namespace, String name);
+  }
+
+  public SchemaReconciler(String operatorImage, DatabaseReader reader, SecretCache secretCache) {
     this.operatorImage = operatorImage;
     this.reader = reader;
+    this.secretCache = secretCache;
+    for (int i = 0; i < targetLocks.length; i++) {
+      targetLocks[i] = new Object();
+    }
   }
 
   @Override
@@ -92,6 +122,11 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
         .build();
     InformerEventSourceConfiguration<DatabaseConnection> connections = InformerEventSourceConfiguration
         .from(DatabaseConnection.class, DatabaseSchema.class)
+        // Every health probe rewrites the connection's status (probe time, latency); only a spec
+        // change or a change in readiness concerns its schemas. Without this filter each probe
+        // would make every schema on the connection read its database again.
+        .withOnUpdateFilter((updated, previous) -> !Objects.equals(updated.getMetadata().getGeneration(), previous.getMetadata().getGeneration())
+            || !readiness(updated).equals(readiness(previous)))
         .withSecondaryToPrimaryMapper(connection -> context.getPrimaryCache()
             .list(connection.getMetadata().getNamespace())
             .filter(s -> s.getSpec() != null && s.getSpec().getConnectionRef() != null
@@ -109,13 +144,15 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
             .map(ResourceID::fromResource)
             .collect(Collectors.toSet()))
         .build();
-    return List.of(new InformerEventSource<>(jobs, context), new InformerEventSource<>(connections, context),
-        new InformerEventSource<>(configMaps, context));
+    jobSource = new InformerEventSource<>(jobs, context);
+    connectionSource = new InformerEventSource<>(connections, context);
+    configMapSource = new InformerEventSource<>(configMaps, context);
+    return List.of(jobSource, connectionSource, configMapSource);
   }
 
   @Override
   public UpdateControl<DatabaseSchema> reconcile(DatabaseSchema schema, Context<DatabaseSchema> context) {
-    Run run = new Run(schema, context.getClient());
+    Run run = new Run(schema, context);
     Duration next = run.reconcile();
     return UpdateControl.<DatabaseSchema>noUpdate().rescheduleAfter(next);
   }
@@ -203,7 +240,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
   }
 
   private static Optional<String> schemaSharedWith(DatabaseSchema schema, DatabaseConnection connection, KubernetesClient client) {
-    String target = targetKey(connection);
+    String target = databaseKey(connection);
     for (DatabaseSchema other : client.resources(DatabaseSchema.class).inAnyNamespace().list().getItems()) {
       boolean same = other.getMetadata().getNamespace().equals(schema.getMetadata().getNamespace())
           && other.getMetadata().getName().equals(schema.getMetadata().getName());
@@ -216,7 +253,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       }
       DatabaseConnection theirs = client.resources(DatabaseConnection.class).inNamespace(other.getMetadata().getNamespace())
           .withName(other.getSpec().getConnectionRef().getName()).get();
-      if (theirs != null && targetKey(theirs).equals(target)) {
+      if (theirs != null && databaseKey(theirs).equals(target)) {
         return Optional.of("DatabaseSchema " + other.getMetadata().getNamespace() + "/" + other.getMetadata().getName()
             + " still uses schema " + overlap.get(0) + " on the same database, so it was not dropped");
       }
@@ -227,6 +264,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
   /** One reconcile of one schema: holds what was observed and the status being built. */
   private final class Run {
     private final DatabaseSchema schema;
+    private final Context<DatabaseSchema> context;
     private final KubernetesClient client;
     private final StatusWriter writer;
     private final EventRecorder events;
@@ -234,11 +272,20 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     private final String name;
     private final Long generation;
     private DatabaseSchemaStatus written;
+    /** The newest version of the resource known here: what the next status write is based on. */
+    private DatabaseSchema latest;
     private final DatabaseSchemaStatus status;
+    /** This schema's Jobs, oldest first. */
+    private List<Job> jobs = List.of();
+    /** A migrate Job that succeeded and was recorded in this reconcile, with the hash it ran for. */
+    private MigrationResult finished;
+    private String finishedHash;
 
-    Run(DatabaseSchema schema, KubernetesClient client) {
+    Run(DatabaseSchema schema, Context<DatabaseSchema> context) {
       this.schema = schema;
-      this.client = client;
+      this.context = context;
+      this.client = context.getClient();
+      this.latest = schema;
       this.writer = new StatusWriter(client);
       this.events = new EventRecorder(client);
       this.namespace = schema.getMetadata().getNamespace();
@@ -252,7 +299,8 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     Duration reconcile() {
       DatabaseSchemaSpec spec = schema.getSpec();
       String connectionName = spec.getConnectionRef().getName();
-      DatabaseConnection connection = client.resources(DatabaseConnection.class).inNamespace(namespace).withName(connectionName).get();
+      DatabaseConnection connection = cachedOrRead(connectionSource, connectionName,
+          () -> client.resources(DatabaseConnection.class).inNamespace(namespace).withName(connectionName).get());
       if (connection == null) {
         return waiting("ConnectionNotFound", "DatabaseConnection " + connectionName + " not found in namespace " + namespace + ": create it");
       }
@@ -263,7 +311,8 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       }
       Map<String, Map<String, String>> configMapData = new LinkedHashMap<>();
       for (ConfigMapRef ref : spec.getMigrations().getConfigMapRefs()) {
-        ConfigMap cm = client.configMaps().inNamespace(namespace).withName(ref.getName()).get();
+        ConfigMap cm = cachedOrRead(configMapSource, ref.getName(),
+            () -> client.configMaps().inNamespace(namespace).withName(ref.getName()).get());
         if (cm == null) {
           return stalled("ConfigMapNotFound", "ConfigMap " + ref.getName() + " named in spec.migrations.configMapRefs not found: create it");
         }
@@ -281,10 +330,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
         flush();
       }
 
-      List<Job> jobs = client.batch().v1().jobs().inNamespace(namespace).withLabel(Labels.SCHEMA, Labels.value(name)).list().getItems().stream()
-          .filter(j -> Labels.MANAGED_BY_VALUE.equals(j.getMetadata().getLabels().get(Labels.MANAGED_BY)))
-          .sorted(Comparator.comparing(j -> j.getMetadata().getCreationTimestamp() == null ? "" : j.getMetadata().getCreationTimestamp()))
-          .toList();
+      jobs = ownJobs();
       Optional<Job> active = jobs.stream().filter(j -> !JobOutcome.finished(j)).findFirst();
       if (active.isPresent()) {
         adoptIfUnrecorded(active.get());
@@ -296,7 +342,8 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       }
       recordFinishedRun(jobs);
 
-      SecretReader secrets = new SecretReader(n -> Optional.ofNullable(client.secrets().inNamespace(namespace).withName(n).get()));
+      SecretReader secrets = new SecretReader(n -> secretCache.get(namespace, n)
+          .or(() -> Optional.ofNullable(client.secrets().inNamespace(namespace).withName(n).get())));
       SecretReader.Lookup<Login> login = secrets.login(connection.getSpec());
       if (!login.found()) {
         return waiting("ConnectionNotReady", login.message());
@@ -307,17 +354,23 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       if (repairRequested()) {
         return startJob(connection, hash, Operation.repair);
       }
+      Optional<Duration> known = knownState(hash);
+      if (known.isPresent()) {
+        return upToDate(known.get());
+      }
 
       boolean fromImage = spec.getMigrations().getImage() != null;
       if (fromImage) {
         // The operator cannot read scripts inside an image: a Job learns and applies them.
         if (status.getLastRun() != null && "Succeeded".equals(status.getLastRun().getResult()) && hash.equals(lastRunHash())) {
-          return upToDate(connection);
+          return upToDate(driftInterval());
         }
         return approvedOrWaiting(connection, hash, List.of()).orElseGet(() -> startJob(connection, hash, Operation.migrate));
       }
       MigrationResult state;
       ConnectionSettings settings;
+      // The outcome of a finished Job, if one was just recorded, is published before the slow read.
+      flush();
       try {
         settings = ConnectionSettings.from(connection.getSpec(), null);
         state = reader.info(settings, login.value(), MigrationSettings.from(spec), scriptSources(configMapData));
@@ -346,10 +399,43 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
             + " undo them by hand, then set annotation " + Annotations.REPAIR + " to a new value to clear the failed row");
       }
       if (state.pending().isEmpty()) {
-        checkDrift(settings, login.value(), state, configMapData);
-        return upToDate(connection);
+        return upToDate(checkDrift(settings, login.value(), state, configMapData));
       }
       return approvedOrWaiting(connection, hash, state.pending()).orElseGet(() -> startJob(connection, hash, Operation.migrate));
+    }
+
+    /**
+     * The database's state when it is known without reading it, with when to read it next; empty
+     * when it must be read now. A migrate Job that succeeded for this very hash read the database
+     * right after migrating it, under Flyway's lock: nothing pending, its history, and the applied
+     * scripts validated against it (validateOnMigrate), so no drift either. Until one drift-check
+     * interval after that run, reading again would learn nothing new; reconciles come for many
+     * reasons (the Job's events alone bring two), and each read is a database login and a Flyway
+     * run. Without the history (the compact result dropped it) or with something still pending,
+     * the database is read as usual.
+     */
+    private Optional<Duration> knownState(String hash) {
+      if (finished != null && hash.equals(finishedHash) && finished.pending().isEmpty() && finished.history() != null) {
+        status.setHistory(history(finished.history()));
+        status.setPending(List.of());
+        if (Conditions.isTrue(status.getConditions(), Conditions.DRIFTED)) {
+          condition(Conditions.DRIFTED, false, "NoDrift", "the migration Job validated the applied scripts against the database's history");
+        }
+        return Optional.of(driftInterval());
+      }
+      LastRun run = status.getLastRun();
+      if (run == null || !"Succeeded".equals(run.getResult()) || !Operation.migrate.name().equals(run.getOperation())
+          || run.getCompletionTime() == null || status.getPending() == null || !status.getPending().isEmpty()
+          || !Conditions.isTrue(status.getConditions(), Conditions.READY)) {
+        return Optional.empty();
+      }
+      Job job = cachedOrRead(jobSource, run.getJob(), () -> client.batch().v1().jobs().inNamespace(namespace).withName(run.getJob()).get());
+      if (job == null || !Labels.desiredHashOf(job).map(hash::equals).orElse(false)) {
+        return Optional.empty();
+      }
+      Instant due = Instant.parse(run.getCompletionTime()).plus(driftInterval());
+      Instant now = Instant.now();
+      return now.isBefore(due) ? Optional.of(Duration.between(now, due)) : Optional.empty();
     }
 
     private Optional<Duration> approvedOrWaiting(DatabaseConnection connection, String hash, List<MigrationResult.PendingScript> pending) {
@@ -405,11 +491,14 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
         status.setFailure(null);
         return startJob(connection, hash, Operation.migrate);
       }
-      String reason = Boolean.TRUE.equals(failure.getTransient()) ? "RetriesExhausted" : "MigrationFailed";
-      String message = (failure.getScript() == null ? "" : failure.getScript() + ": ") + failure.getMessage()
-          + ". Fix the script (a spec change runs again), or set annotation " + Annotations.RETRY + " to a new value"
+      if (Boolean.TRUE.equals(failure.getTransient())) {
+        return stalled("RetriesExhausted", sentence(failure.getMessage()) + " Gave up after " + attempt
+            + " attempts: once the cause is fixed, set annotation " + Annotations.RETRY + " to a new value");
+      }
+      String message = (failure.getScript() == null ? "" : failure.getScript() + ": ") + sentence(failure.getMessage())
+          + " Fix the script (a spec change runs again), or set annotation " + Annotations.RETRY + " to a new value"
           + (failure.getMessage() != null && failure.getMessage().contains("repair") ? ", or " + Annotations.REPAIR : "");
-      return stalled(reason, message);
+      return stalled("MigrationFailed", message);
     }
 
     private boolean repairRequested() {
@@ -418,33 +507,49 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     }
 
     private Duration startJob(DatabaseConnection connection, String hash, Operation operation) {
-      Optional<String> lock = otherRunnerOnSameTarget(connection);
-      if (lock.isPresent()) {
-        condition(Conditions.READY, false, "WaitingForLock", lock.get());
-        condition(Conditions.RECONCILING, true, "WaitingForLock", lock.get());
-        condition(Conditions.STALLED, false, "WaitingForLock", "");
-        flush();
-        return WAIT_FOR_JOB;
-      }
-      if (operation == Operation.repair) {
-        status.setHandledRepair(annotation(Annotations.REPAIR));
-      }
-      int attempt = nextAttempt(hash);
+      String target = targetKey(connection, schema);
       Job job;
-      try {
-        job = MigrationJobBuilder.build(new JobRequest(schema, connection, hash, attempt, operation, operatorImage,
-            ensureScriptsConfigMap(schema, client)));
-      } catch (IllegalArgumentException e) {
-        return stalled("ConfigurationInvalid", e.getMessage());
-      }
-      job.getMetadata().getLabels().put(TARGET_LABEL, targetKey(connection));
-      try {
-        client.batch().v1().jobs().inNamespace(namespace).resource(job).create();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
-          throw e;
+      int attempt;
+      // Checking for another runner and creating the Job are one step for each target, or two
+      // schemas reconciled at once could both find the target free.
+      synchronized (targetLocks[Math.floorMod(target.hashCode(), targetLocks.length)]) {
+        Optional<String> lock = otherRunnerOnSameTarget(target);
+        if (lock.isPresent()) {
+          condition(Conditions.READY, false, "WaitingForLock", lock.get());
+          condition(Conditions.RECONCILING, true, "WaitingForLock", lock.get());
+          condition(Conditions.STALLED, false, "WaitingForLock", "");
+          flush();
+          return WAIT_FOR_JOB;
         }
-        // Already there (a restart between create and status): adopt it rather than run twice.
+        if (operation == Operation.repair) {
+          status.setHandledRepair(annotation(Annotations.REPAIR));
+        }
+        attempt = nextAttempt(hash);
+        Optional<ConfigMap> scripts;
+        try {
+          scripts = ScriptsConfigMapBuilder.build(schema);
+        } catch (IllegalArgumentException e) {
+          return stalled("ConfigurationInvalid", e.getMessage());
+        }
+        scripts.ifPresent(this::createIfMissing);
+        try {
+          job = MigrationJobBuilder.build(new JobRequest(schema, connection, hash, attempt, operation, operatorImage,
+              scripts.map(cm -> cm.getMetadata().getName())));
+        } catch (IllegalArgumentException e) {
+          return stalled("ConfigurationInvalid", e.getMessage());
+        }
+        job.getMetadata().getLabels().put(TARGET_LABEL, target);
+        try {
+          Job created = client.batch().v1().jobs().inNamespace(namespace).resource(job).create();
+          // The informer learns of the Job a moment later; until then its cache answers with this one.
+          jobSource.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != 409) {
+            throw e;
+          }
+          // Already there (a restart between create and status): adopt it rather than run twice.
+        }
+        startedByTarget.put(target, new ResourceID(job.getMetadata().getName(), namespace));
       }
       LastRun run = new LastRun();
       run.setJob(job.getMetadata().getName());
@@ -487,6 +592,10 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       } else {
         List<Pod> pods = client.pods().inNamespace(namespace).withLabel("job-name", run.getJob()).list().getItems();
         result = JobOutcome.read(job.get(), pods, operation);
+        String target = job.get().getMetadata().getLabels() == null ? null : job.get().getMetadata().getLabels().get(TARGET_LABEL);
+        if (target != null) {
+          startedByTarget.remove(target, new ResourceID(run.getJob(), namespace));
+        }
         run.setCompletionTime(job.get().getStatus() != null && job.get().getStatus().getCompletionTime() != null
             ? job.get().getStatus().getCompletionTime() : now());
       }
@@ -494,6 +603,10 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
         run.setCompletionTime(now());
       }
       run.setApplied(result.applied().stream().map(a -> a.version() == null ? a.script() : a.version()).toList());
+      if (result.success() && operation == Operation.migrate && job.isPresent()) {
+        finished = result;
+        finishedHash = Labels.desiredHashOf(job.get()).orElse(null);
+      }
       if (result.success()) {
         run.setResult("Succeeded");
         status.setFailure(null);
@@ -523,15 +636,18 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
         events.warning(schema, "MigrationFailed", (f.script() == null ? "" : f.script() + ": ") + f.message());
       }
       status.setLastRun(run);
-      flush();
+      // Written with whatever this reconcile decides next, in one status write; a database read
+      // writes it first (see before reader.info), so the outcome never waits for slow work.
     }
 
     /**
      * Drift: an applied script no longer matches the history (someone edited the script or the
      * history table), or the database is at a version the scripts do not reach. Reported, never
      * repaired: only a person knows which side is right.
+     *
+     * @return when to check again
      */
-    private void checkDrift(ConnectionSettings settings, Login login, MigrationResult state,
+    private Duration checkDrift(ConnectionSettings settings, Login login, MigrationResult state,
         Map<String, Map<String, String>> configMapData) {
       MigrationResult validation = reader.validate(settings, login, MigrationSettings.from(schema.getSpec()),
           scriptSources(configMapData));
@@ -540,8 +656,10 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
         MigrationResult.Drift first = validation.drift().get(0);
         problem = validation.drift().size() + " applied script(s) differ from the database's history, first "
             + (first.script() == null ? "version " + first.version() : first.script()) + ": " + first.message();
-      } else if (!validation.success() && validation.failure() != null) {
-        problem = validation.failure().message();
+      } else if (!validation.success()) {
+        // The check itself failed (the database went away, the read was cut off by a shutdown):
+        // that says nothing about drift, so Drifted stays as it was and the check runs again soon.
+        return WAIT_FOR_DEPENDENCY;
       } else {
         Optional<String> highest = highestLocalVersion(configMapData);
         if (state.currentVersion() != null && highest.isPresent()
@@ -560,6 +678,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       } else if (Conditions.find(status.getConditions(), Conditions.DRIFTED).isPresent() || wasDrifted) {
         condition(Conditions.DRIFTED, false, "NoDrift", "applied scripts match the database's history");
       }
+      return driftInterval();
     }
 
     private Optional<String> highestLocalVersion(Map<String, Map<String, String>> configMapData) {
@@ -571,7 +690,8 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
               .compareTo(org.flywaydb.core.api.MigrationVersion.fromVersion(b)));
     }
 
-    private Duration upToDate(DatabaseConnection connection) {
+    /** Ready with nothing pending; looks again after {@code next}. */
+    private Duration upToDate(Duration next) {
       status.setPending(List.of());
       status.setPlanHash(null);
       String version = status.getCurrentVersion() == null ? "(empty)" : status.getCurrentVersion();
@@ -582,7 +702,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
         condition(Conditions.APPROVAL_PENDING, false, "UpToDate", "");
       }
       flush();
-      return driftInterval();
+      return next;
     }
 
     private Duration waiting(String reason, String message) {
@@ -601,9 +721,31 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       return driftInterval();
     }
 
-    private Optional<String> otherRunnerOnSameTarget(DatabaseConnection connection) {
-      String key = targetKey(connection);
-      return client.batch().v1().jobs().inAnyNamespace().withLabel(TARGET_LABEL, key).list().getItems().stream()
+    /** The content-named scripts ConfigMap is immutable: one that exists already has these scripts. */
+    private void createIfMissing(ConfigMap scripts) {
+      try {
+        client.configMaps().inNamespace(namespace).resource(scripts).create();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+      }
+    }
+
+    /**
+     * A running Job of another schema on the same target. The target key holds the namespace, so
+     * this namespace's Jobs are all there is to look at: those the informer knows, and the one this
+     * process started last for the target, which the informer may not show yet.
+     */
+    private Optional<String> otherRunnerOnSameTarget(String key) {
+      ResourceID recent = startedByTarget.get(key);
+      Optional<Job> recentJob = recent == null ? Optional.empty() : jobSource.get(recent);
+      if (recent != null && recentJob.map(JobOutcome::finished).orElse(true)) {
+        startedByTarget.remove(key, recent);
+      }
+      return java.util.stream.Stream.concat(
+              jobSource.list(namespace, j -> j.getMetadata().getLabels() != null && key.equals(j.getMetadata().getLabels().get(TARGET_LABEL))),
+              recentJob.stream())
           .filter(j -> !JobOutcome.finished(j))
           .filter(j -> !(namespace.equals(j.getMetadata().getNamespace()) && Labels.value(name).equals(j.getMetadata().getLabels().get(Labels.SCHEMA))))
           .map(j -> "DatabaseSchema " + j.getMetadata().getNamespace() + "/" + j.getMetadata().getLabels().get(Labels.SCHEMA)
@@ -611,8 +753,45 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
           .findFirst();
     }
 
+    /**
+     * This schema's Jobs, oldest first, from the Job informer, which also answers for Jobs this
+     * process created a moment ago. When status names a running Job the informer does not have, the
+     * API server is asked before anyone concludes it vanished.
+     */
+    private List<Job> ownJobs() {
+      Map<String, Job> byName = new LinkedHashMap<>();
+      for (Job j : context.getSecondaryResources(Job.class)) {
+        if (j.getMetadata().getLabels() != null && Labels.MANAGED_BY_VALUE.equals(j.getMetadata().getLabels().get(Labels.MANAGED_BY))) {
+          byName.put(j.getMetadata().getName(), j);
+        }
+      }
+      LastRun run = status.getLastRun();
+      if (run != null && run.getJob() != null && "Running".equals(run.getResult()) && !byName.containsKey(run.getJob())) {
+        Job named = cachedOrRead(jobSource, run.getJob(),
+            () -> client.batch().v1().jobs().inNamespace(namespace).withName(run.getJob()).get());
+        if (named != null && named.getMetadata().getLabels() != null
+            && Labels.value(name).equals(named.getMetadata().getLabels().get(Labels.SCHEMA))) {
+          byName.put(named.getMetadata().getName(), named);
+        }
+      }
+      return byName.values().stream()
+          .sorted(Comparator.comparing(j -> j.getMetadata().getCreationTimestamp() == null ? "" : j.getMetadata().getCreationTimestamp()))
+          .toList();
+    }
+
+    /** From the informer's cache when it has the object, else from the API server. */
+    private <T extends HasMetadata> T cachedOrRead(InformerEventSource<T, DatabaseSchema> source, String objectName, Supplier<T> read) {
+      if (source != null) {
+        Optional<T> cached = source.get(new ResourceID(objectName, namespace));
+        if (cached.isPresent()) {
+          return cached.get();
+        }
+      }
+      return read.get();
+    }
+
     private int nextAttempt(String hash) {
-      int fromJobs = client.batch().v1().jobs().inNamespace(namespace).withLabel(Labels.SCHEMA, Labels.value(name)).list().getItems().stream()
+      int fromJobs = jobs.stream()
           .filter(j -> Labels.desiredHashOf(j).filter(hash::equals).isPresent())
           .mapToInt(j -> parseInt(j.getMetadata().getLabels().get(Labels.ATTEMPT), 0))
           .max().orElse(0);
@@ -626,7 +805,8 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       if (status.getLastRun() == null || status.getLastRun().getJob() == null) {
         return null;
       }
-      Job job = client.batch().v1().jobs().inNamespace(namespace).withName(status.getLastRun().getJob()).get();
+      String jobName = status.getLastRun().getJob();
+      Job job = cachedOrRead(jobSource, jobName, () -> client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get());
       return job == null ? status.getDesiredHash() : Labels.desiredHashOf(job).orElse(null);
     }
 
@@ -656,22 +836,67 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     }
 
     private void flush() {
-      if (writer.write(schema, written, status)) {
+      DatabaseSchema updated = writer.write(latest, written, status);
+      if (updated != null) {
         written = copy(status);
+        // The next reconcile starts from what was written here, even before the informer has it.
+        context.eventSourceRetriever().getControllerEventSource()
+            .handleRecentResourceUpdate(ResourceID.fromResource(updated), updated, latest);
+        latest = updated;
       }
     }
   }
 
   static final String TARGET_LABEL = "dbops.io/target";
 
-  /** Which database and default schema a Job changes, so two resources never migrate one at once. */
-  static String targetKey(DatabaseConnection connection) {
+  /** Passes an update unless only status (or bookkeeping such as resourceVersion) changed, as our own writes do. */
+  public static final class NotOnlyStatus implements OnUpdateFilter<DatabaseSchema> {
+    @Override
+    public boolean accept(DatabaseSchema updated, DatabaseSchema previous) {
+      var now = updated.getMetadata();
+      var before = previous.getMetadata();
+      return !Objects.equals(now.getGeneration(), before.getGeneration())
+          || !Objects.equals(now.getAnnotations(), before.getAnnotations())
+          || !Objects.equals(now.getLabels(), before.getLabels())
+          || !Objects.equals(now.getFinalizers(), before.getFinalizers())
+          || !Objects.equals(now.getDeletionTimestamp(), before.getDeletionTimestamp());
+    }
+  }
+
+  /** What a schema's reconcile takes from a connection's status: Ready, with its reason and message. */
+  static List<String> readiness(DatabaseConnection connection) {
+    if (connection.getStatus() == null) {
+      return List.of();
+    }
+    return Conditions.find(connection.getStatus().getConditions(), Conditions.READY)
+        .map(c -> List.of(String.valueOf(c.getStatus()), String.valueOf(c.getReason()), String.valueOf(c.getMessage())))
+        .orElse(List.of());
+  }
+
+  /**
+   * Which database and default schema a Job changes, so two resources never migrate one at once.
+   * The default schema is where Flyway keeps its history table; resources with different default
+   * schemas in one database do not touch each other's history and may run side by side. No
+   * spec.schemas means the login's default schema, which only other resources without spec.schemas
+   * are known to share.
+   */
+  static String targetKey(DatabaseConnection connection, DatabaseSchema schema) {
+    List<String> schemas = schema.getSpec() == null ? null : schema.getSpec().getSchemas();
+    String defaultSchema = schemas == null || schemas.isEmpty() ? "" : schemas.get(0);
+    return sha256(databaseIdentity(connection) + "|" + defaultSchema).substring(0, 16);
+  }
+
+  /** Which database a connection reaches, whatever schema in it. */
+  static String databaseKey(DatabaseConnection connection) {
+    return sha256(databaseIdentity(connection)).substring(0, 16);
+  }
+
+  private static String databaseIdentity(DatabaseConnection connection) {
     var spec = connection.getSpec();
-    // A URL kept in a Secret cannot be read here, so such a connection stands for its own target.
-    String identity = spec.getUrlFrom() == null
+    // A URL kept in a Secret cannot be read here, so such a connection stands for its own database.
+    return spec.getUrlFrom() == null
         ? spec.getEngine() + "|" + spec.getHost() + "|" + spec.effectivePort() + "|" + spec.getDatabase()
         : "urlFrom|" + connection.getMetadata().getNamespace() + "/" + connection.getMetadata().getName();
-    return sha256(identity).substring(0, 16);
   }
 
   static String planHash(String desiredHash, List<MigrationResult.PendingScript> pending) {
@@ -733,4 +958,13 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
   }
 
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** A driver message as a sentence: one closing period, however the driver ended it. */
+  static String sentence(String message) {
+    String text = message == null ? "" : message.strip();
+    while (text.endsWith(".")) {
+      text = text.substring(0, text.length() - 1);
+    }
+    return text + ".";
+  }
 }
