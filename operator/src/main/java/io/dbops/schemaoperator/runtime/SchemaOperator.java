@@ -5,6 +5,8 @@ import io.dbops.schemaoperator.controller.connection.ConnectionProbe;
 import io.dbops.schemaoperator.controller.connection.ConnectionReconciler;
 import io.dbops.schemaoperator.controller.schema.DatabaseReader;
 import io.dbops.schemaoperator.controller.schema.SchemaReconciler;
+import io.dbops.schemaoperator.metrics.OperatorMetrics;
+import io.dbops.schemaoperator.metrics.ResourceMetrics;
 import io.dbops.schemaoperator.migration.JdbcTargets;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -19,20 +21,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
-/** The running operator: both controllers on one java-operator-sdk Operator, plus health endpoints. */
+/** The running operator: both controllers on one java-operator-sdk Operator, plus health and metrics endpoints. */
 public final class SchemaOperator implements AutoCloseable {
   private final Operator operator;
   private final HttpServer http;
+  private final OperatorMetrics metrics;
+  private final ResourceMetrics resourceMetrics;
 
-  private SchemaOperator(Operator operator, HttpServer http) {
+  private SchemaOperator(Operator operator, HttpServer http, OperatorMetrics metrics, ResourceMetrics resourceMetrics) {
     this.operator = operator;
     this.http = http;
+    this.metrics = metrics;
+    this.resourceMetrics = resourceMetrics;
   }
 
   /** Starts reconciling; returns once informers are running. {@code httpPort} 0 picks a free port; -1 none. */
   public static SchemaOperator start(KubernetesClient client, OperatorSettings settings) {
+    OperatorMetrics metrics = new OperatorMetrics();
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
+          .withMetrics(metrics.reconcileMetrics())
           .withConcurrentReconciliationThreads(Math.max(1, settings.concurrency()))
           .withCloseClientOnStop(false)
           // The fabric8 mock server and some proxies lack server-side apply; merge patches work everywhere.
@@ -50,8 +58,9 @@ public final class SchemaOperator implements AutoCloseable {
     operator.register(new SchemaReconciler(settings.operatorImage(), new DatabaseReader(targets), connections::cachedSecret),
         scope(settings));
     operator.start();
-    HttpServer http = settings.httpPort() < 0 ? null : health(operator, settings.httpPort());
-    return new SchemaOperator(operator, http);
+    ResourceMetrics resources = ResourceMetrics.start(client, metrics.registry(), settings.namespaces(), settings.labelSelector());
+    HttpServer http = settings.httpPort() < 0 ? null : serve(operator, metrics, settings.httpPort());
+    return new SchemaOperator(operator, http, metrics, resources);
   }
 
   private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> Consumer<ControllerConfigurationOverrider<R>> scope(
@@ -66,13 +75,21 @@ public final class SchemaOperator implements AutoCloseable {
     };
   }
 
-  private static HttpServer health(Operator operator, int port) {
+  private static HttpServer serve(Operator operator, OperatorMetrics metrics, int port) {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
       server.createContext("/healthz", exchange -> respond(exchange, operator.getRuntimeInfo().isStarted()));
       // Ready only once every informer has synced and stays healthy: before that, status would be guesswork.
       server.createContext("/readyz", exchange -> respond(exchange,
           operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy()));
+      server.createContext("/metrics", exchange -> {
+        byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", OperatorMetrics.CONTENT_TYPE);
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(body);
+        }
+      });
       server.start();
       return server;
     } catch (IOException e) {
@@ -110,5 +127,7 @@ public final class SchemaOperator implements AutoCloseable {
       http.stop(0);
     }
     operator.stop();
+    resourceMetrics.close();
+    metrics.close();
   }
 }

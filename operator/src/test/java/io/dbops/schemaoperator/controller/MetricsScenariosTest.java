@@ -1,0 +1,290 @@
+package io.dbops.schemaoperator.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dbops.schemaoperator.controller.common.Conditions;
+import io.dbops.schemaoperator.model.DatabaseConnection;
+import io.dbops.schemaoperator.model.DatabaseSchema;
+import io.dbops.schemaoperator.runtime.OperatorSettings;
+import io.dbops.schemaoperator.runtime.SchemaOperator;
+import io.dbops.schemaoperator.testing.FakeJobController;
+import io.dbops.schemaoperator.testing.MockCluster;
+import io.dbops.schemaoperator.testing.PasswordCheckingPostgres;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What Prometheus scrapes from /metrics after the operator has worked through a success, a failing
+ * script, a plan waiting for approval and a wrong password: every dbops_* value agrees with the
+ * status the API server holds, every series says what it means, and nothing secret is in it.
+ */
+class MetricsScenariosTest {
+  private static final Duration CONVERGE = Duration.ofSeconds(60);
+  private static final String PASSWORD = "Metr1cs-Secret-Pa55";
+  private static final String WRONG_PASSWORD = "Wr0ng-Metr1cs-Pa55";
+  private static final String NS = "metrics";
+  private static final Set<String> ALLOWED_LABELS = Set.of("namespace", "name", "engine", "result", "le");
+  private static final HttpClient HTTP = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
+
+  private static EmbeddedPostgres postgres;
+  private static MockCluster cluster;
+  private static FakeJobController jobs;
+  private static SchemaOperator operator;
+  private static KubernetesClient client;
+
+  @BeforeAll
+  static void runTheScenarios() throws Exception {
+    postgres = PasswordCheckingPostgres.start();
+    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+      st.execute("CREATE ROLE metrics_app LOGIN CREATEDB PASSWORD '" + PASSWORD + "'");
+    }
+    cluster = MockCluster.start();
+    client = cluster.client();
+    jobs = FakeJobController.start(client);
+    operator = SchemaOperator.start(cluster.newClient(),
+        new OperatorSettings(Set.of(), null, 4, "ghcr.io/dbops/schema-operator:test", false, "default", 0));
+    Eventually.await("operator ready", CONVERGE, operator::ready);
+
+    cluster.secret(NS, "good-login", Map.of("username", "metrics_app", "password", PASSWORD));
+    cluster.secret(NS, "bad-login", Map.of("username", "metrics_app", "password", WRONG_PASSWORD));
+    load(connection("good-db", "good-login"));
+    load(connection("bad-db", "bad-login"));
+    load(schema("healthy", "healthy", "Automatic", "V1__create_t.sql", "CREATE TABLE t (id INT);"));
+    load(schema("broken", "broken", "Automatic", "V1__broken.sql", "CREATE TABLE oops (id NO_SUCH_TYPE);"));
+    load(schema("waiting", "waiting", "Manual", "V1__create_w.sql", "CREATE TABLE w (id INT);"));
+    load(schema("doomed", "doomed", "Automatic", "V1__create_d.sql", "CREATE TABLE d (id INT);"));
+
+    Eventually.await("healthy Ready", CONVERGE, () -> isTrue(schema("healthy"), Conditions.READY));
+    Eventually.await("doomed Ready", CONVERGE, () -> isTrue(schema("doomed"), Conditions.READY));
+    Eventually.await("broken Stalled", CONVERGE, () -> isTrue(schema("broken"), Conditions.STALLED));
+    Eventually.await("waiting for approval", CONVERGE, () -> isTrue(schema("waiting"), Conditions.APPROVAL_PENDING));
+    Eventually.await("bad-db refused", CONVERGE, () -> connection("bad-db").getStatus() != null
+        && "AuthenticationFailed".equals(Conditions.find(connection("bad-db").getStatus().getConditions(), Conditions.READY)
+            .map(c -> c.getReason()).orElse("")));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    operator.close();
+    jobs.close();
+    cluster.close();
+    postgres.close();
+  }
+
+  @Test
+  void eachSchemaSeriesAgreesWithItsStatus() throws Exception {
+    Eventually.await("metrics caught up with status", CONVERGE, () -> {
+      Map<String, Double> m = scrape().values();
+      return value(m, "dbops_schema_ready", "healthy") == 1.0 && value(m, "dbops_schema_stalled", "broken") == 1.0
+          && value(m, "dbops_schema_approval_pending", "waiting") == 1.0;
+    });
+    Map<String, Double> m = scrape().values();
+    for (String name : List.of("healthy", "broken", "waiting")) {
+      DatabaseSchema s = schema(name);
+      assertThat(value(m, "dbops_schema_ready", name)).as("ready of %s", name).isEqualTo(flag(s, Conditions.READY));
+      assertThat(value(m, "dbops_schema_stalled", name)).as("stalled of %s", name).isEqualTo(flag(s, Conditions.STALLED));
+      assertThat(value(m, "dbops_schema_drifted", name)).as("drifted of %s", name).isEqualTo(flag(s, Conditions.DRIFTED));
+      assertThat(value(m, "dbops_schema_approval_pending", name)).as("approval of %s", name)
+          .isEqualTo(flag(s, Conditions.APPROVAL_PENDING));
+      assertThat(value(m, "dbops_schema_pending_migrations", name)).as("pending of %s", name)
+          .isEqualTo(s.getStatus().getPending() == null ? 0.0 : (double) s.getStatus().getPending().size());
+    }
+    assertThat(value(m, "dbops_schema_pending_migrations", "waiting")).isEqualTo(1.0);
+
+    DatabaseSchema healthy = schema("healthy");
+    assertThat(value(m, "dbops_schema_last_success_timestamp_seconds", "healthy"))
+        .isEqualTo(Instant.parse(healthy.getStatus().getLastRun().getCompletionTime()).getEpochSecond(),
+            org.assertj.core.data.Offset.offset(1.0));
+    assertThat(value(m, "dbops_schema_last_success_timestamp_seconds", "broken")).isZero();
+    assertThat(m).containsKey("dbops_schema_info{current_version=\"1\",desired_hash=\"" + healthy.getStatus().getDesiredHash()
+        + "\",engine=\"postgres\",name=\"healthy\",namespace=\"metrics\"}");
+  }
+
+  @Test
+  void runsAreCountedByResultWithTheirDuration() throws Exception {
+    Eventually.await("runs counted", CONVERGE, () -> scrape().values().getOrDefault(
+        "dbops_migration_runs_total{engine=\"postgres\",name=\"broken\",namespace=\"metrics\",result=\"failed\"}", 0.0) == 1.0);
+    Map<String, Double> m = scrape().values();
+    assertThat(m.get("dbops_migration_runs_total{engine=\"postgres\",name=\"healthy\",namespace=\"metrics\",result=\"succeeded\"}"))
+        .isEqualTo(1.0);
+    assertThat(m.get("dbops_migration_duration_seconds_count{engine=\"postgres\",name=\"healthy\",namespace=\"metrics\"}"))
+        .isEqualTo(1.0);
+    assertThat(m.keySet()).filteredOn(k -> k.startsWith("dbops_migration_runs_total") && k.contains("name=\"waiting\""))
+        .as("nothing ran for the plan waiting for approval").isEmpty();
+  }
+
+  @Test
+  void connectionsReportWhetherTheyAreUpAndHowFastTheyAnswered() throws Exception {
+    Map<String, Double> m = scrape().values();
+    assertThat(m.get("dbops_connection_up{engine=\"postgres\",name=\"good-db\",namespace=\"metrics\"}")).isEqualTo(1.0);
+    assertThat(m.get("dbops_connection_up{engine=\"postgres\",name=\"bad-db\",namespace=\"metrics\"}")).isEqualTo(0.0);
+    assertThat(m.get("dbops_connection_probe_latency_seconds{engine=\"postgres\",name=\"good-db\",namespace=\"metrics\"}"))
+        .isEqualTo(connection("good-db").getStatus().getLatencyMillis() / 1000.0);
+    assertThat(m.keySet()).noneMatch(k -> k.startsWith("dbops_instance_ready_replicas"))
+        .as("only managed instances have replicas");
+  }
+
+  @Test
+  void everySeriesIsExplainedLabelledOnlyByBoundedValuesAndHoldsNoSecret() throws Exception {
+    Scrape scrape = scrape();
+    assertThat(scrape.text()).doesNotContain(PASSWORD).doesNotContain(WRONG_PASSWORD);
+    Set<String> names = new java.util.TreeSet<>();
+    Matcher type = Pattern.compile("(?m)^# TYPE (\\S+) \\S+$").matcher(scrape.text());
+    while (type.find()) {
+      names.add(type.group(1));
+    }
+    assertThat(names).contains("dbops_schema_ready", "dbops_schema_stalled", "dbops_schema_drifted",
+        "dbops_schema_approval_pending", "dbops_schema_pending_migrations", "dbops_schema_last_success_timestamp_seconds",
+        "dbops_schema_info", "dbops_migration_runs_total", "dbops_migration_duration_seconds", "dbops_connection_up",
+        "dbops_connection_probe_latency_seconds");
+    assertThat(names).anyMatch(n -> n.startsWith("operator_sdk_")).anyMatch(n -> n.startsWith("jvm_"));
+    for (String name : names) {
+      assertThat(scrape.text()).as("HELP for %s", name).containsPattern("(?m)^# HELP " + Pattern.quote(name) + " \\S");
+    }
+    for (String series : scrape.values().keySet()) {
+      if (series.startsWith("dbops_") && !series.startsWith("dbops_schema_info")) {
+        for (String label : labels(series)) {
+          assertThat(ALLOWED_LABELS).as("label %s of %s", label, series).contains(label);
+        }
+      }
+    }
+  }
+
+  @Test
+  void deletingASchemaRemovesItsSeries() throws Exception {
+    Eventually.await("doomed has series", CONVERGE, () -> scrape().values().keySet().stream().anyMatch(k -> k.contains("name=\"doomed\"")));
+    client.resources(DatabaseSchema.class).inNamespace(NS).withName("doomed").delete();
+    Eventually.await("doomed's series gone", CONVERGE,
+        () -> scrape().values().keySet().stream().noneMatch(k -> k.contains("name=\"doomed\"")));
+    assertThat(scrape().values().keySet()).anyMatch(k -> k.contains("name=\"healthy\""));
+  }
+
+  record Scrape(String text, Map<String, Double> values) {}
+
+  private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\\{[^}]*\\})?) (\\S+)");
+
+  /** The exposition as Prometheus reads it: series (name and sorted labels) to value. */
+  private static Scrape scrape() {
+    try {
+      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + operator.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+      Map<String, Double> values = new LinkedHashMap<>();
+      for (String line : response.body().split("\n")) {
+        Matcher matcher = SAMPLE.matcher(line);
+        if (!line.startsWith("#") && matcher.find()) {
+          values.put(sortedLabels(matcher.group(1)), Double.parseDouble(matcher.group(2)));
+        }
+      }
+      return new Scrape(response.body(), values);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private static String sortedLabels(String series) {
+    int brace = series.indexOf('{');
+    if (brace < 0) {
+      return series;
+    }
+    List<String> pairs = new ArrayList<>(List.of(series.substring(brace + 1, series.length() - 1).split(",(?=[a-zA-Z_]+=\")")));
+    pairs.removeIf(String::isEmpty);
+    pairs.sort(null);
+    return series.substring(0, brace) + "{" + String.join(",", pairs) + "}";
+  }
+
+  private static List<String> labels(String series) {
+    int brace = series.indexOf('{');
+    List<String> names = new ArrayList<>();
+    if (brace >= 0) {
+      for (String pair : series.substring(brace + 1, series.length() - 1).split(",(?=[a-zA-Z_]+=\")")) {
+        names.add(pair.substring(0, pair.indexOf('=')));
+      }
+    }
+    return names;
+  }
+
+  private static double value(Map<String, Double> values, String metric, String schema) {
+    Double v = values.get(metric + "{engine=\"postgres\",name=\"" + schema + "\",namespace=\"" + NS + "\"}");
+    if (v == null) {
+      throw new AssertionError("no series " + metric + " for " + schema);
+    }
+    return v;
+  }
+
+  private static double flag(DatabaseSchema schema, String condition) {
+    return isTrue(schema, condition) ? 1.0 : 0.0;
+  }
+
+  private static boolean isTrue(DatabaseSchema schema, String condition) {
+    return schema != null && schema.getStatus() != null && Conditions.isTrue(schema.getStatus().getConditions(), condition);
+  }
+
+  private static DatabaseSchema schema(String name) {
+    return client.resources(DatabaseSchema.class).inNamespace(NS).withName(name).get();
+  }
+
+  private static DatabaseConnection connection(String name) {
+    return client.resources(DatabaseConnection.class).inNamespace(NS).withName(name).get();
+  }
+
+  private static void load(String yaml) {
+    client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).inNamespace(NS).create();
+  }
+
+  private static String connection(String name, String secret) {
+    return """
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseConnection
+        metadata: {name: %s}
+        spec:
+          engine: postgres
+          host: 127.0.0.1
+          port: %d
+          database: metrics_app
+          createDatabase: true
+          credentials: {secretName: %s}
+          tls: {mode: disable}
+          healthCheck: {intervalSeconds: 5}
+        """.formatted(name, postgres.getPort(), secret);
+  }
+
+  private static String schema(String name, String flywaySchema, String approval, String script, String sql) {
+    return """
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseSchema
+        metadata: {name: %s}
+        spec:
+          connectionRef: {name: good-db}
+          schemas: [%s]
+          approval: %s
+          migrations:
+            inline:
+              - {name: %s, sql: "%s"}
+        """.formatted(name, flywaySchema, approval, script, sql);
+  }
+}
