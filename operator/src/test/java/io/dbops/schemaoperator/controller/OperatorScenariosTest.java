@@ -11,6 +11,7 @@ import io.dbops.schemaoperator.runtime.SchemaOperator;
 import io.dbops.schemaoperator.testing.CuttableProxy;
 import io.dbops.schemaoperator.testing.FakeJobController;
 import io.dbops.schemaoperator.testing.MockCluster;
+import io.dbops.schemaoperator.testing.StatusTrail;
 import io.dbops.schemaoperator.testing.PasswordCheckingPostgres;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole operator against the mock API server, with a fake Job controller that runs each Job's
@@ -47,6 +49,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperatorScenariosTest {
+  /** Every status the operator writes during a scenario is checked the way Flux and Argo CD read it. */
+  @RegisterExtension
+  final StatusTrail statusTrail = new StatusTrail(() -> cluster.client());
   private static final Duration CONVERGE = Duration.ofSeconds(60);
   private static final String PASSWORD = "Op3rator-Secret-Pa55";
   private static final String WRONG_PASSWORD = "Wr0ng-Secret-Pa55";
@@ -156,6 +161,7 @@ class OperatorScenariosTest {
           assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("app-db");
         });
     assertThat(condition(connection("app-db"), Conditions.READY).getReason()).isEqualTo("Connected");
+    assertThat(statusTrail.versionsSeen()).as("statuses the trail will check").isGreaterThan(3);
   }
 
   @Test
