@@ -7,6 +7,7 @@ import io.dbops.schemaoperator.builders.MigrationJobBuilder;
 import io.dbops.schemaoperator.builders.ScriptsConfigMapBuilder;
 import io.dbops.schemaoperator.controller.common.Annotations;
 import io.dbops.schemaoperator.controller.common.Conditions;
+import io.dbops.schemaoperator.controller.common.InstanceAddresses;
 import io.dbops.schemaoperator.controller.common.EventRecorder;
 import io.dbops.schemaoperator.controller.common.SecretReader;
 import io.dbops.schemaoperator.controller.common.StatusWriter;
@@ -88,6 +89,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
   private final String operatorImage;
   private final DatabaseReader reader;
   private final SecretCache secretCache;
+  private final InstanceAddresses instanceAddresses;
   /**
    * The Job each target last got from this process. The Job informer may not show a Job created a
    * moment ago; this does, so two schemas on one target never both start.
@@ -104,10 +106,12 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     Optional<Secret> get(String namespace, String name);
   }
 
-  public SchemaReconciler(String operatorImage, DatabaseReader reader, SecretCache secretCache) {
+  public SchemaReconciler(String operatorImage, DatabaseReader reader, SecretCache secretCache,
+      InstanceAddresses instanceAddresses) {
     this.operatorImage = operatorImage;
     this.reader = reader;
     this.secretCache = secretCache;
+    this.instanceAddresses = instanceAddresses;
     for (int i = 0; i < targetLocks.length; i++) {
       targetLocks[i] = new Object();
     }
@@ -189,8 +193,8 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
   private DeleteControl drop(DatabaseSchema schema, KubernetesClient client) {
     EventRecorder events = new EventRecorder(client);
     String namespace = schema.getMetadata().getNamespace();
-    DatabaseConnection connection = client.resources(DatabaseConnection.class).inNamespace(namespace)
-        .withName(schema.getSpec().getConnectionRef().getName()).get();
+    DatabaseConnection connection = instanceAddresses.resolve(client.resources(DatabaseConnection.class).inNamespace(namespace)
+        .withName(schema.getSpec().getConnectionRef().getName()).get());
     if (connection == null) {
       events.warning(schema, "DropRefused", "DatabaseConnection " + schema.getSpec().getConnectionRef().getName()
           + " is gone, so nothing can be dropped: the data was left untouched");
@@ -299,8 +303,9 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     Duration reconcile() {
       DatabaseSchemaSpec spec = schema.getSpec();
       String connectionName = spec.getConnectionRef().getName();
-      DatabaseConnection connection = cachedOrRead(connectionSource, connectionName,
-          () -> client.resources(DatabaseConnection.class).inNamespace(namespace).withName(connectionName).get());
+      // A managed instance is, from here on, an external database at its Service with its admin login.
+      DatabaseConnection connection = instanceAddresses.resolve(cachedOrRead(connectionSource, connectionName,
+          () -> client.resources(DatabaseConnection.class).inNamespace(namespace).withName(connectionName).get()));
       if (connection == null) {
         return waiting("ConnectionNotFound", "DatabaseConnection " + connectionName + " not found in namespace " + namespace + ": create it");
       }
