@@ -181,6 +181,13 @@ class OperatorScenariosTest {
     assertThat(jobsInNamespace()).hasSize(2);
     assertThat(schema("app-schema").getStatus().getLastRun().getApplied()).containsExactly("4");
     assertThat(columns("users")).contains("phone");
+    String current = jobsInNamespace().stream().filter(j -> j.getMetadata().getName().equals(
+        schema("app-schema").getStatus().getLastRun().getJob())).findFirst().orElseThrow()
+        .getSpec().getTemplate().getSpec().getVolumes().stream().filter(v -> v.getConfigMap() != null)
+        .findFirst().orElseThrow().getConfigMap().getName();
+    Eventually.await("the first revision's scripts ConfigMap removed", CONVERGE, () -> client.configMaps().inNamespace(ns)
+        .withLabel("app.kubernetes.io/name", "schema-operator-scripts").list().getItems().stream()
+        .map(cm -> cm.getMetadata().getName()).toList().equals(List.of(current)));
   }
 
   @Test
@@ -490,20 +497,8 @@ class OperatorScenariosTest {
   void anUnreachableDatabaseIsRetriedWithBackoffThenStalledUntilAskedAgain() throws Exception {
     try (CuttableProxy network = CuttableProxy.to(postgres.getPort())) {
       applySecret(PASSWORD);
-      load("""
-          apiVersion: dbops.io/v1alpha1
-          kind: DatabaseConnection
-          metadata: {name: app-db}
-          spec:
-            engine: postgres
-            host: 127.0.0.1
-            port: %d
-            database: %s
-            createDatabase: true
-            credentials: {secretName: app-db}
-            tls: {mode: disable}
-            healthCheck: {intervalSeconds: 3600}
-          """.formatted(network.port(), database));
+      // Probed once: the schema must meet the outage in its Job, not through the connection's next probe.
+      applyConnectionOnly(network.port(), 3600);
       Eventually.await("connection Ready", CONVERGE,
           () -> Conditions.isTrue(connection("app-db").getStatus().getConditions(), Conditions.READY));
       jobs.pause();
@@ -586,6 +581,10 @@ class OperatorScenariosTest {
   }
 
   private void applyConnectionOnly() {
+    applyConnectionOnly(postgres.getPort(), 5);
+  }
+
+  private void applyConnectionOnly(int port, int healthCheckSeconds) {
     load("""
         apiVersion: dbops.io/v1alpha1
         kind: DatabaseConnection
@@ -598,8 +597,8 @@ class OperatorScenariosTest {
           createDatabase: true
           credentials: {secretName: app-db}
           tls: {mode: disable}
-          healthCheck: {intervalSeconds: 5}
-        """.formatted(postgres.getPort(), database));
+          healthCheck: {intervalSeconds: %d}
+        """.formatted(port, database, healthCheckSeconds));
   }
 
   private void applyQuickstartSchema(Map<String, String> extraSpec) throws Exception {

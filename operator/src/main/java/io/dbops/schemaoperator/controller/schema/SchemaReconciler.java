@@ -61,7 +61,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -241,6 +243,15 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       }
     });
     return scripts.map(cm -> cm.getMetadata().getName());
+  }
+
+  private static Set<String> configMapsMountedBy(Job job) {
+    Set<String> names = new HashSet<>();
+    if (job.getSpec() != null && job.getSpec().getTemplate().getSpec().getVolumes() != null) {
+      job.getSpec().getTemplate().getSpec().getVolumes().stream()
+          .filter(v -> v.getConfigMap() != null).forEach(v -> names.add(v.getConfigMap().getName()));
+    }
+    return names;
   }
 
   private static Optional<String> schemaSharedWith(DatabaseSchema schema, DatabaseConnection connection, KubernetesClient client) {
@@ -622,6 +633,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
           long millis = Duration.between(Instant.parse(run.getStartTime()), Instant.parse(run.getCompletionTime())).toMillis();
           events.normal(schema, "Migrated", (result.applied().isEmpty() ? "nothing to apply" : "applied "
               + String.join(", ", run.getApplied())) + " in " + millis + " ms; now at version " + result.currentVersion());
+          job.ifPresent(this::pruneOldScripts);
         } else {
           events.normal(schema, "Repaired", "repaired the schema history; now at version " + result.currentVersion());
         }
@@ -782,6 +794,19 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       return byName.values().stream()
           .sorted(Comparator.comparing(j -> j.getMetadata().getCreationTimestamp() == null ? "" : j.getMetadata().getCreationTimestamp()))
           .toList();
+    }
+
+    /**
+     * Scripts ConfigMaps of earlier revisions: once a run of these scripts succeeded nothing reads them
+     * again, except a Job still running (deletion waits for it). The one the run used stays.
+     */
+    private void pruneOldScripts(Job finished) {
+      Set<String> inUse = new HashSet<>(configMapsMountedBy(finished));
+      jobs.stream().filter(j -> !JobOutcome.finished(j)).forEach(j -> inUse.addAll(configMapsMountedBy(j)));
+      client.configMaps().inNamespace(namespace).withLabel(Labels.SCHEMA, Labels.value(name))
+          .withLabel(Labels.NAME, Labels.SCRIPTS_APP).list().getItems().stream()
+          .filter(cm -> !inUse.contains(cm.getMetadata().getName()))
+          .forEach(cm -> client.configMaps().inNamespace(namespace).resource(cm).delete());
     }
 
     /** From the informer's cache when it has the object, else from the API server. */
