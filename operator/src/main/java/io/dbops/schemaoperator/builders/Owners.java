@@ -1,6 +1,5 @@
 package io.dbops.schemaoperator.builders;
 
-import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 
@@ -8,15 +7,15 @@ final class Owners {
   private Owners() {}
 
   /**
-   * The schema as controller owner: garbage collection removes what it made when it is deleted, and
-   * blockOwnerDeletion keeps the schema (and its finalizer) around until they are gone.
+   * The resource as controller owner: garbage collection removes what it made when it is deleted, and
+   * blockOwnerDeletion keeps the owner (and its finalizer) around until they are gone.
    */
-  static OwnerReference controlledBy(DatabaseSchema schema) {
+  static OwnerReference controlledBy(io.fabric8.kubernetes.api.model.HasMetadata owner) {
     return new OwnerReferenceBuilder()
-        .withApiVersion(schema.getApiVersion())
-        .withKind(schema.getKind())
-        .withName(schema.getMetadata().getName())
-        .withUid(schema.getMetadata().getUid())
+        .withApiVersion(owner.getApiVersion())
+        .withKind(owner.getKind())
+        .withName(owner.getMetadata().getName())
+        .withUid(owner.getMetadata().getUid())
         .withController(true)
         .withBlockOwnerDeletion(true)
         .build();

@@ -4,6 +4,7 @@ import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.dbops.schemaoperator.model.InlineMigration;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +15,8 @@ import java.util.TreeSet;
 public final class ScriptsConfigMapBuilder {
   static final String INFIX = "-scripts-";
   static final int CONTENT_HASH_LENGTH = 10;
+  /** What the API server accepts in one ConfigMap's data. */
+  static final int MAX_DATA_BYTES = 1024 * 1024;
 
   private ScriptsConfigMapBuilder() {}
 
@@ -29,7 +32,9 @@ public final class ScriptsConfigMapBuilder {
    * with while a changed spec gets a new ConfigMap, and the kubelet need not watch it.
    *
    * @throws IllegalArgumentException when two inline scripts share a name: one ConfigMap key cannot
-   *     carry both, and silently dropping one would apply a different set than the spec shows
+   *     carry both, and silently dropping one would apply a different set than the spec shows; or
+   *     when they are more than one ConfigMap can hold, which the API server would refuse only at
+   *     create time, after the run had started
    */
   public static Optional<ConfigMap> build(DatabaseSchema schema) {
     List<InlineMigration> inline = schema.getSpec() == null || schema.getSpec().getMigrations() == null
@@ -48,6 +53,14 @@ public final class ScriptsConfigMapBuilder {
     if (!duplicates.isEmpty()) {
       throw new IllegalArgumentException(
           "spec.migrations.inline names these scripts more than once: " + String.join(", ", duplicates));
+    }
+    long bytes = data.entrySet().stream()
+        .mapToLong(e -> e.getKey().getBytes(StandardCharsets.UTF_8).length + e.getValue().getBytes(StandardCharsets.UTF_8).length)
+        .sum();
+    if (bytes > MAX_DATA_BYTES) {
+      throw new IllegalArgumentException("spec.migrations.inline holds " + bytes + " bytes of SQL, more than the " + MAX_DATA_BYTES
+          + " a ConfigMap can carry to the Job: move scripts to spec.migrations.configMapRefs (several ConfigMaps if need be)"
+          + " or ship them in spec.migrations.image");
     }
     return Optional.of(new ConfigMapBuilder()
         .withNewMetadata()

@@ -1,6 +1,7 @@
 package io.dbops.schemaoperator.runtime;
 
 import com.sun.net.httpserver.HttpServer;
+import io.dbops.schemaoperator.controller.common.InstanceAddresses;
 import io.dbops.schemaoperator.controller.connection.ConnectionProbe;
 import io.dbops.schemaoperator.controller.connection.ConnectionReconciler;
 import io.dbops.schemaoperator.controller.schema.DatabaseReader;
@@ -37,6 +38,11 @@ public final class SchemaOperator implements AutoCloseable {
 
   /** Starts reconciling; returns once informers are running. {@code httpPort} 0 picks a free port; -1 none. */
   public static SchemaOperator start(KubernetesClient client, OperatorSettings settings) {
+    return start(client, settings, InstanceAddresses.CLUSTER_DNS);
+  }
+
+  /** {@code instanceAddresses}: where this process reaches managed databases; cluster DNS in a cluster. */
+  public static SchemaOperator start(KubernetesClient client, OperatorSettings settings, InstanceAddresses instanceAddresses) {
     OperatorMetrics metrics = new OperatorMetrics();
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
@@ -52,10 +58,11 @@ public final class SchemaOperator implements AutoCloseable {
     });
     JdbcTargets targets = JdbcTargets.withTemporaryTrustStores();
     Path caDirectory = tempDirectory();
-    ConnectionReconciler connections = new ConnectionReconciler(new ConnectionProbe(targets), caDirectory);
+    ConnectionReconciler connections = new ConnectionReconciler(new ConnectionProbe(targets), caDirectory, instanceAddresses);
     operator.register(connections, scope(settings));
     // Schemas read the same Secrets as their connections: one informer's cache serves both.
-    operator.register(new SchemaReconciler(settings.operatorImage(), new DatabaseReader(targets), connections::cachedSecret),
+    operator.register(new SchemaReconciler(settings.operatorImage(), new DatabaseReader(targets), connections::cachedSecret,
+        instanceAddresses),
         scope(settings));
     operator.start();
     ResourceMetrics resources = ResourceMetrics.start(client, metrics.registry(), settings.namespaces(), settings.labelSelector());

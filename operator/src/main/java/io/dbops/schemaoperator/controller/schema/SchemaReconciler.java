@@ -7,6 +7,7 @@ import io.dbops.schemaoperator.builders.MigrationJobBuilder;
 import io.dbops.schemaoperator.builders.ScriptsConfigMapBuilder;
 import io.dbops.schemaoperator.controller.common.Annotations;
 import io.dbops.schemaoperator.controller.common.Conditions;
+import io.dbops.schemaoperator.controller.common.InstanceAddresses;
 import io.dbops.schemaoperator.controller.common.EventRecorder;
 import io.dbops.schemaoperator.controller.common.SecretReader;
 import io.dbops.schemaoperator.controller.common.StatusWriter;
@@ -60,7 +61,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -88,6 +91,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
   private final String operatorImage;
   private final DatabaseReader reader;
   private final SecretCache secretCache;
+  private final InstanceAddresses instanceAddresses;
   /**
    * The Job each target last got from this process. The Job informer may not show a Job created a
    * moment ago; this does, so two schemas on one target never both start.
@@ -104,10 +108,12 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     Optional<Secret> get(String namespace, String name);
   }
 
-  public SchemaReconciler(String operatorImage, DatabaseReader reader, SecretCache secretCache) {
+  public SchemaReconciler(String operatorImage, DatabaseReader reader, SecretCache secretCache,
+      InstanceAddresses instanceAddresses) {
     this.operatorImage = operatorImage;
     this.reader = reader;
     this.secretCache = secretCache;
+    this.instanceAddresses = instanceAddresses;
     for (int i = 0; i < targetLocks.length; i++) {
       targetLocks[i] = new Object();
     }
@@ -189,8 +195,8 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
   private DeleteControl drop(DatabaseSchema schema, KubernetesClient client) {
     EventRecorder events = new EventRecorder(client);
     String namespace = schema.getMetadata().getNamespace();
-    DatabaseConnection connection = client.resources(DatabaseConnection.class).inNamespace(namespace)
-        .withName(schema.getSpec().getConnectionRef().getName()).get();
+    DatabaseConnection connection = instanceAddresses.resolve(client.resources(DatabaseConnection.class).inNamespace(namespace)
+        .withName(schema.getSpec().getConnectionRef().getName()).get());
     if (connection == null) {
       events.warning(schema, "DropRefused", "DatabaseConnection " + schema.getSpec().getConnectionRef().getName()
           + " is gone, so nothing can be dropped: the data was left untouched");
@@ -237,6 +243,15 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       }
     });
     return scripts.map(cm -> cm.getMetadata().getName());
+  }
+
+  private static Set<String> configMapsMountedBy(Job job) {
+    Set<String> names = new HashSet<>();
+    if (job.getSpec() != null && job.getSpec().getTemplate().getSpec().getVolumes() != null) {
+      job.getSpec().getTemplate().getSpec().getVolumes().stream()
+          .filter(v -> v.getConfigMap() != null).forEach(v -> names.add(v.getConfigMap().getName()));
+    }
+    return names;
   }
 
   private static Optional<String> schemaSharedWith(DatabaseSchema schema, DatabaseConnection connection, KubernetesClient client) {
@@ -299,8 +314,9 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     Duration reconcile() {
       DatabaseSchemaSpec spec = schema.getSpec();
       String connectionName = spec.getConnectionRef().getName();
-      DatabaseConnection connection = cachedOrRead(connectionSource, connectionName,
-          () -> client.resources(DatabaseConnection.class).inNamespace(namespace).withName(connectionName).get());
+      // A managed instance is, from here on, an external database at its Service with its admin login.
+      DatabaseConnection connection = instanceAddresses.resolve(cachedOrRead(connectionSource, connectionName,
+          () -> client.resources(DatabaseConnection.class).inNamespace(namespace).withName(connectionName).get()));
       if (connection == null) {
         return waiting("ConnectionNotFound", "DatabaseConnection " + connectionName + " not found in namespace " + namespace + ": create it");
       }
@@ -617,6 +633,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
           long millis = Duration.between(Instant.parse(run.getStartTime()), Instant.parse(run.getCompletionTime())).toMillis();
           events.normal(schema, "Migrated", (result.applied().isEmpty() ? "nothing to apply" : "applied "
               + String.join(", ", run.getApplied())) + " in " + millis + " ms; now at version " + result.currentVersion());
+          job.ifPresent(this::pruneOldScripts);
         } else {
           events.normal(schema, "Repaired", "repaired the schema history; now at version " + result.currentVersion());
         }
@@ -777,6 +794,19 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       return byName.values().stream()
           .sorted(Comparator.comparing(j -> j.getMetadata().getCreationTimestamp() == null ? "" : j.getMetadata().getCreationTimestamp()))
           .toList();
+    }
+
+    /**
+     * Scripts ConfigMaps of earlier revisions: once a run of these scripts succeeded nothing reads them
+     * again, except a Job still running (deletion waits for it). The one the run used stays.
+     */
+    private void pruneOldScripts(Job finished) {
+      Set<String> inUse = new HashSet<>(configMapsMountedBy(finished));
+      jobs.stream().filter(j -> !JobOutcome.finished(j)).forEach(j -> inUse.addAll(configMapsMountedBy(j)));
+      client.configMaps().inNamespace(namespace).withLabel(Labels.SCHEMA, Labels.value(name))
+          .withLabel(Labels.NAME, Labels.SCRIPTS_APP).list().getItems().stream()
+          .filter(cm -> !inUse.contains(cm.getMetadata().getName()))
+          .forEach(cm -> client.configMaps().inNamespace(namespace).resource(cm).delete());
     }
 
     /** From the informer's cache when it has the object, else from the API server. */

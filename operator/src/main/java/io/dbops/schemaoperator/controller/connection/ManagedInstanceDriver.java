@@ -1,0 +1,134 @@
+package io.dbops.schemaoperator.controller.connection;
+
+import io.dbops.schemaoperator.builders.AdminSecretBuilder;
+import io.dbops.schemaoperator.builders.InstanceServicesBuilder;
+import io.dbops.schemaoperator.builders.InstanceStatefulSetBuilder;
+import io.dbops.schemaoperator.builders.Labels;
+import io.dbops.schemaoperator.builders.ManagedInstance;
+import io.dbops.schemaoperator.model.DatabaseConnection;
+import io.dbops.schemaoperator.model.Engine;
+import io.dbops.schemaoperator.model.InstanceStatus;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.security.SecureRandom;
+import java.util.Objects;
+
+/**
+ * Makes a managed database exist as spec.instance describes it: the admin Secret once, the
+ * StatefulSet and its two Services. A change a StatefulSet cannot take is refused before anything
+ * is written, so nothing is ever half-applied.
+ */
+final class ManagedInstanceDriver {
+  private static final int CONFLICT = 409;
+  private final SecureRandom random = new SecureRandom();
+
+  /** Refused: nothing was changed. Otherwise the instance as it stands. */
+  record Outcome(String refusedReason, String message, InstanceStatus status) {
+    boolean refused() {
+      return refusedReason != null;
+    }
+
+    boolean ready() {
+      return status != null && status.getReadyReplicas() != null && status.getReadyReplicas() > 0;
+    }
+  }
+
+  Outcome ensure(DatabaseConnection connection, KubernetesClient client) {
+    Outcome unsupported = unsupported(connection);
+    if (unsupported != null) {
+      return unsupported;
+    }
+    String namespace = connection.getMetadata().getNamespace();
+    StatefulSet desired = InstanceStatefulSetBuilder.build(connection);
+    StatefulSet existing = client.apps().statefulSets().inNamespace(namespace).withName(desired.getMetadata().getName()).get();
+    if (existing != null) {
+      String change = refusedChange(existing, desired, connection);
+      if (change != null) {
+        return refused("InstanceChangeRefused", change);
+      }
+    }
+    // Never regenerated, never overwritten: a Secret already there is the password the data was made with.
+    if (client.secrets().inNamespace(namespace).withName(ManagedInstance.adminSecretName(connection)).get() == null) {
+      createIfAbsent(client, AdminSecretBuilder.build(connection, random));
+    }
+    createIfAbsent(client, InstanceServicesBuilder.headless(connection));
+    createIfAbsent(client, InstanceServicesBuilder.client(connection));
+    if (existing == null) {
+      existing = createIfAbsent(client, desired);
+    } else if (!Objects.equals(existing.getSpec().getTemplate().getSpec().getContainers(),
+        desired.getSpec().getTemplate().getSpec().getContainers())) {
+      // Image, resources or settings changed: the StatefulSet rolls its Pod; the claim stays.
+      existing.getSpec().setTemplate(desired.getSpec().getTemplate());
+      existing = client.apps().statefulSets().inNamespace(namespace).resource(existing).update();
+    }
+    InstanceStatus status = new InstanceStatus();
+    status.setStatefulSet(desired.getMetadata().getName());
+    status.setService(ManagedInstance.serviceName(connection));
+    status.setAdminSecret(ManagedInstance.adminSecretName(connection));
+    status.setReadyReplicas(existing == null || existing.getStatus() == null || existing.getStatus().getReadyReplicas() == null
+        ? 0 : existing.getStatus().getReadyReplicas());
+    return new Outcome(null, null, status);
+  }
+
+  private static Outcome unsupported(DatabaseConnection connection) {
+    Engine engine = connection.getSpec().getEngine();
+    if (engine == Engine.MYSQL) {
+      return refused("InstanceNotSupported", "a managed instance runs MariaDB, which speaks MySQL's protocol: set spec.engine: mariadb,"
+          + " or use spec.host for a MySQL server you run");
+    }
+    var sqlserver = connection.getSpec().getInstance().getSqlserver();
+    if (engine == Engine.SQLSERVER && (sqlserver == null || !Boolean.TRUE.equals(sqlserver.getAcceptEula()))) {
+      return refused("EulaNotAccepted", "SQL Server's image runs only once its licence terms are accepted: read them"
+          + " (https://go.microsoft.com/fwlink/?LinkId=746388) and set spec.instance.sqlserver.acceptEula: true");
+    }
+    return null;
+  }
+
+  /** What of the spec a StatefulSet cannot take, in words that say what to do; null when it can take it all. */
+  private static String refusedChange(StatefulSet existing, StatefulSet desired, DatabaseConnection connection) {
+    String engineBefore = existing.getMetadata().getLabels() == null ? null : existing.getMetadata().getLabels().get(Labels.NAME);
+    if (engineBefore != null && !engineBefore.equals(connection.getSpec().getEngine().wireName())) {
+      return "spec.engine cannot change from " + engineBefore + " on a deployed instance: put it back, or create another"
+          + " DatabaseConnection and move the data";
+    }
+    PersistentVolumeClaim before = existing.getSpec().getVolumeClaimTemplates().get(0);
+    PersistentVolumeClaim after = desired.getSpec().getVolumeClaimTemplates().get(0);
+    if (!Objects.equals(before.getSpec().getStorageClassName(), after.getSpec().getStorageClassName())) {
+      return "spec.instance.storage.storageClassName cannot change on a deployed instance (its volume was made with "
+          + before.getSpec().getStorageClassName() + "): put it back, or create another DatabaseConnection and move the data";
+    }
+    Quantity sizeBefore = before.getSpec().getResources().getRequests().get("storage");
+    Quantity sizeAfter = after.getSpec().getResources().getRequests().get("storage");
+    int order = Quantity.getAmountInBytes(sizeAfter).compareTo(Quantity.getAmountInBytes(sizeBefore));
+    if (order < 0) {
+      return "spec.instance.storage.size cannot shrink from " + sizeBefore + " to " + sizeAfter + ": volumes only grow";
+    }
+    if (order > 0) {
+      return "spec.instance.storage.size cannot grow through the StatefulSet (its claim template is fixed): expand the claim"
+          + " data-" + existing.getMetadata().getName() + "-0 itself if its storage class allows it, then set " + sizeBefore
+          + " back here";
+    }
+    return null;
+  }
+
+  private static Outcome refused(String reason, String message) {
+    return new Outcome(reason, message, null);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends HasMetadata> T createIfAbsent(KubernetesClient client, T object) {
+    try {
+      return client.resource(object).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != CONFLICT) {
+        throw e;
+      }
+      return (T) client.resource(object).get();
+    }
+  }
+}

@@ -1,0 +1,257 @@
+package io.dbops.schemaoperator.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dbops.schemaoperator.controller.common.Conditions;
+import io.dbops.schemaoperator.model.DatabaseConnection;
+import io.dbops.schemaoperator.model.DatabaseSchema;
+import io.dbops.schemaoperator.runtime.OperatorSettings;
+import io.dbops.schemaoperator.runtime.SchemaOperator;
+import io.dbops.schemaoperator.testing.FakeJobController;
+import io.dbops.schemaoperator.testing.FakeStatefulSetController;
+import io.dbops.schemaoperator.testing.MockCluster;
+import io.dbops.schemaoperator.testing.StatusTrail;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Databases the operator deploys itself (spec.instance), on the mock API server, with a fake
+ * StatefulSet controller that starts a real PostgreSQL for each StatefulSet, using the password from
+ * the admin Secret the operator generated, and a fake Job controller running the real migrate.
+ */
+class ManagedInstanceScenariosTest {
+  private static final Duration CONVERGE = Duration.ofSeconds(90);
+  private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+  private static MockCluster cluster;
+  private static FakeStatefulSetController statefulSets;
+  private static FakeJobController jobs;
+  private SchemaOperator operator;
+  private KubernetesClient client;
+  private String ns;
+
+  @RegisterExtension
+  final StatusTrail statusTrail = new StatusTrail(() -> cluster.client());
+
+  @BeforeAll
+  static void startWorld() {
+    cluster = MockCluster.start();
+    statefulSets = FakeStatefulSetController.start(cluster.client());
+    jobs = FakeJobController.start(cluster.client());
+  }
+
+  @AfterAll
+  static void stopWorld() throws Exception {
+    jobs.close();
+    statefulSets.close();
+    cluster.close();
+  }
+
+  @BeforeEach
+  void startOperator() {
+    ns = "managed" + SEQUENCE.incrementAndGet();
+    client = cluster.client();
+    operator = startedOperator();
+  }
+
+  @AfterEach
+  void stopOperator() {
+    operator.close();
+  }
+
+  @Test
+  void theQuickstartDeploysPostgresqlAndMigratesIt() throws Exception {
+    apply(Path.of("..", "examples", "quickstart", "connection.yaml"));
+    apply(Path.of("..", "examples", "quickstart", "schema.yaml"));
+
+    awaitConnectionReady("app-db");
+    DatabaseConnection connection = connection("app-db");
+    assertThat(connection.getStatus().getEndpoint()).isEqualTo("app-db." + ns + ".svc:5432");
+    assertThat(connection.getStatus().getInstance().getStatefulSet()).isEqualTo("app-db");
+    assertThat(connection.getStatus().getInstance().getService()).isEqualTo("app-db");
+    assertThat(connection.getStatus().getInstance().getAdminSecret()).isEqualTo("app-db-admin");
+    assertThat(connection.getStatus().getInstance().getReadyReplicas()).isEqualTo(1);
+    assertThat(client.services().inNamespace(ns).list().getItems()).extracting(s -> s.getMetadata().getName())
+        .containsExactlyInAnyOrder("app-db", "app-db-headless");
+
+    Eventually.await("schema Ready", CONVERGE, () -> isTrue(schema("app-schema").getStatus() == null ? null
+        : schema("app-schema").getStatus().getConditions(), Conditions.READY));
+    assertThat(schema("app-schema").getStatus().getCurrentVersion()).isEqualTo("3");
+    assertThat(query(connection, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'app'"
+        + " AND table_name IN ('users', 'orders')")).isEqualTo("2");
+  }
+
+  @Test
+  void theAdminPasswordIsGeneratedOnceAndAnExistingOneIsKept() throws Exception {
+    cluster.secret(ns, "kept-admin", Map.of("username", "postgres", "password", "Chosen-By-A-Person-42"));
+    apply(managedPostgres("kept"));
+    apply(managedPostgres("fresh"));
+    awaitConnectionReady("kept");
+    awaitConnectionReady("fresh");
+
+    assertThat(password("kept")).isEqualTo("Chosen-By-A-Person-42");
+    String generated = password("fresh");
+    assertThat(generated).hasSize(32).containsPattern("[A-Z]").containsPattern("[a-z]").containsPattern("[0-9]")
+        .containsPattern("[-_.+]");
+    assertThat(adminSecret("fresh").getMetadata().getOwnerReferences()).as("the password outlives the resource").isEmpty();
+
+    operator.close();
+    operator = startedOperator();
+    Thread.sleep(2000);
+    awaitConnectionReady("fresh");
+    assertThat(password("fresh")).isEqualTo(generated);
+  }
+
+  @Test
+  void sqlServerIsNotDeployedUntilItsLicenceIsAccepted() {
+    load("""
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseConnection
+        metadata: {name: reports-db}
+        spec:
+          engine: sqlserver
+          database: reports
+          instance:
+            image: mcr.microsoft.com/mssql/server:2022-latest
+            storage: {size: 10Gi}
+        """);
+
+    Eventually.await("refused", CONVERGE, () -> connection("reports-db").getStatus() != null
+        && isTrue(connection("reports-db").getStatus().getConditions(), Conditions.STALLED));
+    Condition stalled = Conditions.find(connection("reports-db").getStatus().getConditions(), Conditions.STALLED).orElseThrow();
+    assertThat(stalled.getReason()).isEqualTo("EulaNotAccepted");
+    assertThat(stalled.getMessage()).contains("spec.instance.sqlserver.acceptEula: true");
+    assertThat(client.apps().statefulSets().inNamespace(ns).list().getItems()).isEmpty();
+    assertThat(client.secrets().inNamespace(ns).list().getItems()).isEmpty();
+  }
+
+  @Test
+  void aStorageClassChangeIsRefusedAndNothingIsApplied() {
+    apply(managedPostgres("orders-db"));
+    awaitConnectionReady("orders-db");
+    StatefulSet before = client.apps().statefulSets().inNamespace(ns).withName("orders-db").get();
+
+    client.resources(DatabaseConnection.class).inNamespace(ns).withName("orders-db").edit(c -> {
+      c.getSpec().getInstance().getStorage().setStorageClassName("fast-ssd");
+      c.getSpec().getInstance().setImage("postgres:17");
+      return c;
+    });
+
+    Eventually.await("refused", CONVERGE, () -> isTrue(connection("orders-db").getStatus().getConditions(), Conditions.STALLED));
+    Condition stalled = Conditions.find(connection("orders-db").getStatus().getConditions(), Conditions.STALLED).orElseThrow();
+    assertThat(stalled.getReason()).isEqualTo("InstanceChangeRefused");
+    assertThat(stalled.getMessage()).contains("storageClassName");
+    StatefulSet after = client.apps().statefulSets().inNamespace(ns).withName("orders-db").get();
+    assertThat(after.getSpec()).as("not even the image, which alone could be applied").isEqualTo(before.getSpec());
+  }
+
+  @Test
+  void deletingTheConnectionLeavesTheDataAndItsPasswordBehind() {
+    apply(managedPostgres("tmp-db"));
+    awaitConnectionReady("tmp-db");
+    StatefulSet set = client.apps().statefulSets().inNamespace(ns).withName("tmp-db").get();
+
+    assertThat(set.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getKind()).isEqualTo("DatabaseConnection"));
+    assertThat(set.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted()).isEqualTo("Retain");
+    assertThat(set.getSpec().getVolumeClaimTemplates()).singleElement()
+        .satisfies(claim -> assertThat(claim.getMetadata().getOwnerReferences()).isEmpty());
+    assertThat(adminSecret("tmp-db").getMetadata().getOwnerReferences()).isEmpty();
+  }
+
+  private SchemaOperator startedOperator() {
+    SchemaOperator started = SchemaOperator.start(cluster.newClient(),
+        new OperatorSettings(Set.of(), null, 4, "ghcr.io/dbops/schema-operator:test", false, "default", -1),
+        statefulSets.addresses());
+    Eventually.await("operator ready", CONVERGE, started::ready);
+    return started;
+  }
+
+  private String managedPostgres(String name) {
+    return """
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseConnection
+        metadata: {name: %s}
+        spec:
+          engine: postgres
+          database: postgres
+          instance:
+            image: postgres:16
+            storage: {size: 1Gi, storageClassName: standard}
+        """.formatted(name);
+  }
+
+  private void awaitConnectionReady(String name) {
+    Eventually.await("connection " + name + " Ready", CONVERGE, () -> {
+      DatabaseConnection c = connection(name);
+      return c != null && c.getStatus() != null && isTrue(c.getStatus().getConditions(), Conditions.READY);
+    });
+  }
+
+  private String query(DatabaseConnection connection, String sql) throws Exception {
+    var address = statefulSets.addresses().of(connection);
+    try (var c = DriverManager.getConnection("jdbc:postgresql://" + address.host() + ":" + address.port() + "/app",
+        "postgres", password(connection.getMetadata().getName())); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  private String password(String connection) {
+    Secret secret = adminSecret(connection);
+    return secret.getStringData() != null && secret.getStringData().containsKey("password") ? secret.getStringData().get("password")
+        : new String(java.util.Base64.getDecoder().decode(secret.getData().get("password")), StandardCharsets.UTF_8);
+  }
+
+  private Secret adminSecret(String connection) {
+    return client.secrets().inNamespace(ns).withName(connection + "-admin").get();
+  }
+
+  private static boolean isTrue(java.util.List<Condition> conditions, String type) {
+    return conditions != null && Conditions.isTrue(conditions, type);
+  }
+
+  private DatabaseConnection connection(String name) {
+    return client.resources(DatabaseConnection.class).inNamespace(ns).withName(name).get();
+  }
+
+  private DatabaseSchema schema(String name) {
+    return client.resources(DatabaseSchema.class).inNamespace(ns).withName(name).get();
+  }
+
+  private void apply(Path file) {
+    try {
+      load(Files.readString(file));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private void apply(String yaml) {
+    load(yaml);
+  }
+
+  private void load(String yaml) {
+    client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).inNamespace(ns).create();
+  }
+}
