@@ -152,6 +152,18 @@ class HelmChartTest {
   }
 
   @Test
+  void anExistingServiceAccountCanBeUsedAndTheMetricsServiceLeftOut() {
+    List<HasMetadata> objects = render(t -> t.set("serviceAccount.create", false).set("serviceAccount.name", "platform-operators")
+        .set("metrics.service.enabled", false));
+
+    assertThat(objects).noneMatch(o -> o instanceof ServiceAccount || o instanceof io.fabric8.kubernetes.api.model.Service);
+    assertThat(one(objects, Deployment.class).getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("platform-operators");
+    assertThat(one(objects, ClusterRoleBinding.class).getSubjects()).singleElement()
+        .satisfies(s -> assertThat(s.getName()).isEqualTo("platform-operators"));
+    assertThatThrownBy(() -> render(t -> t.set("serviceAccount.create", false))).hasMessageContaining("serviceAccount.name");
+  }
+
+  @Test
   void theServiceMonitorScrapesTheOperatorAsJobSchemaOperator() {
     List<HasMetadata> objects = render(t -> t.set("serviceMonitor.enabled", true));
     GenericKubernetesResource monitor = generic(objects, "ServiceMonitor");
