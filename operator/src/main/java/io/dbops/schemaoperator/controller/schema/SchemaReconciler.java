@@ -389,7 +389,8 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       flush();
       try {
         settings = ConnectionSettings.from(connection.getSpec(), null);
-        state = reader.info(settings, login.value(), MigrationSettings.from(spec), scriptSources(configMapData));
+        state = reader.info(settings, login.value(), MigrationSettings.from(spec), scriptSources(configMapData),
+            spec.getApproval() == Approval.Manual);
       } catch (ConfigurationException e) {
         return stalled("ConfigurationInvalid", e.getMessage());
       }
