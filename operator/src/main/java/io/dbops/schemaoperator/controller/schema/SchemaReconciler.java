@@ -236,13 +236,19 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
   /** The immutable ConfigMap carrying the inline scripts, created when missing; its name for the Job. */
   private static Optional<String> ensureScriptsConfigMap(DatabaseSchema schema, KubernetesClient client) {
     Optional<ConfigMap> scripts = ScriptsConfigMapBuilder.build(schema);
-    scripts.ifPresent(cm -> {
-      String namespace = schema.getMetadata().getNamespace();
-      if (client.configMaps().inNamespace(namespace).withName(cm.getMetadata().getName()).get() == null) {
-        client.configMaps().inNamespace(namespace).resource(cm).create();
-      }
-    });
+    scripts.ifPresent(cm -> createIfMissing(client, cm));
     return scripts.map(cm -> cm.getMetadata().getName());
+  }
+
+  /** Named by content and immutable: one already there is this one. */
+  private static void createIfMissing(KubernetesClient client, ConfigMap scripts) {
+    try {
+      client.configMaps().inNamespace(scripts.getMetadata().getNamespace()).resource(scripts).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+    }
   }
 
   private static Set<String> configMapsMountedBy(Job job) {
@@ -548,7 +554,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
         } catch (IllegalArgumentException e) {
           return stalled("ConfigurationInvalid", e.getMessage());
         }
-        scripts.ifPresent(this::createIfMissing);
+        scripts.ifPresent(cm -> createIfMissing(client, cm));
         try {
           job = MigrationJobBuilder.build(new JobRequest(schema, connection, hash, attempt, operation, operatorImage,
               scripts.map(cm -> cm.getMetadata().getName())));
@@ -740,16 +746,6 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     }
 
     /** The content-named scripts ConfigMap is immutable: one that exists already has these scripts. */
-    private void createIfMissing(ConfigMap scripts) {
-      try {
-        client.configMaps().inNamespace(namespace).resource(scripts).create();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
-          throw e;
-        }
-      }
-    }
-
     /**
      * A running Job of another schema on the same target. The target key holds the namespace, so
      * this namespace's Jobs are all there is to look at: those the informer knows, and the one this
