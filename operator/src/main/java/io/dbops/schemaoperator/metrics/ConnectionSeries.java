@@ -42,7 +42,7 @@ final class ConnectionSeries {
     boolean managed = connection.getSpec() != null && connection.getSpec().getInstance() != null;
     Values values = byKey.computeIfAbsent(key, k -> new Values());
     var status = connection.getStatus();
-    values.up = status != null && ResourceMetrics.conditionTrue(status.getConditions(), Conditions.READY) ? 1 : 0;
+    values.up = status != null && Conditions.isTrue(status.getConditions(), Conditions.READY) ? 1 : 0;
     values.latencySeconds = status == null || status.getLatencyMillis() == null ? Double.NaN : status.getLatencyMillis() / 1000.0;
     values.readyReplicas = status == null || status.getInstance() == null || status.getInstance().getReadyReplicas() == null
         ? 0 : status.getInstance().getReadyReplicas();

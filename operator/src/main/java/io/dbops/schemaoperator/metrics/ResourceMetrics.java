@@ -1,6 +1,5 @@
 package io.dbops.schemaoperator.metrics;
 
-import io.dbops.schemaoperator.controller.common.Conditions;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -134,9 +133,5 @@ public final class ResourceMetrics implements AutoCloseable {
   @Override
   public void close() {
     informers.forEach(SharedIndexInformer::close);
-  }
-
-  static boolean conditionTrue(List<io.fabric8.kubernetes.api.model.Condition> conditions, String type) {
-    return conditions != null && Conditions.isTrue(conditions, type);
   }
 }

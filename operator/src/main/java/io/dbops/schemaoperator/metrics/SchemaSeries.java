@@ -54,10 +54,10 @@ final class SchemaSeries {
     Values values = byKey.computeIfAbsent(key, k -> new Values());
     DatabaseSchemaStatus status = schema.getStatus();
     var conditions = status == null ? null : status.getConditions();
-    values.ready = ResourceMetrics.conditionTrue(conditions, Conditions.READY) ? 1 : 0;
-    values.stalled = ResourceMetrics.conditionTrue(conditions, Conditions.STALLED) ? 1 : 0;
-    values.drifted = ResourceMetrics.conditionTrue(conditions, Conditions.DRIFTED) ? 1 : 0;
-    values.approvalPending = ResourceMetrics.conditionTrue(conditions, Conditions.APPROVAL_PENDING) ? 1 : 0;
+    values.ready = Conditions.isTrue(conditions, Conditions.READY) ? 1 : 0;
+    values.stalled = Conditions.isTrue(conditions, Conditions.STALLED) ? 1 : 0;
+    values.drifted = Conditions.isTrue(conditions, Conditions.DRIFTED) ? 1 : 0;
+    values.approvalPending = Conditions.isTrue(conditions, Conditions.APPROVAL_PENDING) ? 1 : 0;
     values.pending = status == null || status.getPending() == null ? 0 : status.getPending().size();
     values.lastSuccess = Math.max(values.lastSuccess, lastSuccess(status));
     if (!tags.equals(values.tags)) {

@@ -93,7 +93,7 @@ class ManagedInstanceScenariosTest {
     assertThat(client.services().inNamespace(ns).list().getItems()).extracting(s -> s.getMetadata().getName())
         .containsExactlyInAnyOrder("app-db", "app-db-headless");
 
-    Eventually.await("schema Ready", CONVERGE, () -> isTrue(schema("app-schema").getStatus() == null ? null
+    Eventually.await("schema Ready", CONVERGE, () -> Conditions.isTrue(schema("app-schema").getStatus() == null ? null
         : schema("app-schema").getStatus().getConditions(), Conditions.READY));
     assertThat(schema("app-schema").getStatus().getCurrentVersion()).isEqualTo("3");
     assertThat(query(connection, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'app'"
@@ -136,7 +136,7 @@ class ManagedInstanceScenariosTest {
         """);
 
     Eventually.await("refused", CONVERGE, () -> connection("reports-db").getStatus() != null
-        && isTrue(connection("reports-db").getStatus().getConditions(), Conditions.STALLED));
+        && Conditions.isTrue(connection("reports-db").getStatus().getConditions(), Conditions.STALLED));
     Condition stalled = Conditions.find(connection("reports-db").getStatus().getConditions(), Conditions.STALLED).orElseThrow();
     assertThat(stalled.getReason()).isEqualTo("EulaNotAccepted");
     assertThat(stalled.getMessage()).contains("spec.instance.sqlserver.acceptEula: true");
@@ -156,7 +156,7 @@ class ManagedInstanceScenariosTest {
       return c;
     });
 
-    Eventually.await("refused", CONVERGE, () -> isTrue(connection("orders-db").getStatus().getConditions(), Conditions.STALLED));
+    Eventually.await("refused", CONVERGE, () -> Conditions.isTrue(connection("orders-db").getStatus().getConditions(), Conditions.STALLED));
     Condition stalled = Conditions.find(connection("orders-db").getStatus().getConditions(), Conditions.STALLED).orElseThrow();
     assertThat(stalled.getReason()).isEqualTo("InstanceChangeRefused");
     assertThat(stalled.getMessage()).contains("storageClassName");
@@ -203,7 +203,7 @@ class ManagedInstanceScenariosTest {
   private void awaitConnectionReady(String name) {
     Eventually.await("connection " + name + " Ready", CONVERGE, () -> {
       DatabaseConnection c = connection(name);
-      return c != null && c.getStatus() != null && isTrue(c.getStatus().getConditions(), Conditions.READY);
+      return c != null && c.getStatus() != null && Conditions.isTrue(c.getStatus().getConditions(), Conditions.READY);
     });
   }
 
@@ -225,10 +225,6 @@ class ManagedInstanceScenariosTest {
 
   private Secret adminSecret(String connection) {
     return client.secrets().inNamespace(ns).withName(connection + "-admin").get();
-  }
-
-  private static boolean isTrue(java.util.List<Condition> conditions, String type) {
-    return conditions != null && Conditions.isTrue(conditions, type);
   }
 
   private DatabaseConnection connection(String name) {

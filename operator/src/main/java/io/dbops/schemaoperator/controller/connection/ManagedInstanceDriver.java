@@ -3,18 +3,18 @@ package io.dbops.schemaoperator.controller.connection;
 import io.dbops.schemaoperator.builders.AdminSecretBuilder;
 import io.dbops.schemaoperator.builders.InstanceServicesBuilder;
 import io.dbops.schemaoperator.builders.InstanceStatefulSetBuilder;
+import static io.dbops.schemaoperator.controller.common.ApiWrites.createIfAbsent;
+
 import io.dbops.schemaoperator.builders.Labels;
 import io.dbops.schemaoperator.builders.ManagedInstance;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.Engine;
 import io.dbops.schemaoperator.model.InstanceStatus;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.security.SecureRandom;
 import java.util.Objects;
 
@@ -24,7 +24,6 @@ import java.util.Objects;
  * is written, so nothing is ever half-applied.
  */
 final class ManagedInstanceDriver {
-  private static final int CONFLICT = 409;
   private final SecureRandom random = new SecureRandom();
 
   /** Refused: nothing was changed. Otherwise the instance as it stands. */
@@ -120,15 +119,4 @@ final class ManagedInstanceDriver {
     return new Outcome(reason, message, null);
   }
 
-  @SuppressWarnings("unchecked")
-  private static <T extends HasMetadata> T createIfAbsent(KubernetesClient client, T object) {
-    try {
-      return client.resource(object).create();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != CONFLICT) {
-        throw e;
-      }
-      return (T) client.resource(object).get();
-    }
-  }
 }

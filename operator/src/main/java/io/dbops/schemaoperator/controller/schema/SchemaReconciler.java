@@ -6,6 +6,7 @@ import io.dbops.schemaoperator.builders.Labels;
 import io.dbops.schemaoperator.builders.MigrationJobBuilder;
 import io.dbops.schemaoperator.builders.ScriptsConfigMapBuilder;
 import io.dbops.schemaoperator.controller.common.Annotations;
+import io.dbops.schemaoperator.controller.common.ApiWrites;
 import io.dbops.schemaoperator.controller.common.Conditions;
 import io.dbops.schemaoperator.controller.common.InstanceAddresses;
 import io.dbops.schemaoperator.controller.common.EventRecorder;
@@ -236,19 +237,9 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
   /** The immutable ConfigMap carrying the inline scripts, created when missing; its name for the Job. */
   private static Optional<String> ensureScriptsConfigMap(DatabaseSchema schema, KubernetesClient client) {
     Optional<ConfigMap> scripts = ScriptsConfigMapBuilder.build(schema);
-    scripts.ifPresent(cm -> createIfMissing(client, cm));
+    // Named by content and immutable: one already there is this one.
+    scripts.ifPresent(cm -> ApiWrites.createIfAbsent(client, cm));
     return scripts.map(cm -> cm.getMetadata().getName());
-  }
-
-  /** Named by content and immutable: one already there is this one. */
-  private static void createIfMissing(KubernetesClient client, ConfigMap scripts) {
-    try {
-      client.configMaps().inNamespace(scripts.getMetadata().getNamespace()).resource(scripts).create();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-    }
   }
 
   private static Set<String> configMapsMountedBy(Job job) {
@@ -554,7 +545,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
         } catch (IllegalArgumentException e) {
           return stalled("ConfigurationInvalid", e.getMessage());
         }
-        scripts.ifPresent(cm -> createIfMissing(client, cm));
+        scripts.ifPresent(cm -> ApiWrites.createIfAbsent(client, cm));
         try {
           job = MigrationJobBuilder.build(new JobRequest(schema, connection, hash, attempt, operation, operatorImage,
               scripts.map(cm -> cm.getMetadata().getName())));
