@@ -8,6 +8,7 @@ import io.dbops.schemaoperator.controller.schema.DatabaseReader;
 import io.dbops.schemaoperator.controller.schema.SchemaReconciler;
 import io.dbops.schemaoperator.metrics.OperatorMetrics;
 import io.dbops.schemaoperator.metrics.ResourceMetrics;
+import io.dbops.schemaoperator.migration.IdleConnections;
 import io.dbops.schemaoperator.migration.JdbcTargets;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -28,12 +29,15 @@ public final class SchemaOperator implements AutoCloseable {
   private final HttpServer http;
   private final OperatorMetrics metrics;
   private final ResourceMetrics resourceMetrics;
+  private final IdleConnections reads;
 
-  private SchemaOperator(Operator operator, HttpServer http, OperatorMetrics metrics, ResourceMetrics resourceMetrics) {
+  private SchemaOperator(Operator operator, HttpServer http, OperatorMetrics metrics, ResourceMetrics resourceMetrics,
+      IdleConnections reads) {
     this.operator = operator;
     this.http = http;
     this.metrics = metrics;
     this.resourceMetrics = resourceMetrics;
+    this.reads = reads;
   }
 
   /** Starts reconciling; returns once informers are running. {@code httpPort} 0 picks a free port; -1 none. */
@@ -57,17 +61,18 @@ public final class SchemaOperator implements AutoCloseable {
       }
     });
     JdbcTargets targets = JdbcTargets.withTemporaryTrustStores();
+    IdleConnections reads = IdleConnections.forReads();
     Path caDirectory = tempDirectory();
     ConnectionReconciler connections = new ConnectionReconciler(new ConnectionProbe(targets), caDirectory, instanceAddresses);
     operator.register(connections, scope(settings));
     // Schemas read the same Secrets as their connections: one informer's cache serves both.
-    operator.register(new SchemaReconciler(settings.operatorImage(), new DatabaseReader(targets), connections::cachedSecret,
+    operator.register(new SchemaReconciler(settings.operatorImage(), new DatabaseReader(targets, reads), connections::cachedSecret,
         instanceAddresses),
         scope(settings));
     operator.start();
     ResourceMetrics resources = ResourceMetrics.start(client, metrics.registry(), settings.namespaces(), settings.labelSelector());
     HttpServer http = settings.httpPort() < 0 ? null : serve(operator, metrics, settings.httpPort());
-    return new SchemaOperator(operator, http, metrics, resources);
+    return new SchemaOperator(operator, http, metrics, resources, reads);
   }
 
   private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> Consumer<ControllerConfigurationOverrider<R>> scope(
@@ -134,6 +139,7 @@ public final class SchemaOperator implements AutoCloseable {
       http.stop(0);
     }
     operator.stop();
+    reads.close();
     resourceMetrics.close();
     metrics.close();
   }

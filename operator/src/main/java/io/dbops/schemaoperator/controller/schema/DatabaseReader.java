@@ -1,6 +1,7 @@
 package io.dbops.schemaoperator.controller.schema;
 
 import io.dbops.schemaoperator.migration.ConnectionSettings;
+import io.dbops.schemaoperator.migration.IdleConnections;
 import io.dbops.schemaoperator.migration.JdbcTargets;
 import io.dbops.schemaoperator.migration.Login;
 import io.dbops.schemaoperator.migration.MigrationEngine;
@@ -10,7 +11,6 @@ import io.dbops.schemaoperator.migration.MigrationSettings;
 import io.dbops.schemaoperator.migration.Progress;
 import io.dbops.schemaoperator.migration.MigrationResult.Operation;
 import io.dbops.schemaoperator.model.Engine;
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -25,9 +25,12 @@ public final class DatabaseReader {
   /** Flyway's default history table, which the engine keeps. */
   private static final String HISTORY_TABLE = "flyway_schema_history";
   private final JdbcTargets targets;
+  private final IdleConnections connections;
 
-  public DatabaseReader(JdbcTargets targets) {
+  /** {@code connections}: where the short reads keep their logins between reads; its owner closes it. */
+  public DatabaseReader(JdbcTargets targets, IdleConnections connections) {
     this.targets = targets;
+    this.connections = connections;
   }
 
   /**
@@ -64,16 +67,19 @@ public final class DatabaseReader {
     }
     String defaultSchema = settings.schemas().isEmpty() ? null : settings.schemas().get(0);
     boolean schemaIsCatalog = connection.engine() == Engine.MYSQL || connection.engine() == Engine.MARIADB;
-    try (Connection c = targets.application(connection.withCreateDatabase(false), login).connect()) {
-      String catalog = schemaIsCatalog ? (defaultSchema == null ? c.getCatalog() : defaultSchema) : c.getCatalog();
-      String schema = schemaIsCatalog ? null : (defaultSchema == null ? c.getSchema() : defaultSchema);
-      if ((schemaIsCatalog && catalog == null) || (!schemaIsCatalog && schema == null)) {
-        return Optional.empty();
-      }
-      try (ResultSet tables = c.getMetaData().getTables(catalog, schema, HISTORY_TABLE, null)) {
-        if (tables.next()) {
-          return Optional.empty();
+    try {
+      boolean historyThere = connections.use(targets.application(connection.withCreateDatabase(false), login), c -> {
+        String catalog = schemaIsCatalog ? (defaultSchema == null ? c.getCatalog() : defaultSchema) : c.getCatalog();
+        String schema = schemaIsCatalog ? null : (defaultSchema == null ? c.getSchema() : defaultSchema);
+        if ((schemaIsCatalog && catalog == null) || (!schemaIsCatalog && schema == null)) {
+          return true;
         }
+        try (ResultSet tables = c.getMetaData().getTables(catalog, schema, HISTORY_TABLE, null)) {
+          return tables.next();
+        }
+      });
+      if (historyThere) {
+        return Optional.empty();
       }
     } catch (SQLException | RuntimeException e) {
       return Optional.empty();

@@ -102,6 +102,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
   private volatile InformerEventSource<Job, DatabaseSchema> jobSource;
   private volatile InformerEventSource<DatabaseConnection, DatabaseSchema> connectionSource;
   private volatile InformerEventSource<ConfigMap, DatabaseSchema> configMapSource;
+  private volatile InformerEventSource<Pod, DatabaseSchema> podSource;
 
   /** Reads Secrets from a cache kept elsewhere (the connection controller's informer); empty = not cached. */
   @FunctionalInterface
@@ -144,17 +145,32 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     InformerEventSourceConfiguration<ConfigMap> configMaps = InformerEventSourceConfiguration
         .from(ConfigMap.class, DatabaseSchema.class)
         .withSecondaryToPrimaryMapper(cm -> context.getPrimaryCache()
-            .list(cm.getMetadata().getNamespace())
-            .filter(s -> s.getSpec() != null && s.getSpec().getMigrations() != null
-                && s.getSpec().getMigrations().getConfigMapRefs().stream()
-                    .anyMatch(r -> cm.getMetadata().getName().equals(r.getName())))
+            .byIndex(BY_CONFIG_MAP_REF, cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName()).stream()
             .map(ResourceID::fromResource)
             .collect(Collectors.toSet()))
+        .build();
+    // Every ConfigMap event, our own scripts ConfigMaps included, looks up the schemas naming it:
+    // an index, not a scan of every schema in the namespace.
+    context.getPrimaryCache().addIndexer(BY_CONFIG_MAP_REF, s -> s.getSpec() == null || s.getSpec().getMigrations() == null
+        ? List.of()
+        : s.getSpec().getMigrations().getConfigMapRefs().stream().map(r -> s.getMetadata().getNamespace() + "/" + r.getName()).toList());
+    // Our Jobs' Pods, for their termination messages. A Pod's own events wake nobody: its Job's
+    // status changes too, and that event reconciles the schema.
+    InformerEventSourceConfiguration<Pod> pods = InformerEventSourceConfiguration
+        .from(Pod.class, DatabaseSchema.class)
+        .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE)
+        .withSecondaryToPrimaryMapper(pod -> Set.of())
         .build();
     jobSource = new InformerEventSource<>(jobs, context);
     connectionSource = new InformerEventSource<>(connections, context);
     configMapSource = new InformerEventSource<>(configMaps, context);
-    return List.of(jobSource, connectionSource, configMapSource);
+    configMapSource.addIndexers(Map.of(BY_OWNER_UID, cm -> cm.getMetadata().getOwnerReferences() == null ? List.of()
+        : cm.getMetadata().getOwnerReferences().stream().map(o -> o.getUid()).filter(Objects::nonNull).toList()));
+    podSource = new InformerEventSource<>(pods, context);
+    podSource.addIndexers(Map.of(JOB_NAME_LABEL, pod -> pod.getMetadata().getLabels() == null
+        || pod.getMetadata().getLabels().get(JOB_NAME_LABEL) == null ? List.of()
+        : List.of(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getLabels().get(JOB_NAME_LABEL))));
+    return List.of(jobSource, connectionSource, configMapSource, podSource);
   }
 
   @Override
@@ -604,8 +620,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       if (job.isEmpty()) {
         result = JobOutcome.vanished(run.getJob(), operation);
       } else {
-        List<Pod> pods = client.pods().inNamespace(namespace).withLabel("job-name", run.getJob()).list().getItems();
-        result = JobOutcome.read(job.get(), pods, operation);
+        result = JobOutcome.read(job.get(), podsOf(run.getJob()), operation);
         String target = job.get().getMetadata().getLabels() == null ? null : job.get().getMetadata().getLabels().get(TARGET_LABEL);
         if (target != null) {
           startedByTarget.remove(target, new ResourceID(run.getJob(), namespace));
@@ -791,10 +806,24 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     private void pruneOldScripts(Job finished) {
       Set<String> inUse = new HashSet<>(configMapsMountedBy(finished));
       jobs.stream().filter(j -> !JobOutcome.finished(j)).forEach(j -> inUse.addAll(configMapsMountedBy(j)));
-      client.configMaps().inNamespace(namespace).withLabel(Labels.SCHEMA, Labels.value(name))
-          .withLabel(Labels.NAME, Labels.SCRIPTS_APP).list().getItems().stream()
-          .filter(cm -> !inUse.contains(cm.getMetadata().getName()))
-          .forEach(cm -> client.configMaps().inNamespace(namespace).resource(cm).delete());
+      String uid = schema.getMetadata().getUid();
+      if (uid == null) {
+        return;
+      }
+      configMapSource.byIndex(BY_OWNER_UID, uid).stream()
+          .filter(cm -> namespace.equals(cm.getMetadata().getNamespace()) && cm.getMetadata().getLabels() != null
+              && Labels.SCRIPTS_APP.equals(cm.getMetadata().getLabels().get(Labels.NAME))
+              && !inUse.contains(cm.getMetadata().getName()))
+          .toList()
+          .forEach(cm -> client.configMaps().inNamespace(namespace).withName(cm.getMetadata().getName()).delete());
+    }
+
+    /** A Job's Pods from the informer; from the API server when the informer has none yet. */
+    private List<Pod> podsOf(String jobName) {
+      List<Pod> cached = podSource.byIndex(JOB_NAME_LABEL, namespace + "/" + jobName);
+      return cached.isEmpty()
+          ? client.pods().inNamespace(namespace).withLabel(JOB_NAME_LABEL, jobName).list().getItems()
+          : cached;
     }
 
     /** From the informer's cache when it has the object, else from the API server. */
@@ -866,6 +895,10 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
   }
 
   static final String TARGET_LABEL = "dbops.io/target";
+  private static final String BY_CONFIG_MAP_REF = "configMapRef";
+  private static final String BY_OWNER_UID = "ownerUid";
+  /** The label Kubernetes puts on a Job's Pods. */
+  private static final String JOB_NAME_LABEL = "job-name";
 
   /** Passes an update unless only status (or bookkeeping such as resourceVersion) changed, as our own writes do. */
   public static final class NotOnlyStatus implements OnUpdateFilter<DatabaseSchema> {

@@ -3,6 +3,7 @@ package io.dbops.schemaoperator.controller.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbops.schemaoperator.migration.ConnectionSettings;
+import io.dbops.schemaoperator.migration.IdleConnections;
 import io.dbops.schemaoperator.migration.JdbcTargets;
 import io.dbops.schemaoperator.migration.Login;
 import io.dbops.schemaoperator.migration.MigrationEngine;
@@ -17,6 +18,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,11 +35,17 @@ class DatabaseReaderTest {
 
   private static EmbeddedPostgres postgres;
   private final JdbcTargets targets = JdbcTargets.withTemporaryTrustStores();
-  private final DatabaseReader reader = new DatabaseReader(targets);
+  private final IdleConnections connections = IdleConnections.forReads();
+  private final DatabaseReader reader = new DatabaseReader(targets, connections);
 
   @BeforeAll
   static void start() throws Exception {
     postgres = EmbeddedPostgres.start();
+  }
+
+  @AfterEach
+  void closeConnections() {
+    connections.close();
   }
 
   @AfterAll

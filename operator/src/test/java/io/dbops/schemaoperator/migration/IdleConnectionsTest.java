@@ -1,0 +1,223 @@
+package io.dbops.schemaoperator.migration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dbops.schemaoperator.model.Engine;
+import io.dbops.schemaoperator.model.TlsMode;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The operator's short reads keep their logins a while, on a real PostgreSQL, and let go of them. */
+class IdleConnectionsTest {
+  private static EmbeddedPostgres postgres;
+  private final MovableClock clock = new MovableClock();
+  private final IdleConnections connections = new IdleConnections(Duration.ofSeconds(30), 2, clock);
+  private final JdbcTargets targets = JdbcTargets.withTemporaryTrustStores();
+
+  @BeforeAll
+  static void start() throws Exception {
+    postgres = EmbeddedPostgres.start();
+    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+      st.execute("CREATE ROLE reader LOGIN PASSWORD 'first-password'");
+    }
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    postgres.close();
+  }
+
+  @AfterEach
+  void close() {
+    connections.close();
+  }
+
+  @Test
+  void aSecondReadOfTheSameDatabaseUsesTheFirstReadsLogin() throws SQLException {
+    int first = connections.use(target("postgres"), IdleConnectionsTest::backendPid);
+    int second = connections.use(target("postgres"), IdleConnectionsTest::backendPid);
+
+    assertThat(second).isEqualTo(first);
+    assertThat(connections.parked()).isEqualTo(1);
+  }
+
+  @Test
+  void anotherLoginNeverGetsTheConnectionOfTheFirst() throws SQLException {
+    int asPostgres = connections.use(target("postgres"), IdleConnectionsTest::backendPid);
+    int asReader = connections.use(targets.application(settings(), Login.of("reader", "first-password")),
+        IdleConnectionsTest::backendPid);
+
+    assertThat(asReader).isNotEqualTo(asPostgres);
+    assertThat(connections.parked()).isEqualTo(2);
+  }
+
+  @Test
+  void aConnectionIdleLongerThanAllowedIsClosedNotReused() throws SQLException {
+    int first = connections.use(target("postgres"), IdleConnectionsTest::backendPid);
+
+    clock.advance(Duration.ofSeconds(31));
+    connections.closeExpired();
+
+    assertThat(connections.parked()).isZero();
+    assertThat(alive(first)).isFalse();
+    assertThat(connections.use(target("postgres"), IdleConnectionsTest::backendPid)).isNotEqualTo(first);
+  }
+
+  @Test
+  void aConnectionTheServerDroppedIsReplacedWithoutAnError() throws SQLException {
+    int first = connections.use(target("postgres"), IdleConnectionsTest::backendPid);
+    terminate(first);
+
+    int second = connections.use(target("postgres"), IdleConnectionsTest::backendPid);
+
+    assertThat(second).isNotEqualTo(first);
+    assertThat(connections.parked()).isEqualTo(1);
+  }
+
+  @Test
+  void aTransactionLeftOpenIsRolledBackBeforeTheConnectionIsKept() throws SQLException {
+    int pid = connections.use(target("postgres"), c -> {
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        st.execute("CREATE TABLE left_open (id INT)");
+      }
+      return backendPid(c);
+    });
+
+    connections.use(target("postgres"), c -> {
+      assertThat(backendPid(c)).as("the same session").isEqualTo(pid);
+      assertThat(c.getAutoCommit()).isTrue();
+      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT to_regclass('public.left_open') IS NULL")) {
+        rs.next();
+        assertThat(rs.getBoolean(1)).as("the uncommitted table is gone, even for the session that made it").isTrue();
+      }
+      return null;
+    });
+  }
+
+  @Test
+  void aFailedReadClosesItsConnectionAndSaysWhy() {
+    assertThatThrownBy(() -> connections.use(target("postgres"), c -> {
+      try (Statement st = c.createStatement()) {
+        st.execute("SELECT * FROM no_such_table");
+      }
+      return null;
+    })).isInstanceOf(SQLException.class).hasMessageContaining("no_such_table");
+
+    assertThat(connections.parked()).isZero();
+  }
+
+  @Test
+  void atMostTheAllowedNumberAreKeptPerLogin() throws SQLException {
+    Connection[] held = new Connection[3];
+    // Three reads at once need three logins; only two stay afterwards.
+    connections.use(target("postgres"), a -> connections.use(target("postgres"), b -> connections.use(target("postgres"), c -> {
+      held[0] = a;
+      held[1] = b;
+      held[2] = c;
+      return null;
+    })));
+
+    assertThat(connections.parked()).isEqualTo(2);
+    assertThat(java.util.Arrays.stream(held).filter(IdleConnectionsTest::isClosed)).hasSize(1);
+  }
+
+  @Test
+  void closingLetsGoOfEveryConnection() throws SQLException {
+    int pid = connections.use(target("postgres"), IdleConnectionsTest::backendPid);
+
+    connections.close();
+
+    assertThat(connections.parked()).isZero();
+    assertThat(alive(pid)).isFalse();
+  }
+
+  private JdbcTarget target(String user) {
+    return targets.application(settings(), Login.of(user, "unused-with-trust"));
+  }
+
+  private static ConnectionSettings settings() {
+    return new ConnectionSettings(Engine.POSTGRES, "localhost", postgres.getPort(), "postgres", TlsMode.DISABLE, null, Map.of(), false);
+  }
+
+  private static int backendPid(Connection c) throws SQLException {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  private static boolean alive(int pid) throws SQLException {
+    // The server notices a closed connection a moment after the client closes it.
+    for (int i = 0; i < 50; i++) {
+      try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid)) {
+        rs.next();
+        if (rs.getInt(1) == 0) {
+          return false;
+        }
+      }
+      sleep();
+    }
+    return true;
+  }
+
+  private static void terminate(int pid) throws SQLException {
+    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+      st.execute("SELECT pg_terminate_backend(" + pid + ")");
+    }
+    assertThat(alive(pid)).isFalse();
+  }
+
+  private static boolean isClosed(Connection c) {
+    try {
+      return c.isClosed();
+    } catch (SQLException e) {
+      return true;
+    }
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static final class MovableClock extends Clock {
+    private volatile Instant now = Instant.parse("2026-11-22T12:00:00Z");
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+}
