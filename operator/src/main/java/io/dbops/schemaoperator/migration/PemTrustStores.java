@@ -1,5 +1,6 @@
 package io.dbops.schemaoperator.migration;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,22 +8,38 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Converts a PEM CA bundle into a PKCS12 trust store in a temporary file: mysql-connector-j and
  * mssql-jdbc read only key stores. The store holds public certificates only; its password is
- * random and guards nothing secret.
+ * random and guards nothing secret. One store per bundle content: the operator connects to the same
+ * databases again and again, and a new file each time would fill the temporary directory.
  */
 final class PemTrustStores implements EngineDialect.TrustStoreFactory {
+  private final Map<String, EngineDialect.TrustStore> byContent = new ConcurrentHashMap<>();
 
   @Override
   public EngineDialect.TrustStore fromPem(Path pem) {
-    try (InputStream in = Files.newInputStream(pem)) {
+    byte[] bundle;
+    try {
+      bundle = Files.readAllBytes(pem);
+    } catch (IOException e) {
+      throw new ConfigurationException("tls.caSecretRef could not be read: " + e.getMessage());
+    }
+    return byContent.compute(sha256(bundle), (k, known) -> known != null && Files.isRegularFile(known.path()) ? known : store(bundle));
+  }
+
+  private static EngineDialect.TrustStore store(byte[] bundle) {
+    try (InputStream in = new ByteArrayInputStream(bundle)) {
       Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
       if (certs.isEmpty()) {
         throw new ConfigurationException("tls.caSecretRef holds no PEM certificate");
@@ -44,6 +61,14 @@ final class PemTrustStores implements EngineDialect.TrustStoreFactory {
       return new EngineDialect.TrustStore(file, password, "PKCS12");
     } catch (IOException | GeneralSecurityException e) {
       throw new ConfigurationException("tls.caSecretRef does not hold a readable PEM certificate: " + e.getMessage());
+    }
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 }

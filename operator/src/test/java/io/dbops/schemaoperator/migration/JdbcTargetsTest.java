@@ -163,6 +163,26 @@ class JdbcTargetsTest {
   }
 
   @Test
+  void theSameBundleAlwaysGivesTheSameStoreFileAndANewBundleAnother() throws Exception {
+    Path one = certificates.resolve("one.pem");
+    Files.writeString(one, localhost.pemText());
+    Path other = certificates.resolve("other.pem");
+    Files.writeString(other, elsewhere.pemText());
+    PemTrustStores stores = new PemTrustStores();
+
+    EngineDialect.TrustStore first = stores.fromPem(one);
+    EngineDialect.TrustStore again = stores.fromPem(one);
+    EngineDialect.TrustStore forOther = stores.fromPem(other);
+    Files.delete(first.path());
+    EngineDialect.TrustStore afterCleanup = stores.fromPem(one);
+
+    assertThat(again).isEqualTo(first);
+    assertThat(forOther.path()).isNotEqualTo(first.path());
+    assertThat(afterCleanup.path()).as("a store file removed by a temp cleaner is written again").exists();
+    assertHoldsExactlyTheCa(afterCleanup.path(), afterCleanup.password(), afterCleanup.type());
+  }
+
+  @Test
   void aPemBundleBecomesOneTrustStoreEntryPerCertificate() throws Exception {
     Path bundle = certificates.resolve("bundle.pem");
     Files.writeString(bundle, localhost.pemText() + elsewhere.pemText());
