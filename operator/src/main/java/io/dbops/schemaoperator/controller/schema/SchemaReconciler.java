@@ -162,6 +162,8 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
         .withSecondaryToPrimaryMapper(pod -> Set.of())
         .build();
     jobSource = new InformerEventSource<>(jobs, context);
+    jobSource.addIndexers(Map.of(TARGET_LABEL, job -> job.getMetadata().getLabels() == null
+        || job.getMetadata().getLabels().get(TARGET_LABEL) == null ? List.of() : List.of(job.getMetadata().getLabels().get(TARGET_LABEL))));
     connectionSource = new InformerEventSource<>(connections, context);
     configMapSource = new InformerEventSource<>(configMaps, context);
     configMapSource.addIndexers(Map.of(BY_OWNER_UID, cm -> cm.getMetadata().getOwnerReferences() == null ? List.of()
@@ -753,8 +755,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
 
     /** The content-named scripts ConfigMap is immutable: one that exists already has these scripts. */
     /**
-     * A running Job of another schema on the same target. The target key holds the namespace, so
-     * this namespace's Jobs are all there is to look at: those the informer knows, and the one this
+     * A running Job of another schema on the same target: those the informer knows, and the one this
      * process started last for the target, which the informer may not show yet.
      */
     private Optional<String> otherRunnerOnSameTarget(String key) {
@@ -763,9 +764,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       if (recent != null && recentJob.map(JobOutcome::finished).orElse(true)) {
         startedByTarget.remove(key, recent);
       }
-      return java.util.stream.Stream.concat(
-              jobSource.list(namespace, j -> j.getMetadata().getLabels() != null && key.equals(j.getMetadata().getLabels().get(TARGET_LABEL))),
-              recentJob.stream())
+      return java.util.stream.Stream.concat(jobSource.byIndex(TARGET_LABEL, key).stream(), recentJob.stream())
           .filter(j -> !JobOutcome.finished(j))
           .filter(j -> !(namespace.equals(j.getMetadata().getNamespace()) && Labels.value(name).equals(j.getMetadata().getLabels().get(Labels.SCHEMA))))
           .map(j -> "DatabaseSchema " + j.getMetadata().getNamespace() + "/" + j.getMetadata().getLabels().get(Labels.SCHEMA)
