@@ -49,6 +49,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
@@ -100,6 +101,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
   private final Map<String, ResourceID> startedByTarget = new ConcurrentHashMap<>();
   private final Object[] targetLocks = new Object[64];
   private volatile InformerEventSource<Job, DatabaseSchema> jobSource;
+  private final LockQueue lockQueue = new LockQueue();
   private volatile InformerEventSource<DatabaseConnection, DatabaseSchema> connectionSource;
   private volatile InformerEventSource<ConfigMap, DatabaseSchema> configMapSource;
   private volatile InformerEventSource<Pod, DatabaseSchema> podSource;
@@ -126,7 +128,12 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     InformerEventSourceConfiguration<Job> jobs = InformerEventSourceConfiguration
         .from(Job.class, DatabaseSchema.class)
         .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE)
-        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(DatabaseSchema.class))
+        .withSecondaryToPrimaryMapper(job -> {
+          if (JobOutcome.finished(job)) {
+            targetOf(job).ifPresent(lockQueue::released);
+          }
+          return OWNERS.toPrimaryResourceIDs(job);
+        })
         .build();
     InformerEventSourceConfiguration<DatabaseConnection> connections = InformerEventSourceConfiguration
         .from(DatabaseConnection.class, DatabaseSchema.class)
@@ -162,8 +169,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
         .withSecondaryToPrimaryMapper(pod -> Set.of())
         .build();
     jobSource = new InformerEventSource<>(jobs, context);
-    jobSource.addIndexers(Map.of(TARGET_LABEL, job -> job.getMetadata().getLabels() == null
-        || job.getMetadata().getLabels().get(TARGET_LABEL) == null ? List.of() : List.of(job.getMetadata().getLabels().get(TARGET_LABEL))));
+    jobSource.addIndexers(Map.of(TARGET_LABEL, job -> targetOf(job).map(List::of).orElse(List.of())));
     connectionSource = new InformerEventSource<>(connections, context);
     configMapSource = new InformerEventSource<>(configMaps, context);
     configMapSource.addIndexers(Map.of(BY_OWNER_UID, cm -> cm.getMetadata().getOwnerReferences() == null ? List.of()
@@ -172,13 +178,16 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     podSource.addIndexers(Map.of(JOB_NAME_LABEL, pod -> pod.getMetadata().getLabels() == null
         || pod.getMetadata().getLabels().get(JOB_NAME_LABEL) == null ? List.of()
         : List.of(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getLabels().get(JOB_NAME_LABEL))));
-    return List.of(jobSource, connectionSource, configMapSource, podSource);
+    return List.of(jobSource, connectionSource, configMapSource, podSource, lockQueue);
   }
 
   @Override
   public UpdateControl<DatabaseSchema> reconcile(DatabaseSchema schema, Context<DatabaseSchema> context) {
     Run run = new Run(schema, context);
     Duration next = run.reconcile();
+    if (!run.waitingForLock) {
+      lockQueue.leave(ResourceID.fromResource(schema));
+    }
     return UpdateControl.<DatabaseSchema>noUpdate().rescheduleAfter(next);
   }
 
@@ -189,6 +198,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
    */
   @Override
   public DeleteControl cleanup(DatabaseSchema schema, Context<DatabaseSchema> context) {
+    lockQueue.leave(ResourceID.fromResource(schema));
     KubernetesClient client = context.getClient();
     String namespace = schema.getMetadata().getNamespace();
     Optional<Job> running = client.batch().v1().jobs().inNamespace(namespace)
@@ -307,6 +317,8 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     private final DatabaseSchemaStatus status;
     /** This schema's Jobs, oldest first. */
     private List<Job> jobs = List.of();
+    /** This reconcile ended waiting for another resource's Job on the same database and schema. */
+    private boolean waitingForLock;
     /** A migrate Job that succeeded and was recorded in this reconcile, with the hash it ran for. */
     private MigrationResult finished;
     private String finishedHash;
@@ -397,6 +409,14 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
           return upToDate(driftInterval());
         }
         return approvedOrWaiting(connection, hash, List.of()).orElseGet(() -> startJob(connection, hash, Operation.migrate));
+      }
+      if (Conditions.find(status.getConditions(), Conditions.READY).filter(c -> "WaitingForLock".equals(c.getReason())).isPresent()) {
+        // Still waiting: while another resource migrates this schema, a read would only be read again.
+        String target = targetKey(connection, schema);
+        Optional<String> lock = otherRunnerOnSameTarget(target);
+        if (lock.isPresent()) {
+          return waitingForLock(target, lock.get());
+        }
       }
       MigrationResult state;
       ConnectionSettings settings;
@@ -547,11 +567,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       synchronized (targetLocks[Math.floorMod(target.hashCode(), targetLocks.length)]) {
         Optional<String> lock = otherRunnerOnSameTarget(target);
         if (lock.isPresent()) {
-          condition(Conditions.READY, false, "WaitingForLock", lock.get());
-          condition(Conditions.RECONCILING, true, "WaitingForLock", lock.get());
-          condition(Conditions.STALLED, false, "WaitingForLock", "");
-          flush();
-          return WAIT_FOR_JOB;
+          return waitingForLock(target, lock.get());
         }
         if (operation == Operation.repair) {
           status.setHandledRepair(annotation(Annotations.REPAIR));
@@ -623,10 +639,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
         result = JobOutcome.vanished(run.getJob(), operation);
       } else {
         result = JobOutcome.read(job.get(), podsOf(run.getJob()), operation);
-        String target = job.get().getMetadata().getLabels() == null ? null : job.get().getMetadata().getLabels().get(TARGET_LABEL);
-        if (target != null) {
-          startedByTarget.remove(target, new ResourceID(run.getJob(), namespace));
-        }
+        targetOf(job.get()).ifPresent(target -> startedByTarget.remove(target, new ResourceID(run.getJob(), namespace)));
         run.setCompletionTime(job.get().getStatus() != null && job.get().getStatus().getCompletionTime() != null
             ? job.get().getStatus().getCompletionTime() : now());
       }
@@ -735,6 +748,17 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       }
       flush();
       return next;
+    }
+
+    /** Queued behind another resource's Job: woken when it finishes, and looks again after a while anyway. */
+    private Duration waitingForLock(String target, String message) {
+      condition(Conditions.READY, false, "WaitingForLock", message);
+      condition(Conditions.RECONCILING, true, "WaitingForLock", message);
+      condition(Conditions.STALLED, false, "WaitingForLock", "");
+      flush();
+      waitingForLock = true;
+      lockQueue.waitFor(target, ResourceID.fromResource(schema));
+      return WAIT_FOR_JOB;
     }
 
     private Duration waiting(String reason, String message) {
@@ -894,6 +918,11 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
   }
 
   static final String TARGET_LABEL = "dbops.io/target";
+  private static final SecondaryToPrimaryMapper<Job> OWNERS = Mappers.fromOwnerReferences(DatabaseSchema.class);
+
+  private static Optional<String> targetOf(Job job) {
+    return job.getMetadata().getLabels() == null ? Optional.empty() : Optional.ofNullable(job.getMetadata().getLabels().get(TARGET_LABEL));
+  }
   private static final String BY_CONFIG_MAP_REF = "configMapRef";
   private static final String BY_OWNER_UID = "ownerUid";
   /** The label Kubernetes puts on a Job's Pods. */
