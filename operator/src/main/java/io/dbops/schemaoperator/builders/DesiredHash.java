@@ -1,5 +1,7 @@
 package io.dbops.schemaoperator.builders;
 
+import io.dbops.schemaoperator.migration.Sha256;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -77,7 +79,7 @@ public final class DesiredHash {
     canonical.put("lockSeconds", timeouts.getLockSeconds() == null ? MigrationSettings.DEFAULT_LOCK_SECONDS : timeouts.getLockSeconds());
     canonical.put("statementSeconds", timeouts.getStatementSeconds() == null ? 0 : timeouts.getStatementSeconds());
     canonical.put("connection", connection(conn));
-    return KubeNames.sha256Hex(json(canonical));
+    return Sha256.hex(json(canonical));
   }
 
   /** Inline scripts as [name, sql] pairs in name order; a list, not a map, so a repeated name is not lost. */
@@ -94,7 +96,7 @@ public final class DesiredHash {
 
   /** The hash of the inline scripts alone: what names their ConfigMap. */
   static String inlineContentHash(List<InlineMigration> inline) {
-    return KubeNames.sha256Hex(json(inlineScripts(inline)));
+    return Sha256.hex(json(inlineScripts(inline)));
   }
 
   private static Map<String, Object> configMaps(List<ConfigMapRef> refs, Map<String, Map<String, String>> data) {

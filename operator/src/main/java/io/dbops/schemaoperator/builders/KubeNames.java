@@ -1,9 +1,6 @@
 package io.dbops.schemaoperator.builders;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.dbops.schemaoperator.migration.Sha256;
 import java.util.regex.Pattern;
 
 /** Names and hashes for the objects the builders make; the API server's rules, checked before it does. */
@@ -22,15 +19,6 @@ final class KubeNames {
 
   private KubeNames() {}
 
-  static String sha256Hex(String text) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
-  }
-
   /**
    * A prefix of at most {@code budget} characters that stands for {@code name}. Unchanged when it
    * fits; otherwise shortened and given a few characters of the name's hash, because two long names
@@ -41,7 +29,7 @@ final class KubeNames {
     if (name.length() <= budget) {
       return name;
     }
-    return trimEnd(name.substring(0, budget - DISAMBIGUATOR - 1)) + "-" + sha256Hex(name).substring(0, DISAMBIGUATOR);
+    return trimEnd(name.substring(0, budget - DISAMBIGUATOR - 1)) + "-" + Sha256.hex(name).substring(0, DISAMBIGUATOR);
   }
 
   /**
@@ -54,7 +42,7 @@ final class KubeNames {
     }
     String dashed = name.replace('.', '-');
     String kept = trimEnd(dashed.substring(0, Math.min(dashed.length(), budget - DISAMBIGUATOR - 1)));
-    return kept + "-" + sha256Hex(name).substring(0, DISAMBIGUATOR);
+    return kept + "-" + Sha256.hex(name).substring(0, DISAMBIGUATOR);
   }
 
   /** A cut name may end in '-' or '.', which neither a label nor a subdomain may. */

@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
@@ -35,7 +33,7 @@ final class PemTrustStores implements EngineDialect.TrustStoreFactory {
     } catch (IOException e) {
       throw new ConfigurationException("tls.caSecretRef could not be read: " + e.getMessage());
     }
-    return byContent.compute(sha256(bundle), (k, known) -> known != null && Files.isRegularFile(known.path()) ? known : store(bundle));
+    return byContent.compute(Sha256.hex(bundle), (k, known) -> known != null && Files.isRegularFile(known.path()) ? known : store(bundle));
   }
 
   private static EngineDialect.TrustStore store(byte[] bundle) {
@@ -61,14 +59,6 @@ final class PemTrustStores implements EngineDialect.TrustStoreFactory {
       return new EngineDialect.TrustStore(file, password, "PKCS12");
     } catch (IOException | GeneralSecurityException e) {
       throw new ConfigurationException("tls.caSecretRef does not hold a readable PEM certificate: " + e.getMessage());
-    }
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -19,18 +19,16 @@ import io.dbops.schemaoperator.migration.MigrationFailure;
 import io.dbops.schemaoperator.migration.MigrationResult;
 import io.dbops.schemaoperator.migration.MigrationResult.Operation;
 import io.dbops.schemaoperator.migration.MigrationSettings;
+import io.dbops.schemaoperator.migration.Sha256;
 import io.dbops.schemaoperator.model.Approval;
 import io.dbops.schemaoperator.model.ConfigMapRef;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.dbops.schemaoperator.model.DatabaseSchemaSpec;
 import io.dbops.schemaoperator.model.DatabaseSchemaStatus;
-import io.dbops.schemaoperator.model.DeletionPolicy;
 import io.dbops.schemaoperator.model.Failure;
-import io.dbops.schemaoperator.model.HistoryEntry;
 import io.dbops.schemaoperator.model.InlineMigration;
 import io.dbops.schemaoperator.model.LastRun;
-import io.dbops.schemaoperator.model.PendingMigration;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -53,15 +51,11 @@ import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMap
 import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -87,13 +81,12 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
   static final Duration WAIT_FOR_JOB = Duration.ofSeconds(15);
   static final Duration DEFAULT_DRIFT_CHECK = Duration.ofSeconds(300);
   static final int DEFAULT_RETRY_LIMIT = 5;
-  /** How long deletion waits for a running Job to finish before letting go of the resource. */
-  static final Duration DELETE_WAIT_FOR_JOB = Duration.ofMinutes(10);
 
   private final String operatorImage;
   private final DatabaseReader reader;
   private final SecretCache secretCache;
   private final InstanceAddresses instanceAddresses;
+  private final SchemaDeletion deletion;
   /**
    * The Job each target last got from this process. The Job informer may not show a Job created a
    * moment ago; this does, so two schemas on one target never both start.
@@ -118,6 +111,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     this.reader = reader;
     this.secretCache = secretCache;
     this.instanceAddresses = instanceAddresses;
+    this.deletion = new SchemaDeletion(operatorImage, instanceAddresses);
     for (int i = 0; i < targetLocks.length; i++) {
       targetLocks[i] = new Object();
     }
@@ -130,7 +124,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
         .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE)
         .withSecondaryToPrimaryMapper(job -> {
           if (JobOutcome.finished(job)) {
-            targetOf(job).ifPresent(lockQueue::released);
+            TargetKeys.of(job).ifPresent(lockQueue::released);
           }
           return OWNERS.toPrimaryResourceIDs(job);
         })
@@ -169,7 +163,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
         .withSecondaryToPrimaryMapper(pod -> Set.of())
         .build();
     jobSource = new InformerEventSource<>(jobs, context);
-    jobSource.addIndexers(Map.of(TARGET_LABEL, job -> targetOf(job).map(List::of).orElse(List.of())));
+    jobSource.addIndexers(Map.of(TargetKeys.LABEL, job -> TargetKeys.of(job).map(List::of).orElse(List.of())));
     connectionSource = new InformerEventSource<>(connections, context);
     configMapSource = new InformerEventSource<>(configMaps, context);
     configMapSource.addIndexers(Map.of(BY_OWNER_UID, cm -> cm.getMetadata().getOwnerReferences() == null ? List.of()
@@ -191,83 +185,11 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     return UpdateControl.<DatabaseSchema>noUpdate().rescheduleAfter(next);
   }
 
-  /**
-   * Deleting a DatabaseSchema never touches data with Retain (the default): it lets a running Job
-   * finish first, for a bounded time, because a migration cut off halfway is worse than one that
-   * completes.
-   */
+  /** See {@link SchemaDeletion}: Retain leaves the data, Drop drops it, after any running Job. */
   @Override
   public DeleteControl cleanup(DatabaseSchema schema, Context<DatabaseSchema> context) {
     lockQueue.leave(ResourceID.fromResource(schema));
-    KubernetesClient client = context.getClient();
-    String namespace = schema.getMetadata().getNamespace();
-    Optional<Job> running = client.batch().v1().jobs().inNamespace(namespace)
-        .withLabel(Labels.SCHEMA, Labels.value(schema.getMetadata().getName())).list().getItems().stream()
-        .filter(j -> !JobOutcome.finished(j))
-        .findFirst();
-    String deleted = schema.getMetadata().getDeletionTimestamp();
-    boolean waitedEnough = deleted != null && Instant.parse(deleted).plus(DELETE_WAIT_FOR_JOB).isBefore(Instant.now());
-    if (running.isPresent() && !waitedEnough) {
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(WAIT_FOR_JOB.toMillis());
-    }
-    if (schema.getSpec() != null && schema.getSpec().getDeletionPolicy() == DeletionPolicy.Drop) {
-      return drop(schema, client);
-    }
-    return DeleteControl.defaultDelete();
-  }
-
-  /**
-   * deletionPolicy Drop: one Job drops the schemas this resource manages. Refused, with the data
-   * kept, when another DatabaseSchema still uses one of them on the same database; a failed drop
-   * keeps the resource so the failure stays visible.
-   */
-  private DeleteControl drop(DatabaseSchema schema, KubernetesClient client) {
-    EventRecorder events = new EventRecorder(client);
-    String namespace = schema.getMetadata().getNamespace();
-    DatabaseConnection connection = instanceAddresses.resolve(client.resources(DatabaseConnection.class).inNamespace(namespace)
-        .withName(schema.getSpec().getConnectionRef().getName()).get());
-    if (connection == null) {
-      events.warning(schema, "DropRefused", "DatabaseConnection " + schema.getSpec().getConnectionRef().getName()
-          + " is gone, so nothing can be dropped: the data was left untouched");
-      return DeleteControl.defaultDelete();
-    }
-    Optional<String> sharedWith = schemaSharedWith(schema, connection, client);
-    if (sharedWith.isPresent()) {
-      events.warning(schema, "DropRefused", sharedWith.get() + ": the data was left untouched");
-      return DeleteControl.defaultDelete();
-    }
-    List<Job> drops = client.batch().v1().jobs().inNamespace(namespace)
-        .withLabel(Labels.SCHEMA, Labels.value(schema.getMetadata().getName()))
-        .withLabel(Labels.OPERATION, Operation.drop.name()).list().getItems();
-    if (drops.isEmpty()) {
-      String hash = schema.getStatus() != null && schema.getStatus().getDesiredHash() != null
-          ? schema.getStatus().getDesiredHash() : "0".repeat(64);
-      Job job = MigrationJobBuilder.build(new JobRequest(schema, connection, hash, 1, Operation.drop, operatorImage,
-          ensureScriptsConfigMap(schema, client)));
-      client.batch().v1().jobs().inNamespace(namespace).resource(job).create();
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(WAIT_FOR_JOB.toMillis());
-    }
-    Job job = drops.get(0);
-    if (!JobOutcome.finished(job)) {
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(WAIT_FOR_JOB.toMillis());
-    }
-    MigrationResult result = JobOutcome.read(job,
-        client.pods().inNamespace(namespace).withLabel("job-name", job.getMetadata().getName()).list().getItems(), Operation.drop);
-    if (result.success()) {
-      events.normal(schema, "Dropped", "dropped schemas " + String.join(", ", schema.getSpec().getSchemas()));
-      return DeleteControl.defaultDelete();
-    }
-    events.warning(schema, "DropFailed", result.failure().message()
-        + ". Set spec.deletionPolicy: Retain to let the resource go without dropping");
-    return DeleteControl.noFinalizerRemoval().rescheduleAfter(DEFAULT_DRIFT_CHECK.toMillis());
-  }
-
-  /** The immutable ConfigMap carrying the inline scripts, created when missing; its name for the Job. */
-  private static Optional<String> ensureScriptsConfigMap(DatabaseSchema schema, KubernetesClient client) {
-    Optional<ConfigMap> scripts = ScriptsConfigMapBuilder.build(schema);
-    // Named by content and immutable: one already there is this one.
-    scripts.ifPresent(cm -> ApiWrites.createIfAbsent(client, cm));
-    return scripts.map(cm -> cm.getMetadata().getName());
+    return deletion.cleanup(schema, context.getClient());
   }
 
   private static Set<String> configMapsMountedBy(Job job) {
@@ -277,28 +199,6 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
           .filter(v -> v.getConfigMap() != null).forEach(v -> names.add(v.getConfigMap().getName()));
     }
     return names;
-  }
-
-  private static Optional<String> schemaSharedWith(DatabaseSchema schema, DatabaseConnection connection, KubernetesClient client) {
-    String target = databaseKey(connection);
-    for (DatabaseSchema other : client.resources(DatabaseSchema.class).inAnyNamespace().list().getItems()) {
-      boolean same = other.getMetadata().getNamespace().equals(schema.getMetadata().getNamespace())
-          && other.getMetadata().getName().equals(schema.getMetadata().getName());
-      if (same || other.getSpec() == null || other.getMetadata().getDeletionTimestamp() != null) {
-        continue;
-      }
-      List<String> overlap = other.getSpec().getSchemas().stream().filter(schema.getSpec().getSchemas()::contains).toList();
-      if (overlap.isEmpty()) {
-        continue;
-      }
-      DatabaseConnection theirs = client.resources(DatabaseConnection.class).inNamespace(other.getMetadata().getNamespace())
-          .withName(other.getSpec().getConnectionRef().getName()).get();
-      if (theirs != null && databaseKey(theirs).equals(target)) {
-        return Optional.of("DatabaseSchema " + other.getMetadata().getNamespace() + "/" + other.getMetadata().getName()
-            + " still uses schema " + overlap.get(0) + " on the same database, so it was not dropped");
-      }
-    }
-    return Optional.empty();
   }
 
   /** One reconcile of one schema: holds what was observed and the status being built. */
@@ -412,7 +312,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       }
       if (Conditions.find(status.getConditions(), Conditions.READY).filter(c -> "WaitingForLock".equals(c.getReason())).isPresent()) {
         // Still waiting: while another resource migrates this schema, a read would only be read again.
-        String target = targetKey(connection, schema);
+        String target = TargetKeys.of(connection, schema);
         Optional<String> lock = otherRunnerOnSameTarget(target);
         if (lock.isPresent()) {
           return waitingForLock(target, lock.get());
@@ -437,8 +337,8 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
         return stalled(f.reason().name(), f.message());
       }
       status.setCurrentVersion(state.currentVersion());
-      status.setHistory(history(state.history()));
-      status.setPending(pending(state.pending()));
+      status.setHistory(StatusEntries.history(state.history()));
+      status.setPending(StatusEntries.pending(state.pending()));
       Optional<MigrationResult.AppliedScript> failedRow = state.history() == null ? Optional.empty()
           : state.history().stream().filter(a -> Boolean.FALSE.equals(a.success())).findFirst();
       if (failedRow.isPresent()) {
@@ -468,7 +368,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
      */
     private Optional<Duration> knownState(String hash) {
       if (finished != null && hash.equals(finishedHash) && finished.pending().isEmpty() && finished.history() != null) {
-        status.setHistory(history(finished.history()));
+        status.setHistory(StatusEntries.history(finished.history()));
         status.setPending(List.of());
         if (Conditions.isTrue(status.getConditions(), Conditions.DRIFTED)) {
           condition(Conditions.DRIFTED, false, "NoDrift", "the migration Job validated the applied scripts against the database's history");
@@ -559,7 +459,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     }
 
     private Duration startJob(DatabaseConnection connection, String hash, Operation operation) {
-      String target = targetKey(connection, schema);
+      String target = TargetKeys.of(connection, schema);
       Job job;
       int attempt;
       // Checking for another runner and creating the Job are one step for each target, or two
@@ -586,7 +486,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
         } catch (IllegalArgumentException e) {
           return stalled("ConfigurationInvalid", e.getMessage());
         }
-        job.getMetadata().getLabels().put(TARGET_LABEL, target);
+        job.getMetadata().getLabels().put(TargetKeys.LABEL, target);
         try {
           Job created = client.batch().v1().jobs().inNamespace(namespace).resource(job).create();
           // The informer learns of the Job a moment later; until then its cache answers with this one.
@@ -639,7 +539,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
         result = JobOutcome.vanished(run.getJob(), operation);
       } else {
         result = JobOutcome.read(job.get(), podsOf(run.getJob()), operation);
-        targetOf(job.get()).ifPresent(target -> startedByTarget.remove(target, new ResourceID(run.getJob(), namespace)));
+        TargetKeys.of(job.get()).ifPresent(target -> startedByTarget.remove(target, new ResourceID(run.getJob(), namespace)));
         run.setCompletionTime(job.get().getStatus() != null && job.get().getStatus().getCompletionTime() != null
             ? job.get().getStatus().getCompletionTime() : now());
       }
@@ -686,53 +586,29 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     }
 
     /**
-     * Drift: an applied script no longer matches the history (someone edited the script or the
-     * history table), or the database is at a version the scripts do not reach. Reported, never
-     * repaired: only a person knows which side is right.
+     * Looks for drift (see {@link DriftVerdict}) and reports it, once as an event.
      *
      * @return when to check again
      */
     private Duration checkDrift(ConnectionSettings settings, Login login, MigrationResult state,
         Map<String, Map<String, String>> configMapData) {
-      MigrationResult validation = reader.validate(settings, login, MigrationSettings.from(schema.getSpec()),
-          scriptSources(configMapData));
-      String problem = null;
-      if (!validation.drift().isEmpty()) {
-        MigrationResult.Drift first = validation.drift().get(0);
-        problem = validation.drift().size() + " applied script(s) differ from the database's history, first "
-            + (first.script() == null ? "version " + first.version() : first.script()) + ": " + first.message();
-      } else if (!validation.success()) {
-        // The check itself failed (the database went away, the read was cut off by a shutdown):
-        // that says nothing about drift, so Drifted stays as it was and the check runs again soon.
+      List<Map<String, String>> scripts = scriptSources(configMapData);
+      DriftVerdict verdict = DriftVerdict.of(reader.validate(settings, login, MigrationSettings.from(schema.getSpec()), scripts),
+          state.currentVersion(), scripts);
+      if (!verdict.known()) {
+        // Drifted stays as it was and the check runs again soon.
         return WAIT_FOR_DEPENDENCY;
-      } else {
-        Optional<String> highest = highestLocalVersion(configMapData);
-        if (state.currentVersion() != null && highest.isPresent()
-            && org.flywaydb.core.api.MigrationVersion.fromVersion(state.currentVersion())
-                .compareTo(org.flywaydb.core.api.MigrationVersion.fromVersion(highest.get())) > 0) {
-          problem = "the database is at version " + state.currentVersion() + ", ahead of the highest script here ("
-              + highest.get() + "): a newer release migrated it, or scripts were removed";
-        }
       }
       boolean wasDrifted = Conditions.isTrue(status.getConditions(), Conditions.DRIFTED);
-      if (problem != null) {
-        condition(Conditions.DRIFTED, true, "DriftDetected", problem);
+      if (verdict.problem() != null) {
+        condition(Conditions.DRIFTED, true, "DriftDetected", verdict.problem());
         if (!wasDrifted) {
-          events.warning(schema, "Drifted", problem);
+          events.warning(schema, "Drifted", verdict.problem());
         }
-      } else if (Conditions.find(status.getConditions(), Conditions.DRIFTED).isPresent() || wasDrifted) {
+      } else if (Conditions.find(status.getConditions(), Conditions.DRIFTED).isPresent()) {
         condition(Conditions.DRIFTED, false, "NoDrift", "applied scripts match the database's history");
       }
       return driftInterval();
-    }
-
-    private Optional<String> highestLocalVersion(Map<String, Map<String, String>> configMapData) {
-      return scriptSources(configMapData).stream()
-          .flatMap(m -> m.keySet().stream())
-          .filter(n -> n.startsWith("V") && n.contains("__"))
-          .map(n -> n.substring(1, n.indexOf("__")).replace('_', '.'))
-          .max((a, b) -> org.flywaydb.core.api.MigrationVersion.fromVersion(a)
-              .compareTo(org.flywaydb.core.api.MigrationVersion.fromVersion(b)));
     }
 
     /** Ready with nothing pending; looks again after {@code next}. */
@@ -788,7 +664,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       if (recent != null && recentJob.map(JobOutcome::finished).orElse(true)) {
         startedByTarget.remove(key, recent);
       }
-      return java.util.stream.Stream.concat(jobSource.byIndex(TARGET_LABEL, key).stream(), recentJob.stream())
+      return java.util.stream.Stream.concat(jobSource.byIndex(TargetKeys.LABEL, key).stream(), recentJob.stream())
           .filter(j -> !JobOutcome.finished(j))
           .filter(j -> !(namespace.equals(j.getMetadata().getNamespace()) && Labels.value(name).equals(j.getMetadata().getLabels().get(Labels.SCHEMA))))
           .map(j -> "DatabaseSchema " + j.getMetadata().getNamespace() + "/" + j.getMetadata().getLabels().get(Labels.SCHEMA)
@@ -917,12 +793,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     }
   }
 
-  static final String TARGET_LABEL = "dbops.io/target";
   private static final SecondaryToPrimaryMapper<Job> OWNERS = Mappers.fromOwnerReferences(DatabaseSchema.class);
-
-  private static Optional<String> targetOf(Job job) {
-    return job.getMetadata().getLabels() == null ? Optional.empty() : Optional.ofNullable(job.getMetadata().getLabels().get(TARGET_LABEL));
-  }
   private static final String BY_CONFIG_MAP_REF = "configMapRef";
   private static final String BY_OWNER_UID = "ownerUid";
   /** The label Kubernetes puts on a Job's Pods. */
@@ -952,46 +823,12 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
         .orElse(List.of());
   }
 
-  /**
-   * Which database and default schema a Job changes, so two resources never migrate one at once.
-   * The default schema is where Flyway keeps its history table; resources with different default
-   * schemas in one database do not touch each other's history and may run side by side. No
-   * spec.schemas means the login's default schema, which only other resources without spec.schemas
-   * are known to share.
-   */
-  static String targetKey(DatabaseConnection connection, DatabaseSchema schema) {
-    List<String> schemas = schema.getSpec() == null ? null : schema.getSpec().getSchemas();
-    String defaultSchema = schemas == null || schemas.isEmpty() ? "" : schemas.get(0);
-    return sha256(databaseIdentity(connection) + "|" + defaultSchema).substring(0, 16);
-  }
-
-  /** Which database a connection reaches, whatever schema in it. */
-  static String databaseKey(DatabaseConnection connection) {
-    return sha256(databaseIdentity(connection)).substring(0, 16);
-  }
-
-  private static String databaseIdentity(DatabaseConnection connection) {
-    var spec = connection.getSpec();
-    // A URL kept in a Secret cannot be read here, so such a connection stands for its own database.
-    return spec.getUrlFrom() == null
-        ? spec.getEngine() + "|" + spec.getHost() + "|" + spec.effectivePort() + "|" + spec.getDatabase()
-        : "urlFrom|" + connection.getMetadata().getNamespace() + "/" + connection.getMetadata().getName();
-  }
-
   static String planHash(String desiredHash, List<MigrationResult.PendingScript> pending) {
     StringBuilder sb = new StringBuilder(desiredHash);
     for (MigrationResult.PendingScript p : pending) {
       sb.append('|').append(p.script()).append('=').append(p.checksum());
     }
-    return sha256(sb.toString()).substring(0, 12);
-  }
-
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(sb.toString()).substring(0, 12);
   }
 
   private static int parseInt(String value, int fallback) {
@@ -1004,32 +841,6 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
 
   private static String now() {
     return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-  }
-
-  private static List<HistoryEntry> history(List<MigrationResult.AppliedScript> applied) {
-    if (applied == null) {
-      return List.of();
-    }
-    return applied.stream().map(a -> {
-      HistoryEntry h = new HistoryEntry();
-      h.setVersion(a.version());
-      h.setDescription(a.description());
-      h.setChecksum(a.checksum());
-      h.setInstalledOn(a.installedOn());
-      h.setExecutionMillis(a.millis());
-      h.setSuccess(a.success());
-      return h;
-    }).toList();
-  }
-
-  private static List<PendingMigration> pending(List<MigrationResult.PendingScript> pending) {
-    return pending.stream().map(p -> {
-      PendingMigration m = new PendingMigration();
-      m.setVersion(p.version());
-      m.setDescription(p.description());
-      m.setScript(p.script());
-      return m;
-    }).toList();
   }
 
   private static DatabaseSchemaStatus copy(DatabaseSchemaStatus status) {
