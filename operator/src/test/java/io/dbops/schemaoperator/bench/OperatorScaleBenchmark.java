@@ -195,7 +195,8 @@ class OperatorScaleBenchmark {
           + (indexedStore ? "store indexed by kind, namespace and name" : "stock store (every request scans every object)"));
       lines.add("settings: reconcile concurrency " + concurrency + ", Jobs " + jobMode + " with " + jobWorkers
           + " at once, " + Runtime.getRuntime().availableProcessors() + " cores, max heap "
-          + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB");
+          + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB, Java " + Runtime.version().feature()
+          + ", JVM options " + jvmOptions());
       if ("instant".equals(jobMode)) {
         lines.add(String.format(Locale.ROOT, "Jobs answered at once with the result migrate gives, the database untouched; once all "
             + "were Ready the real migrate of all %d took %.1f s (not counted) and gave the reported result for every one",
@@ -334,6 +335,11 @@ class OperatorScaleBenchmark {
       rs.next();
       return rs.getInt(1);
     }
+  }
+
+  /** The -XX options this JVM runs with: the operator's image sets them too (operator.jvm.options). */
+  private static List<String> jvmOptions() {
+    return ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("-XX:")).toList();
   }
 
   private static long jvmCpuNanos() {

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,7 +28,20 @@ class DockerfileTest {
     assertThat(users.get(0)).matches("USER [1-9][0-9]*:[1-9][0-9]*");
     assertThat(lines.indexOf(users.get(0))).isLessThan(indexOf(lines, "ENTRYPOINT"));
     assertThat(lines).contains("COPY operator/target/schema-operator.jar /app/schema-operator.jar",
-        "ENTRYPOINT [\"java\", \"-jar\", \"/app/schema-operator.jar\"]", "CMD [\"run\"]");
+        "CMD [\"run\"]");
+  }
+
+  @Test
+  void theOperatorRunsWithTheJvmOptionsTheBenchmarksUse() throws IOException {
+    Matcher property = Pattern.compile("<operator.jvm.options>([^<]*)</operator.jvm.options>")
+        .matcher(Files.readString(ROOT.resolve("operator/pom.xml")));
+    assertThat(property.find()).as("operator.jvm.options in operator/pom.xml").isTrue();
+    List<String> options = List.of(property.group(1).trim().split("\\s+"));
+
+    StringBuilder entrypoint = new StringBuilder("ENTRYPOINT [\"java\", ");
+    options.forEach(o -> entrypoint.append('"').append(o).append("\", "));
+    entrypoint.append("\"-jar\", \"/app/schema-operator.jar\"]");
+    assertThat(instructions()).contains(entrypoint.toString());
   }
 
   @Test
