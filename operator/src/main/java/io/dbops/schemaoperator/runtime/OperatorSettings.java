@@ -16,16 +16,17 @@ import java.util.stream.Collectors;
  * OPERATOR_IMAGE          the image migration Jobs run (required)
  * LEADER_ELECTION         true/false (default: true inside a cluster)
  * POD_NAMESPACE           where the leader-election Lease lives
+ * HOSTNAME                this replica's identity in the Lease (the Pod's name)
  * HTTP_PORT               /healthz and /readyz (default 8080)
  * </pre>
  */
+// leaderElection: null when this process is the only one reconciling.
 public record OperatorSettings(
     Set<String> namespaces,
     String labelSelector,
     int concurrency,
     String operatorImage,
-    boolean leaderElection,
-    String leaseNamespace,
+    LeaderElection leaderElection,
     int httpPort) {
 
   public static OperatorSettings from(Map<String, String> env) {
@@ -41,8 +42,9 @@ public record OperatorSettings(
         blankToNull(env.get("LABEL_SELECTOR")),
         positive(env, "RECONCILE_CONCURRENCY", 10),
         image,
-        Boolean.parseBoolean(env.getOrDefault("LEADER_ELECTION", String.valueOf(inCluster))),
-        env.getOrDefault("POD_NAMESPACE", "default"),
+        Boolean.parseBoolean(env.getOrDefault("LEADER_ELECTION", String.valueOf(inCluster)))
+            ? LeaderElection.in(env.getOrDefault("POD_NAMESPACE", "default"), LeaderElection.identityFrom(env.get("HOSTNAME")))
+            : null,
         positive(env, "HTTP_PORT", 8080));
   }
 

@@ -56,8 +56,11 @@ public final class SchemaOperator implements AutoCloseable {
           // The fabric8 mock server and some proxies lack server-side apply; merge patches work everywhere.
           .withUseSSAToPatchPrimaryResource(false)
           .withSSABasedCreateUpdateMatchForDependentResources(false);
-      if (settings.leaderElection()) {
-        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration("schema-operator", settings.leaseNamespace()));
+      LeaderElection election = settings.leaderElection();
+      if (election != null) {
+        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LeaderElection.LEASE_NAME, election.leaseNamespace(),
+            election.leaseDuration(), election.renewDeadline(), election.retryPeriod(), election.identity(), null,
+            election.exitWhenLost()));
       }
     });
     JdbcTargets targets = JdbcTargets.withTemporaryTrustStores();

@@ -135,7 +135,7 @@ class OperatorScaleBenchmark {
       progress.setDaemon(true);
       progress.start();
       SchemaOperator operator = SchemaOperator.start(cluster.newClient(),
-          new OperatorSettings(Set.of(), null, concurrency, "ghcr.io/dbops/schema-operator:bench", false, "default", -1));
+          new OperatorSettings(Set.of(), null, concurrency, "ghcr.io/dbops/schema-operator:bench", null, -1));
       boolean jobsDone = allJobs.await(LIMIT_SECONDS, TimeUnit.SECONDS);
       boolean readyDone = allReady.await(LIMIT_SECONDS, TimeUnit.SECONDS);
       long end = System.nanoTime();

@@ -180,7 +180,7 @@ class ManagedInstanceScenariosTest {
 
   private SchemaOperator startedOperator() {
     SchemaOperator started = SchemaOperator.start(cluster.newClient(),
-        new OperatorSettings(Set.of(), null, 4, "ghcr.io/dbops/schema-operator:test", false, "default", -1),
+        new OperatorSettings(Set.of(), null, 4, "ghcr.io/dbops/schema-operator:test", null, -1),
         statefulSets.addresses());
     Eventually.await("operator ready", CONVERGE, started::ready);
     return started;

@@ -295,7 +295,7 @@ class MariaDbOperatorScenariosTest {
 
   private SchemaOperator startedOperator() {
     SchemaOperator started = SchemaOperator.start(cluster.newClient(),
-        new OperatorSettings(Set.of(), null, 4, "ghcr.io/dbops/schema-operator:test", false, "default", -1));
+        new OperatorSettings(Set.of(), null, 4, "ghcr.io/dbops/schema-operator:test", null, -1));
     Eventually.await("operator ready", CONVERGE, started::ready);
     return started;
   }

@@ -62,7 +62,7 @@ class MetricsScenariosTest {
     client = cluster.client();
     jobs = FakeJobController.start(client);
     operator = SchemaOperator.start(cluster.newClient(),
-        new OperatorSettings(Set.of(), null, 4, "ghcr.io/dbops/schema-operator:test", false, "default", 0));
+        new OperatorSettings(Set.of(), null, 4, "ghcr.io/dbops/schema-operator:test", null, 0));
     Eventually.await("operator ready", CONVERGE, operator::ready);
 
     cluster.secret(NS, "good-login", Map.of("username", "metrics_app", "password", PASSWORD));

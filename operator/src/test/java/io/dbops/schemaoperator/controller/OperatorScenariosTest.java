@@ -566,7 +566,7 @@ class OperatorScenariosTest {
   private SchemaOperator startedOperator() {
     KubernetesClient operatorClient = cluster.newClient();
     SchemaOperator started = SchemaOperator.start(operatorClient,
-        new OperatorSettings(Set.of(), null, 4, "ghcr.io/dbops/schema-operator:test", false, "default", -1));
+        new OperatorSettings(Set.of(), null, 4, "ghcr.io/dbops/schema-operator:test", null, -1));
     Eventually.await("operator ready", CONVERGE, started::ready);
     return started;
   }

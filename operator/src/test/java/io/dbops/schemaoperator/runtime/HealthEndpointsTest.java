@@ -111,21 +111,25 @@ class HealthEndpointsTest {
     assertThat(outside.labelSelector()).isNull();
     assertThat(outside.concurrency()).isEqualTo(10);
     assertThat(outside.httpPort()).isEqualTo(8080);
-    assertThat(outside.leaderElection()).as("a developer's laptop has no Lease to share").isFalse();
-    assertThat(outside.leaseNamespace()).isEqualTo("default");
+    assertThat(outside.leaderElection()).as("a developer's laptop has no Lease to share").isNull();
 
     OperatorSettings inside = OperatorSettings.from(Map.of("OPERATOR_IMAGE", IMAGE, "KUBERNETES_SERVICE_HOST", "10.96.0.1",
-        "POD_NAMESPACE", "dbops-system"));
-    assertThat(inside.leaderElection()).isTrue();
-    assertThat(inside.leaseNamespace()).isEqualTo("dbops-system");
+        "POD_NAMESPACE", "dbops-system", "HOSTNAME", "schema-operator-7d9f-abcde"));
+    assertThat(inside.leaderElection()).isEqualTo(LeaderElection.in("dbops-system", "schema-operator-7d9f-abcde"));
+    assertThat(inside.leaderElection().exitWhenLost()).as("a replica that lost the Lease must stop reconciling").isTrue();
+
+    OperatorSettings noHostname = OperatorSettings.from(Map.of("OPERATOR_IMAGE", IMAGE, "LEADER_ELECTION", "true"));
+    assertThat(noHostname.leaderElection().leaseNamespace()).isEqualTo("default");
+    assertThat(noHostname.leaderElection().identity()).as("unique without a Pod name").startsWith("schema-operator-")
+        .isNotEqualTo(OperatorSettings.from(Map.of("OPERATOR_IMAGE", IMAGE, "LEADER_ELECTION", "true")).leaderElection().identity());
 
     OperatorSettings optedOut = OperatorSettings.from(Map.of("OPERATOR_IMAGE", IMAGE, "KUBERNETES_SERVICE_HOST", "10.96.0.1",
         "LEADER_ELECTION", "false"));
-    assertThat(optedOut.leaderElection()).isFalse();
+    assertThat(optedOut.leaderElection()).isNull();
   }
 
   private static OperatorSettings settings(int httpPort) {
-    return new OperatorSettings(Set.of(), null, 2, IMAGE, false, "default", httpPort);
+    return new OperatorSettings(Set.of(), null, 2, IMAGE, null, httpPort);
   }
 
   private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {

@@ -31,7 +31,7 @@ import java.util.concurrent.locks.ReadWriteLock;
  * match the request exactly as before, so answers are the stock ones. Lists that find nothing, watches
  * and deletes take the stock path.
  */
-final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
+final class IndexedCrudDispatcher extends ClusterDispatcher {
   private static final String PLURAL = KubernetesAttributesExtractor.PLURAL;
   private static final String NAMESPACE = KubernetesAttributesExtractor.NAMESPACE;
   private static final String NAME = KubernetesAttributesExtractor.NAME;

@@ -36,7 +36,7 @@ public final class MockCluster implements AutoCloseable {
   }
 
   public static MockCluster start() {
-    return start(new KubernetesCrudDispatcher());
+    return start(new ClusterDispatcher());
   }
 
   /**
@@ -81,6 +81,13 @@ public final class MockCluster implements AutoCloseable {
   /** A fresh client to the same server, as a restarted operator process would have. */
   public KubernetesClient newClient() {
     KubernetesClient fresh = server.createClient();
+    clients.add(fresh);
+    return fresh;
+  }
+
+  /** A fresh client that names itself {@code userAgent} in every request, to tell replicas apart in the request log. */
+  public KubernetesClient newClient(String userAgent) {
+    KubernetesClient fresh = server.createClient(b -> b.editOrNewConfig().withUserAgent(userAgent).endConfig());
     clients.add(fresh);
     return fresh;
   }

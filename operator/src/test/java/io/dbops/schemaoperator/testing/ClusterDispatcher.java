@@ -1,0 +1,37 @@
+package io.dbops.schemaoperator.testing;
+
+import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectRulesReviewStatusBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.net.HttpURLConnection;
+
+/**
+ * fabric8's CRUD dispatcher, plus the one question an API server answers rather than stores: a
+ * SelfSubjectRulesReview (java-operator-sdk asks one before leader election; the stock dispatcher
+ * would store it and answer without a status). The answer is what the Helm chart's leader-election
+ * Role grants the operator in the asked namespace, and nothing more.
+ */
+class ClusterDispatcher extends KubernetesCrudDispatcher {
+  private static final String RULES_REVIEWS = "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews";
+
+  @Override
+  public MockResponse handleCreate(RecordedRequest request) {
+    if (!request.getPath().startsWith(RULES_REVIEWS)) {
+      return super.handleCreate(request);
+    }
+    SelfSubjectRulesReview review = Serialization.unmarshal(request.getUtf8Body(), SelfSubjectRulesReview.class);
+    review.setStatus(new SubjectRulesReviewStatusBuilder()
+        .withIncomplete(false)
+        .addToResourceRules(new ResourceRuleBuilder()
+            .withApiGroups("coordination.k8s.io")
+            .withResources("leases")
+            .withVerbs("get", "create", "update")
+            .build())
+        .build());
+    return new MockResponse().setResponseCode(HttpURLConnection.HTTP_CREATED).setBody(Serialization.asJson(review));
+  }
+}
