@@ -35,15 +35,21 @@ public final class IdleConnections implements AutoCloseable {
 
   private final Duration maxIdle;
   private final int perTarget;
+  private final Duration readTimeout;
   private final Clock clock;
   // Keyed by the target itself: url and driver properties, login included; never printed.
   private final Map<JdbcTarget, Deque<Parked>> idle = new HashMap<>();
   private final ScheduledExecutorService sweeper;
   private boolean closed;
 
-  public IdleConnections(Duration maxIdle, int perTarget, Clock clock) {
+  /**
+   * @param readTimeout how long one read may wait for the server: a kept connection whose network
+   *     path died silently would otherwise block its reader until TCP gives up, many minutes later
+   */
+  public IdleConnections(Duration maxIdle, int perTarget, Duration readTimeout, Clock clock) {
     this.maxIdle = maxIdle;
     this.perTarget = perTarget;
+    this.readTimeout = readTimeout;
     this.clock = clock;
     this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "idle-connection-sweeper");
@@ -54,9 +60,9 @@ public final class IdleConnections implements AutoCloseable {
     sweeper.scheduleWithFixedDelay(this::closeExpired, period, period, TimeUnit.MILLISECONDS);
   }
 
-  /** The operator's reads: connections idle up to 30 s, up to 4 per database and login. */
+  /** The operator's reads: connections idle up to 30 s, up to 4 per database and login, 20 s per read. */
   public static IdleConnections forReads() {
-    return new IdleConnections(Duration.ofSeconds(30), 4, Clock.systemUTC());
+    return new IdleConnections(Duration.ofSeconds(30), 4, Duration.ofSeconds(20), Clock.systemUTC());
   }
 
   /**
@@ -77,6 +83,7 @@ public final class IdleConnections implements AutoCloseable {
     }
     Connection fresh = target.connect();
     try {
+      fresh.setNetworkTimeout(Runnable::run, (int) readTimeout.toMillis());
       T result = work.apply(fresh);
       park(target, fresh);
       return result;

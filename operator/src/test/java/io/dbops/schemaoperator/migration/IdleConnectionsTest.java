@@ -2,9 +2,11 @@ package io.dbops.schemaoperator.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.dbops.schemaoperator.model.Engine;
 import io.dbops.schemaoperator.model.TlsMode;
+import io.dbops.schemaoperator.testing.CuttableProxy;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class IdleConnectionsTest {
   private static EmbeddedPostgres postgres;
   private final MovableClock clock = new MovableClock();
-  private final IdleConnections connections = new IdleConnections(Duration.ofSeconds(30), 2, clock);
+  private final IdleConnections connections = new IdleConnections(Duration.ofSeconds(30), 2, Duration.ofSeconds(2), clock);
   private final JdbcTargets targets = JdbcTargets.withTemporaryTrustStores();
 
   @BeforeAll
@@ -85,6 +87,21 @@ class IdleConnectionsTest {
 
     assertThat(second).isNotEqualTo(first);
     assertThat(connections.parked()).isEqualTo(1);
+  }
+
+  @Test
+  void aKeptConnectionWhoseNetworkWentSilentFailsInsteadOfHanging() throws SQLException {
+    try (CuttableProxy proxy = CuttableProxy.to(postgres.getPort())) {
+      JdbcTarget throughProxy = targets.application(new ConnectionSettings(Engine.POSTGRES, "127.0.0.1", proxy.port(), "postgres",
+          TlsMode.DISABLE, null, Map.of("connectTimeout", "2", "loginTimeout", "2"), false), Login.of("postgres", "unused-with-trust"));
+      connections.use(throughProxy, IdleConnectionsTest::backendPid);
+      proxy.silence();
+
+      // Without a read timeout the kept connection would wait for TCP to give up, many minutes.
+      assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
+          assertThatThrownBy(() -> connections.use(throughProxy, IdleConnectionsTest::backendPid)).isInstanceOf(SQLException.class));
+      assertThat(connections.parked()).isZero();
+    }
   }
 
   @Test

@@ -14,13 +14,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP forwarder in front of a database that a test can cut, as a network partition or a stopped
  * server would: open connections are dropped and new ones are refused until it is restored on the
- * same port.
+ * same port. Or silence: connections stay open and nothing gets through, as when a path dies
+ * without a reset.
  */
 public final class CuttableProxy implements AutoCloseable {
   private final int targetPort;
   private final int port;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile ServerSocket listener;
+  private volatile boolean silent;
 
   private CuttableProxy(int targetPort) {
     this.targetPort = targetPort;
@@ -44,6 +46,11 @@ public final class CuttableProxy implements AutoCloseable {
     open.clear();
   }
 
+  /** Keeps every connection open but lets no byte through, either way. */
+  public void silence() {
+    silent = true;
+  }
+
   /** Accepts connections again, on the same port. */
   public synchronized void restore() {
     listener = bind(port);
@@ -63,8 +70,8 @@ public final class CuttableProxy implements AutoCloseable {
           Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
           open.add(client);
           open.add(upstream);
-          pump(client, upstream);
-          pump(upstream, client);
+          pump(client, upstream, this);
+          pump(upstream, client, this);
         } catch (IOException e) {
           // closed by cut(): stop accepting
         }
@@ -74,14 +81,16 @@ public final class CuttableProxy implements AutoCloseable {
     acceptor.start();
   }
 
-  private static void pump(Socket from, Socket to) {
+  private static void pump(Socket from, Socket to, CuttableProxy proxy) {
     Thread pump = new Thread(() -> {
       byte[] buffer = new byte[16384];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buffer)) >= 0) {
-          out.write(buffer, 0, n);
-          out.flush();
+          if (!proxy.silent) {
+            out.write(buffer, 0, n);
+            out.flush();
+          }
         }
       } catch (IOException e) {
         // either side went away
