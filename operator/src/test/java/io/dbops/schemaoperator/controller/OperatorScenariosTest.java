@@ -341,12 +341,23 @@ class OperatorScenariosTest {
     Eventually.await("a schema of its own does not wait", CONVERGE, () -> jobsInNamespace().size() == 2);
     assertThat(jobsInNamespace()).extracting(j -> j.getMetadata().getLabels().get("dbops.io/schema"))
         .containsExactlyInAnyOrder("first", "other");
+    String home = ns;
+    inNamespace(home + "-team-b", () -> {
+      // Another team's namespace, its own connection to the same database and schema.
+      applyConnection(PASSWORD);
+      applySchema(simpleSchema("third", "shared", "V1__shared.sql", "CREATE TABLE shared_table (id INT);"));
+      Eventually.await("a resource in another namespace waits too", CONVERGE,
+          () -> "WaitingForLock".equals(condition(schema("third"), Conditions.READY).getReason()));
+      assertThat(condition(schema("third"), Conditions.READY).getMessage()).contains("DatabaseSchema " + home + "/first");
+      assertThat(jobsInNamespace()).isEmpty();
+    });
     jobs.resume();
 
     awaitSchemaReady("first");
     awaitSchemaReady("other");
     awaitSchemaReady("second");
     assertThat(schema("second").getStatus().getCurrentVersion()).isEqualTo("1");
+    inNamespace(home + "-team-b", () -> awaitSchemaReady("third"));
     assertThat(sqlString("SELECT count(*)::text FROM pg_tables WHERE tablename IN ('shared_table', 'other_table')")).isEqualTo("2");
   }
 
@@ -606,6 +617,23 @@ class OperatorScenariosTest {
     StringBuilder extra = new StringBuilder();
     extraSpec.forEach((k, v) -> extra.append("  ").append(k).append(": ").append(v).append('\n'));
     applySchema(yaml.replace("spec:\n", "spec:\n" + extra));
+  }
+
+  /** Runs {@code scenario} as if the test's namespace were {@code other}, which joins the leak scan. */
+  private void inNamespace(String other, ThrowingRunnable scenario) throws Exception {
+    String home = ns;
+    ns = other;
+    NAMESPACES.add(other);
+    try {
+      scenario.run();
+    } finally {
+      ns = home;
+    }
+  }
+
+  @FunctionalInterface
+  private interface ThrowingRunnable {
+    void run() throws Exception;
   }
 
   private void applySchema(String yaml) {
