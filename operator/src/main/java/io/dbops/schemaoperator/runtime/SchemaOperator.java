@@ -21,23 +21,30 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The running operator: both controllers on one java-operator-sdk Operator, plus health and metrics endpoints. */
 public final class SchemaOperator implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SchemaOperator.class);
   private final Operator operator;
   private final HttpServer http;
   private final OperatorMetrics metrics;
   private final ResourceMetrics resourceMetrics;
   private final IdleConnections reads;
+  private final AtomicBoolean closing;
 
   private SchemaOperator(Operator operator, HttpServer http, OperatorMetrics metrics, ResourceMetrics resourceMetrics,
-      IdleConnections reads) {
+      IdleConnections reads, AtomicBoolean closing) {
     this.operator = operator;
     this.http = http;
     this.metrics = metrics;
     this.resourceMetrics = resourceMetrics;
     this.reads = reads;
+    this.closing = closing;
   }
 
   /** Starts reconciling; returns once informers are running. {@code httpPort} 0 picks a free port; -1 none. */
@@ -48,6 +55,7 @@ public final class SchemaOperator implements AutoCloseable {
   /** {@code instanceAddresses}: where this process reaches managed databases; cluster DNS in a cluster. */
   public static SchemaOperator start(KubernetesClient client, OperatorSettings settings, InstanceAddresses instanceAddresses) {
     OperatorMetrics metrics = new OperatorMetrics();
+    AtomicBoolean closing = new AtomicBoolean();
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withMetrics(metrics.reconcileMetrics())
@@ -58,9 +66,12 @@ public final class SchemaOperator implements AutoCloseable {
           .withSSABasedCreateUpdateMatchForDependentResources(false);
       LeaderElection election = settings.leaderElection();
       if (election != null) {
+        // java-operator-sdk's own exit on a lost Lease would also fire when close() gives the Lease
+        // up on SIGTERM, calling System.exit inside the shutdown hook, which never returns: the Pod
+        // would hang until it is killed. This exits only when the Lease is lost while running.
         o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LeaderElection.LEASE_NAME, election.leaseNamespace(),
-            election.leaseDuration(), election.renewDeadline(), election.retryPeriod(), election.identity(), null,
-            election.exitWhenLost()));
+            election.leaseDuration(), election.renewDeadline(), election.retryPeriod(), election.identity(),
+            new LeaderCallbacks(() -> {}, () -> leaseLost(election, closing), leader -> {}), false));
       }
     });
     JdbcTargets targets = JdbcTargets.withTemporaryTrustStores();
@@ -75,7 +86,22 @@ public final class SchemaOperator implements AutoCloseable {
     operator.start();
     ResourceMetrics resources = ResourceMetrics.start(client, metrics.registry(), settings.namespaces(), settings.labelSelector());
     HttpServer http = settings.httpPort() < 0 ? null : serve(operator, metrics, settings.httpPort());
-    return new SchemaOperator(operator, http, metrics, resources, reads);
+    return new SchemaOperator(operator, http, metrics, resources, reads, closing);
+  }
+
+  /**
+   * The Lease went to another replica (this one could not renew it in time): it may be reconciling
+   * already, so this process must stop. Exiting is the only way out java-operator-sdk offers;
+   * Kubernetes starts the container again, as a standby. From a thread of its own: the elector calls
+   * this holding a lock that the shutdown hook's close() needs too.
+   */
+  private static void leaseLost(LeaderElection election, AtomicBoolean closing) {
+    if (closing.get() || !election.exitWhenLost()) {
+      return;
+    }
+    LOG.error("lost the leader-election Lease {}/{} as {}: exiting, so that only the new holder reconciles",
+        election.leaseNamespace(), LeaderElection.LEASE_NAME, election.identity());
+    new Thread(() -> System.exit(1), "lease-lost-exit").start();
   }
 
   private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> Consumer<ControllerConfigurationOverrider<R>> scope(
@@ -138,6 +164,7 @@ public final class SchemaOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    closing.set(true);
     if (http != null) {
       http.stop(0);
     }

@@ -21,6 +21,31 @@ final class ChildJvm {
   private ChildJvm() {}
 
   static Outcome run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    try (Running child = start(env, args)) {
+      if (!child.process().waitFor(120, TimeUnit.SECONDS)) {
+        throw new AssertionError("schema-operator " + String.join(" ", args) + " did not finish within 120 s");
+      }
+      return new Outcome(child.process().exitValue(), child.stdout(), child.stderr());
+    }
+  }
+
+  /** A child still running; closing it kills it if it has not ended. */
+  record Running(Process process, Path out, Path err) implements AutoCloseable {
+    String stdout() throws IOException {
+      return Files.readString(out, StandardCharsets.UTF_8);
+    }
+
+    String stderr() throws IOException {
+      return Files.readString(err, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+      process.destroyForcibly();
+    }
+  }
+
+  static Running start(Map<String, String> env, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-cp");
@@ -34,11 +59,6 @@ final class ChildJvm {
     Path out = Files.createTempFile("child", ".out");
     Path err = Files.createTempFile("child", ".err");
     builder.redirectOutput(out.toFile()).redirectError(err.toFile());
-    Process process = builder.start();
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("schema-operator " + String.join(" ", args) + " did not finish within 120 s");
-    }
-    return new Outcome(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    return new Running(builder.start(), out, err);
   }
 }
