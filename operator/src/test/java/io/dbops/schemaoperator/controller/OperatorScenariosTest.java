@@ -6,6 +6,7 @@ import io.dbops.schemaoperator.controller.common.Annotations;
 import io.dbops.schemaoperator.controller.common.Conditions;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseSchema;
+import io.dbops.schemaoperator.model.DatabaseSchemaStatus;
 import io.dbops.schemaoperator.runtime.OperatorSettings;
 import io.dbops.schemaoperator.runtime.SchemaOperator;
 import io.dbops.schemaoperator.testing.CuttableProxy;
@@ -18,6 +19,10 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.concurrent.ConcurrentHashMap;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayInputStream;
@@ -311,17 +316,23 @@ class OperatorScenariosTest {
   void aJobRunningDuringARestartIsAdoptedNotDuplicated() throws Exception {
     applyConnection(PASSWORD);
     jobs.pause();
-    applyQuickstartSchema(Map.of());
-    Eventually.await("a Job exists", CONVERGE, () -> jobsInNamespace().size() == 1);
-    operator.close();
+    Set<String> whileRunning = ConcurrentHashMap.newKeySet();
+    try (Watch watch = client.resources(DatabaseSchema.class).inNamespace(ns).withName("app-schema").watch(statuses(s ->
+        Conditions.find(s.getConditions(), Conditions.READY).filter(c -> "MigrationRunning".equals(c.getReason())).isPresent(),
+        whileRunning))) {
+      applyQuickstartSchema(Map.of());
+      Eventually.await("a Job exists", CONVERGE, () -> jobsInNamespace().size() == 1);
+      operator.close();
 
-    operator = startedOperator();
-    Thread.sleep(2000);
-    assertThat(jobsInNamespace()).hasSize(1);
-    assertThat(condition(schema("app-schema"), Conditions.READY).getReason()).isEqualTo("MigrationRunning");
-    jobs.resume();
-
-    awaitSchemaReady("app-schema");
+      operator = startedOperator();
+      Thread.sleep(2000);
+      assertThat(jobsInNamespace()).hasSize(1);
+      assertThat(condition(schema("app-schema"), Conditions.READY).getReason()).isEqualTo("MigrationRunning");
+      jobs.resume();
+      awaitSchemaReady("app-schema");
+    }
+    assertThat(whileRunning).as("while its Job ran, the status was written once: seeing the Job again, after events or a"
+        + " restart, rewrites nothing").hasSize(1);
     assertThat(jobsInNamespace()).hasSize(1);
   }
 
@@ -617,6 +628,21 @@ class OperatorScenariosTest {
     StringBuilder extra = new StringBuilder();
     extraSpec.forEach((k, v) -> extra.append("  ").append(k).append(": ").append(v).append('\n'));
     applySchema(yaml.replace("spec:\n", "spec:\n" + extra));
+  }
+
+  /** Collects, as JSON, each distinct status of a watched resource that {@code matches}. */
+  private static Watcher<DatabaseSchema> statuses(java.util.function.Predicate<DatabaseSchemaStatus> matches, Set<String> seen) {
+    return new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, DatabaseSchema resource) {
+        if (resource.getStatus() != null && matches.test(resource.getStatus())) {
+          seen.add(Serialization.asJson(resource.getStatus()));
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {}
+    };
   }
 
   /** Runs {@code scenario} as if the test's namespace were {@code other}, which joins the leak scan. */

@@ -277,11 +277,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       Optional<Job> active = jobs.stream().filter(j -> !JobOutcome.finished(j)).findFirst();
       if (active.isPresent()) {
         adoptIfUnrecorded(active.get());
-        condition(Conditions.READY, false, "MigrationRunning", "Job " + active.get().getMetadata().getName() + " is running");
-        condition(Conditions.RECONCILING, true, "MigrationRunning", "Job " + active.get().getMetadata().getName() + " is running");
-        condition(Conditions.STALLED, false, "MigrationRunning", "");
-        flush();
-        return WAIT_FOR_JOB;
+        return running(active.get().getMetadata().getName(), status.getLastRun().getOperation());
       }
       recordFinishedRun(jobs);
 
@@ -506,7 +502,15 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       run.setResult("Running");
       run.setStartTime(now());
       status.setLastRun(run);
-      String message = operation + " Job " + job.getMetadata().getName() + " started";
+      return running(job.getMetadata().getName(), operation.name());
+    }
+
+    /**
+     * A Job of this schema is running. The same words whether it was just started or is seen again
+     * (its own status changes bring reconciles), so seeing it again writes nothing.
+     */
+    private Duration running(String jobName, String operation) {
+      String message = operation + " Job " + jobName + " is running";
       condition(Conditions.READY, false, "MigrationRunning", message);
       condition(Conditions.RECONCILING, true, "MigrationRunning", message);
       condition(Conditions.STALLED, false, "MigrationRunning", "");
