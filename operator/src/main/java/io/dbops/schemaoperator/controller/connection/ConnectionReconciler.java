@@ -139,7 +139,9 @@ public final class ConnectionReconciler implements Reconciler<DatabaseConnection
     }
     Duration interval = interval(connection.getSpec());
     String endpoint = ManagedInstance.serviceHost(connection) + ":" + ManagedInstance.port(connection);
-    ManagedInstanceDriver.Outcome instance = instances.ensure(connection, context.getClient());
+    String namespace = connection.getMetadata().getNamespace();
+    ManagedInstanceDriver.Outcome instance = instances.ensure(connection, context.getClient(),
+        context.getSecondaryResource(StatefulSet.class), name -> cachedSecret(namespace, name));
     if (instance.refused()) {
       return Verdict.stalled(instance.refusedReason(), instance.message(), endpoint, interval)
           .withInstance(connection.getStatus() == null ? null : connection.getStatus().getInstance());

@@ -11,12 +11,15 @@ import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.Engine;
 import io.dbops.schemaoperator.model.InstanceStatus;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.security.SecureRandom;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Makes a managed database exist as spec.instance describes it: the admin Secret once, the
@@ -37,14 +40,21 @@ final class ManagedInstanceDriver {
     }
   }
 
-  Outcome ensure(DatabaseConnection connection, KubernetesClient client) {
+  /**
+   * @param cachedSet the instance's StatefulSet as the informer has it, if it has it
+   * @param cachedSecret a Secret by name as the informer has it, if it has it
+   */
+  Outcome ensure(DatabaseConnection connection, KubernetesClient client, Optional<StatefulSet> cachedSet,
+      Function<String, Optional<Secret>> cachedSecret) {
     Outcome unsupported = unsupported(connection);
     if (unsupported != null) {
       return unsupported;
     }
     String namespace = connection.getMetadata().getNamespace();
     StatefulSet desired = InstanceStatefulSetBuilder.build(connection);
-    StatefulSet existing = client.apps().statefulSets().inNamespace(namespace).withName(desired.getMetadata().getName()).get();
+    // From the cache when it has it: a stale copy at worst makes an update fail with Conflict, retried.
+    StatefulSet existing = cachedSet.orElseGet(
+        () -> client.apps().statefulSets().inNamespace(namespace).withName(desired.getMetadata().getName()).get());
     if (existing != null) {
       String change = refusedChange(existing, desired, connection);
       if (change != null) {
@@ -52,7 +62,8 @@ final class ManagedInstanceDriver {
       }
     }
     // Never regenerated, never overwritten: a Secret already there is the password the data was made with.
-    if (client.secrets().inNamespace(namespace).withName(ManagedInstance.adminSecretName(connection)).get() == null) {
+    String adminSecret = ManagedInstance.adminSecretName(connection);
+    if (cachedSecret.apply(adminSecret).isEmpty() && client.secrets().inNamespace(namespace).withName(adminSecret).get() == null) {
       createIfAbsent(client, AdminSecretBuilder.build(connection, random));
     }
     createIfAbsent(client, InstanceServicesBuilder.headless(connection));
