@@ -9,16 +9,15 @@ import io.dbops.schemaoperator.runtime.OperatorSettings;
 import io.dbops.schemaoperator.runtime.SchemaOperator;
 import io.dbops.schemaoperator.testing.FakeJobController;
 import io.dbops.schemaoperator.testing.MockCluster;
+import io.dbops.schemaoperator.testing.Namespace;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +41,7 @@ class LeaderElectionScenariosTest {
   private EmbeddedPostgres postgres;
   private MockCluster cluster;
   private KubernetesClient client;
+  private Namespace k8s;
   private FakeJobController jobs;
   private final List<SchemaOperator> replicas = new ArrayList<>();
   private final List<RecordedRequest> requests = new ArrayList<>();
@@ -51,6 +51,7 @@ class LeaderElectionScenariosTest {
     postgres = EmbeddedPostgres.start();
     cluster = MockCluster.start();
     client = cluster.client();
+    k8s = new Namespace(client, NS);
     jobs = FakeJobController.start(client);
   }
 
@@ -135,13 +136,13 @@ class LeaderElectionScenariosTest {
   }
 
   private boolean ready(String name) {
-    DatabaseSchema schema = client.resources(DatabaseSchema.class).inNamespace(NS).withName(name).get();
+    DatabaseSchema schema = k8s.schema(name);
     return schema != null && schema.getStatus() != null && Conditions.isTrue(schema.getStatus().getConditions(), Conditions.READY);
   }
 
   private void applyConnectionAndSchema(String schema) {
     cluster.secret(NS, "db-login", Map.of("username", "postgres", "password", "unused-with-trust"));
-    load("""
+    k8s.create("""
         apiVersion: dbops.io/v1alpha1
         kind: DatabaseConnection
         metadata: {name: db}
@@ -157,7 +158,7 @@ class LeaderElectionScenariosTest {
   }
 
   private void applySchema(String name) {
-    load("""
+    k8s.create("""
         apiVersion: dbops.io/v1alpha1
         kind: DatabaseSchema
         metadata: {name: %1$s}
@@ -169,10 +170,6 @@ class LeaderElectionScenariosTest {
               - name: V1__create_%1$s.sql
                 sql: CREATE TABLE %1$s (id INT);
         """.formatted(name));
-  }
-
-  private void load(String yaml) {
-    client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).inNamespace(NS).createOrReplace();
   }
 
   private int sql(String query) throws Exception {

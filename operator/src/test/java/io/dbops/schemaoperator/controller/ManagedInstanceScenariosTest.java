@@ -4,18 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbops.schemaoperator.controller.common.Conditions;
 import io.dbops.schemaoperator.model.DatabaseConnection;
-import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.dbops.schemaoperator.runtime.OperatorSettings;
 import io.dbops.schemaoperator.runtime.SchemaOperator;
 import io.dbops.schemaoperator.testing.FakeJobController;
 import io.dbops.schemaoperator.testing.FakeStatefulSetController;
 import io.dbops.schemaoperator.testing.MockCluster;
+import io.dbops.schemaoperator.testing.Namespace;
 import io.dbops.schemaoperator.testing.StatusTrail;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +47,7 @@ class ManagedInstanceScenariosTest {
   private SchemaOperator operator;
   private KubernetesClient client;
   private String ns;
+  private Namespace k8s;
 
   @RegisterExtension
   final StatusTrail statusTrail = new StatusTrail(() -> cluster.client());
@@ -70,6 +70,7 @@ class ManagedInstanceScenariosTest {
   void startOperator() {
     ns = "managed" + SEQUENCE.incrementAndGet();
     client = cluster.client();
+    k8s = new Namespace(client, ns);
     operator = startedOperator();
   }
 
@@ -84,7 +85,7 @@ class ManagedInstanceScenariosTest {
     apply(Path.of("..", "examples", "quickstart", "schema.yaml"));
 
     awaitConnectionReady("app-db");
-    DatabaseConnection connection = connection("app-db");
+    DatabaseConnection connection = k8s.connection("app-db");
     assertThat(connection.getStatus().getEndpoint()).isEqualTo("app-db." + ns + ".svc:5432");
     assertThat(connection.getStatus().getInstance().getStatefulSet()).isEqualTo("app-db");
     assertThat(connection.getStatus().getInstance().getService()).isEqualTo("app-db");
@@ -93,9 +94,9 @@ class ManagedInstanceScenariosTest {
     assertThat(client.services().inNamespace(ns).list().getItems()).extracting(s -> s.getMetadata().getName())
         .containsExactlyInAnyOrder("app-db", "app-db-headless");
 
-    Eventually.await("schema Ready", CONVERGE, () -> Conditions.isTrue(schema("app-schema").getStatus() == null ? null
-        : schema("app-schema").getStatus().getConditions(), Conditions.READY));
-    assertThat(schema("app-schema").getStatus().getCurrentVersion()).isEqualTo("3");
+    Eventually.await("schema Ready", CONVERGE, () -> Conditions.isTrue(k8s.schema("app-schema").getStatus() == null ? null
+        : k8s.schema("app-schema").getStatus().getConditions(), Conditions.READY));
+    assertThat(k8s.schema("app-schema").getStatus().getCurrentVersion()).isEqualTo("3");
     assertThat(query(connection, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'app'"
         + " AND table_name IN ('users', 'orders')")).isEqualTo("2");
   }
@@ -123,7 +124,7 @@ class ManagedInstanceScenariosTest {
 
   @Test
   void sqlServerIsNotDeployedUntilItsLicenceIsAccepted() {
-    load("""
+    k8s.create("""
         apiVersion: dbops.io/v1alpha1
         kind: DatabaseConnection
         metadata: {name: reports-db}
@@ -135,9 +136,9 @@ class ManagedInstanceScenariosTest {
             storage: {size: 10Gi}
         """);
 
-    Eventually.await("refused", CONVERGE, () -> connection("reports-db").getStatus() != null
-        && Conditions.isTrue(connection("reports-db").getStatus().getConditions(), Conditions.STALLED));
-    Condition stalled = Conditions.find(connection("reports-db").getStatus().getConditions(), Conditions.STALLED).orElseThrow();
+    Eventually.await("refused", CONVERGE, () -> k8s.connection("reports-db").getStatus() != null
+        && Conditions.isTrue(k8s.connection("reports-db").getStatus().getConditions(), Conditions.STALLED));
+    Condition stalled = Conditions.find(k8s.connection("reports-db").getStatus().getConditions(), Conditions.STALLED).orElseThrow();
     assertThat(stalled.getReason()).isEqualTo("EulaNotAccepted");
     assertThat(stalled.getMessage()).contains("spec.instance.sqlserver.acceptEula: true");
     assertThat(client.apps().statefulSets().inNamespace(ns).list().getItems()).isEmpty();
@@ -156,8 +157,8 @@ class ManagedInstanceScenariosTest {
       return c;
     });
 
-    Eventually.await("refused", CONVERGE, () -> Conditions.isTrue(connection("orders-db").getStatus().getConditions(), Conditions.STALLED));
-    Condition stalled = Conditions.find(connection("orders-db").getStatus().getConditions(), Conditions.STALLED).orElseThrow();
+    Eventually.await("refused", CONVERGE, () -> Conditions.isTrue(k8s.connection("orders-db").getStatus().getConditions(), Conditions.STALLED));
+    Condition stalled = Conditions.find(k8s.connection("orders-db").getStatus().getConditions(), Conditions.STALLED).orElseThrow();
     assertThat(stalled.getReason()).isEqualTo("InstanceChangeRefused");
     assertThat(stalled.getMessage()).contains("storageClassName");
     StatefulSet after = client.apps().statefulSets().inNamespace(ns).withName("orders-db").get();
@@ -202,7 +203,7 @@ class ManagedInstanceScenariosTest {
 
   private void awaitConnectionReady(String name) {
     Eventually.await("connection " + name + " Ready", CONVERGE, () -> {
-      DatabaseConnection c = connection(name);
+      DatabaseConnection c = k8s.connection(name);
       return c != null && c.getStatus() != null && Conditions.isTrue(c.getStatus().getConditions(), Conditions.READY);
     });
   }
@@ -227,27 +228,16 @@ class ManagedInstanceScenariosTest {
     return client.secrets().inNamespace(ns).withName(connection + "-admin").get();
   }
 
-  private DatabaseConnection connection(String name) {
-    return client.resources(DatabaseConnection.class).inNamespace(ns).withName(name).get();
-  }
-
-  private DatabaseSchema schema(String name) {
-    return client.resources(DatabaseSchema.class).inNamespace(ns).withName(name).get();
-  }
-
   private void apply(Path file) {
     try {
-      load(Files.readString(file));
+      k8s.create(Files.readString(file));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
   }
 
   private void apply(String yaml) {
-    load(yaml);
+    k8s.create(yaml);
   }
 
-  private void load(String yaml) {
-    client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).inNamespace(ns).create();
-  }
 }

@@ -1,5 +1,6 @@
 package io.dbops.schemaoperator.controller;
 
+import static io.dbops.schemaoperator.testing.Namespace.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.vorburger.exec.ManagedProcessException;
@@ -15,15 +16,12 @@ import io.dbops.schemaoperator.runtime.OperatorSettings;
 import io.dbops.schemaoperator.runtime.SchemaOperator;
 import io.dbops.schemaoperator.testing.FakeJobController;
 import io.dbops.schemaoperator.testing.MockCluster;
+import io.dbops.schemaoperator.testing.Namespace;
 import io.dbops.schemaoperator.testing.StatusTrail;
-import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -72,6 +70,7 @@ class MariaDbOperatorScenariosTest {
   private SchemaOperator operator;
   private KubernetesClient client;
   private String ns;
+  private Namespace k8s;
   private String database;
 
   @BeforeAll
@@ -123,6 +122,7 @@ class MariaDbOperatorScenariosTest {
     NAMESPACES.add(ns);
     database = "maria_" + ns;
     client = cluster.client();
+    k8s = new Namespace(client, ns);
     operator = startedOperator();
   }
 
@@ -135,7 +135,7 @@ class MariaDbOperatorScenariosTest {
   @Order(1)
   void quickstartWithMySqlCompatibleScriptsIsAppliedByOneJob() throws Exception {
     applyConnection();
-    load("""
+    k8s.create("""
         apiVersion: dbops.io/v1alpha1
         kind: DatabaseSchema
         metadata: {name: app-schema}
@@ -171,10 +171,10 @@ class MariaDbOperatorScenariosTest {
 
     awaitSchemaReady("app-schema", "3");
 
-    DatabaseConnection connection = connection("app-db");
+    DatabaseConnection connection = k8s.connection("app-db");
     assertThat(condition(connection, Conditions.READY).getReason()).isEqualTo("Connected");
     assertThat(connection.getStatus().getServerVersion()).containsIgnoringCase("mariadb");
-    DatabaseSchema schema = schema("app-schema");
+    DatabaseSchema schema = k8s.schema("app-schema");
     assertThat(schema.getStatus().getLastRun().getResult()).isEqualTo("Succeeded");
     assertThat(schema.getStatus().getLastRun().getApplied()).contains("1", "2", "3");
     assertThat(schema.getStatus().getHistory()).extracting(h -> h.getVersion()).contains("1", "2", "3");
@@ -182,9 +182,9 @@ class MariaDbOperatorScenariosTest {
     assertThat(views()).containsExactly("active_users");
     assertThat(sqlString("SELECT table_comment FROM information_schema.tables WHERE table_schema = '" + database
         + "' AND table_name = 'users'")).isEqualTo("created by schema-operator (quickstart)");
-    assertThat(jobsInNamespace()).singleElement()
+    assertThat(k8s.jobs()).singleElement()
         .satisfies(j -> assertThat(j.getMetadata().getLabels()).containsEntry(Labels.OPERATION, "migrate"));
-    assertThat(events("Migrated")).singleElement().satisfies(e -> {
+    assertThat(k8s.events("Migrated")).singleElement().satisfies(e -> {
       assertThat(e.getType()).isEqualTo("Normal");
       assertThat(e.getMessage()).contains("1, 2, 3");
     });
@@ -194,7 +194,7 @@ class MariaDbOperatorScenariosTest {
   @Order(2)
   void aScriptThatFailsHalfWayStallsUntilCleanedUpFixedAndRepaired() throws Exception {
     applyConnection();
-    load("""
+    k8s.create("""
         apiVersion: dbops.io/v1alpha1
         kind: DatabaseSchema
         metadata: {name: shop}
@@ -209,8 +209,8 @@ class MariaDbOperatorScenariosTest {
                   CREATE TABLE invoices (id INT PRIMARY KEY,);
         """);
 
-    Eventually.await("stalled on V2", CONVERGE, () -> Conditions.isTrue(schema("shop").getStatus().getConditions(), Conditions.STALLED));
-    DatabaseSchema stalled = schema("shop");
+    Eventually.await("stalled on V2", CONVERGE, () -> Conditions.isTrue(k8s.schema("shop").getStatus().getConditions(), Conditions.STALLED));
+    DatabaseSchema stalled = k8s.schema("shop");
     assertThat(condition(stalled, Conditions.READY).getStatus()).isEqualTo("False");
     assertThat(condition(stalled, Conditions.READY).getReason()).isEqualTo("MigrationFailed");
     assertThat(condition(stalled, Conditions.STALLED).getReason()).isEqualTo("MigrationFailed");
@@ -221,12 +221,12 @@ class MariaDbOperatorScenariosTest {
     assertThat(stalled.getStatus().getFailure().getMessage()).contains("cannot roll back DDL", "repair");
     assertThat(stalled.getStatus().getLastRun().getResult()).isEqualTo("Failed");
     assertThat(tables()).as("MariaDB kept V2's first statement").contains("users", "orders").doesNotContain("invoices");
-    assertThat(events("MigrationFailed")).singleElement().satisfies(e -> {
+    assertThat(k8s.events("MigrationFailed")).singleElement().satisfies(e -> {
       assertThat(e.getType()).isEqualTo("Warning");
       assertThat(e.getMessage()).contains("V2__create_orders_and_invoices.sql");
     });
     Thread.sleep(3000);
-    assertThat(jobsInNamespace()).as("no blind retries").hasSize(1);
+    assertThat(k8s.jobs()).as("no blind retries").hasSize(1);
 
     // What a person does: undo what V2 left behind, fix V2, and (a separate step) ask for a repair.
     sql("DROP TABLE orders");
@@ -237,41 +237,41 @@ class MariaDbOperatorScenariosTest {
     }).getMetadata().getGeneration();
 
     Eventually.await("the fixed spec observed", CONVERGE, () -> {
-      DatabaseSchema s = schema("shop");
+      DatabaseSchema s = k8s.schema("shop");
       return s.getStatus().getObservedGeneration() == fixedGeneration
           && !"Reconciling".equals(condition(s, Conditions.READY).getReason());
     });
-    DatabaseSchema waiting = schema("shop");
+    DatabaseSchema waiting = k8s.schema("shop");
     assertThat(condition(waiting, Conditions.READY).getStatus())
         .as("a failed row in the history is not an up-to-date database").isEqualTo("False");
     assertThat(condition(waiting, Conditions.READY).getReason()).isEqualTo("RepairNeeded");
     assertThat(condition(waiting, Conditions.STALLED).getStatus()).isEqualTo("True");
     assertThat(condition(waiting, Conditions.READY).getMessage()).contains("V2__create_orders_and_invoices.sql", Annotations.REPAIR);
-    assertThat(jobsInNamespace()).as("nothing runs until the repair is asked for").hasSize(1);
+    assertThat(k8s.jobs()).as("nothing runs until the repair is asked for").hasSize(1);
 
     annotate("shop", Annotations.REPAIR, "1");
 
     awaitSchemaReady("shop", "2");
-    List<Job> all = jobsInNamespace();
+    List<Job> all = k8s.jobs();
     assertThat(all).hasSize(3);
     List<Job> afterFix = all.stream()
-        .filter(j -> Labels.desiredHashOf(j).filter(schema("shop").getStatus().getDesiredHash()::equals).isPresent())
+        .filter(j -> Labels.desiredHashOf(j).filter(k8s.schema("shop").getStatus().getDesiredHash()::equals).isPresent())
         .sorted(Comparator.comparing(j -> Integer.parseInt(j.getMetadata().getLabels().get(Labels.ATTEMPT))))
         .toList();
     assertThat(afterFix).extracting(j -> j.getMetadata().getLabels().get(Labels.OPERATION))
         .as("the repair first, then the migration").containsExactly("repair", "migrate");
-    DatabaseSchema ready = schema("shop");
+    DatabaseSchema ready = k8s.schema("shop");
     assertThat(ready.getStatus().getFailure()).isNull();
     assertThat(ready.getStatus().getLastRun().getApplied()).containsExactly("2");
     assertThat(ready.getStatus().getHandledRepair()).isEqualTo("1");
     assertThat(ready.getStatus().getHistory()).allSatisfy(h -> assertThat(h.getSuccess()).isTrue());
     assertThat(tables()).contains("users", "orders", "invoices");
     assertThat(sqlString("SELECT COUNT(*) FROM flyway_schema_history WHERE version = '2'")).isEqualTo("1");
-    assertThat(events("Repaired")).hasSize(1);
-    assertThat(events("Migrated")).singleElement().satisfies(e -> assertThat(e.getMessage()).contains("applied 2"));
+    assertThat(k8s.events("Repaired")).hasSize(1);
+    assertThat(k8s.events("Migrated")).singleElement().satisfies(e -> assertThat(e.getMessage()).contains("applied 2"));
 
     Thread.sleep(2000);
-    assertThat(jobsInNamespace()).as("the handled repair value runs nothing more").hasSize(3);
+    assertThat(k8s.jobs()).as("the handled repair value runs nothing more").hasSize(3);
   }
 
   @Test
@@ -302,7 +302,7 @@ class MariaDbOperatorScenariosTest {
 
   private void applyConnection() {
     cluster.secret(ns, "app-db", Map.of("username", "app", "password", PASSWORD));
-    load("""
+    k8s.create("""
         apiVersion: dbops.io/v1alpha1
         kind: DatabaseConnection
         metadata: {name: app-db}
@@ -316,10 +316,6 @@ class MariaDbOperatorScenariosTest {
           tls: {mode: disable}
           healthCheck: {intervalSeconds: 5}
         """.formatted(port, database));
-  }
-
-  private void load(String yaml) {
-    client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).inNamespace(ns).create();
   }
 
   private void annotate(String schemaName, String key, String value) {
@@ -336,35 +332,11 @@ class MariaDbOperatorScenariosTest {
   private void awaitSchemaReady(String name, String version) {
     Eventually.await("DatabaseSchema " + name + " Ready at version " + version, CONVERGE,
         () -> {
-          DatabaseSchema s = schema(name);
+          DatabaseSchema s = k8s.schema(name);
           return s.getStatus() != null && Conditions.isTrue(s.getStatus().getConditions(), Conditions.READY)
               && s.getMetadata().getGeneration().equals(s.getStatus().getObservedGeneration())
               && version.equals(s.getStatus().getCurrentVersion());
         });
-  }
-
-  private DatabaseSchema schema(String name) {
-    return client.resources(DatabaseSchema.class).inNamespace(ns).withName(name).get();
-  }
-
-  private DatabaseConnection connection(String name) {
-    return client.resources(DatabaseConnection.class).inNamespace(ns).withName(name).get();
-  }
-
-  private static Condition condition(DatabaseSchema schema, String type) {
-    return Conditions.find(schema.getStatus().getConditions(), type).orElseThrow();
-  }
-
-  private static Condition condition(DatabaseConnection connection, String type) {
-    return Conditions.find(connection.getStatus().getConditions(), type).orElseThrow();
-  }
-
-  private List<Job> jobsInNamespace() {
-    return client.batch().v1().jobs().inNamespace(ns).list().getItems();
-  }
-
-  private List<Event> events(String reason) {
-    return client.v1().events().inNamespace(ns).list().getItems().stream().filter(e -> reason.equals(e.getReason())).toList();
   }
 
   private static Connection root(String database) throws SQLException {

@@ -9,15 +9,14 @@ import io.dbops.schemaoperator.runtime.OperatorSettings;
 import io.dbops.schemaoperator.runtime.SchemaOperator;
 import io.dbops.schemaoperator.testing.FakeJobController;
 import io.dbops.schemaoperator.testing.MockCluster;
+import io.dbops.schemaoperator.testing.Namespace;
 import io.dbops.schemaoperator.testing.PasswordCheckingPostgres;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -51,6 +50,7 @@ class MetricsScenariosTest {
   private static FakeJobController jobs;
   private static SchemaOperator operator;
   private static KubernetesClient client;
+  private static Namespace k8s;
 
   @BeforeAll
   static void runTheScenarios() throws Exception {
@@ -60,6 +60,7 @@ class MetricsScenariosTest {
     }
     cluster = MockCluster.start();
     client = cluster.client();
+    k8s = new Namespace(client, NS);
     jobs = FakeJobController.start(client);
     operator = SchemaOperator.start(cluster.newClient(),
         new OperatorSettings(Set.of(), null, 4, "ghcr.io/dbops/schema-operator:test", null, 0));
@@ -67,19 +68,19 @@ class MetricsScenariosTest {
 
     cluster.secret(NS, "good-login", Map.of("username", "metrics_app", "password", PASSWORD));
     cluster.secret(NS, "bad-login", Map.of("username", "metrics_app", "password", WRONG_PASSWORD));
-    load(connection("good-db", "good-login"));
-    load(connection("bad-db", "bad-login"));
-    load(schema("healthy", "healthy", "Automatic", "V1__create_t.sql", "CREATE TABLE t (id INT);"));
-    load(schema("broken", "broken", "Automatic", "V1__broken.sql", "CREATE TABLE oops (id NO_SUCH_TYPE);"));
-    load(schema("waiting", "waiting", "Manual", "V1__create_w.sql", "CREATE TABLE w (id INT);"));
-    load(schema("doomed", "doomed", "Automatic", "V1__create_d.sql", "CREATE TABLE d (id INT);"));
+    k8s.create(connection("good-db", "good-login"));
+    k8s.create(connection("bad-db", "bad-login"));
+    k8s.create(schema("healthy", "healthy", "Automatic", "V1__create_t.sql", "CREATE TABLE t (id INT);"));
+    k8s.create(schema("broken", "broken", "Automatic", "V1__broken.sql", "CREATE TABLE oops (id NO_SUCH_TYPE);"));
+    k8s.create(schema("waiting", "waiting", "Manual", "V1__create_w.sql", "CREATE TABLE w (id INT);"));
+    k8s.create(schema("doomed", "doomed", "Automatic", "V1__create_d.sql", "CREATE TABLE d (id INT);"));
 
-    Eventually.await("healthy Ready", CONVERGE, () -> isTrue(schema("healthy"), Conditions.READY));
-    Eventually.await("doomed Ready", CONVERGE, () -> isTrue(schema("doomed"), Conditions.READY));
-    Eventually.await("broken Stalled", CONVERGE, () -> isTrue(schema("broken"), Conditions.STALLED));
-    Eventually.await("waiting for approval", CONVERGE, () -> isTrue(schema("waiting"), Conditions.APPROVAL_PENDING));
-    Eventually.await("bad-db refused", CONVERGE, () -> connection("bad-db").getStatus() != null
-        && "AuthenticationFailed".equals(Conditions.find(connection("bad-db").getStatus().getConditions(), Conditions.READY)
+    Eventually.await("healthy Ready", CONVERGE, () -> isTrue(k8s.schema("healthy"), Conditions.READY));
+    Eventually.await("doomed Ready", CONVERGE, () -> isTrue(k8s.schema("doomed"), Conditions.READY));
+    Eventually.await("broken Stalled", CONVERGE, () -> isTrue(k8s.schema("broken"), Conditions.STALLED));
+    Eventually.await("waiting for approval", CONVERGE, () -> isTrue(k8s.schema("waiting"), Conditions.APPROVAL_PENDING));
+    Eventually.await("bad-db refused", CONVERGE, () -> k8s.connection("bad-db").getStatus() != null
+        && "AuthenticationFailed".equals(Conditions.find(k8s.connection("bad-db").getStatus().getConditions(), Conditions.READY)
             .map(c -> c.getReason()).orElse("")));
   }
 
@@ -100,7 +101,7 @@ class MetricsScenariosTest {
     });
     Map<String, Double> m = scrape().values();
     for (String name : List.of("healthy", "broken", "waiting")) {
-      DatabaseSchema s = schema(name);
+      DatabaseSchema s = k8s.schema(name);
       assertThat(value(m, "dbops_schema_ready", name)).as("ready of %s", name).isEqualTo(flag(s, Conditions.READY));
       assertThat(value(m, "dbops_schema_stalled", name)).as("stalled of %s", name).isEqualTo(flag(s, Conditions.STALLED));
       assertThat(value(m, "dbops_schema_drifted", name)).as("drifted of %s", name).isEqualTo(flag(s, Conditions.DRIFTED));
@@ -111,7 +112,7 @@ class MetricsScenariosTest {
     }
     assertThat(value(m, "dbops_schema_pending_migrations", "waiting")).isEqualTo(1.0);
 
-    DatabaseSchema healthy = schema("healthy");
+    DatabaseSchema healthy = k8s.schema("healthy");
     assertThat(value(m, "dbops_schema_last_success_timestamp_seconds", "healthy"))
         .isEqualTo(Instant.parse(healthy.getStatus().getLastRun().getCompletionTime()).getEpochSecond(),
             org.assertj.core.data.Offset.offset(1.0));
@@ -139,7 +140,7 @@ class MetricsScenariosTest {
     assertThat(m.get("dbops_connection_up{engine=\"postgres\",name=\"good-db\",namespace=\"metrics\"}")).isEqualTo(1.0);
     assertThat(m.get("dbops_connection_up{engine=\"postgres\",name=\"bad-db\",namespace=\"metrics\"}")).isEqualTo(0.0);
     assertThat(m.get("dbops_connection_probe_latency_seconds{engine=\"postgres\",name=\"good-db\",namespace=\"metrics\"}"))
-        .isEqualTo(connection("good-db").getStatus().getLatencyMillis() / 1000.0);
+        .isEqualTo(k8s.connection("good-db").getStatus().getLatencyMillis() / 1000.0);
     assertThat(m.keySet()).noneMatch(k -> k.startsWith("dbops_instance_ready_replicas"))
         .as("only managed instances have replicas");
   }
@@ -242,18 +243,6 @@ class MetricsScenariosTest {
 
   private static boolean isTrue(DatabaseSchema schema, String condition) {
     return schema != null && schema.getStatus() != null && Conditions.isTrue(schema.getStatus().getConditions(), condition);
-  }
-
-  private static DatabaseSchema schema(String name) {
-    return client.resources(DatabaseSchema.class).inNamespace(NS).withName(name).get();
-  }
-
-  private static DatabaseConnection connection(String name) {
-    return client.resources(DatabaseConnection.class).inNamespace(NS).withName(name).get();
-  }
-
-  private static void load(String yaml) {
-    client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).inNamespace(NS).create();
   }
 
   private static String connection(String name, String secret) {

@@ -1,5 +1,6 @@
 package io.dbops.schemaoperator.controller;
 
+import static io.dbops.schemaoperator.testing.Namespace.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbops.schemaoperator.controller.common.Annotations;
@@ -12,11 +13,11 @@ import io.dbops.schemaoperator.runtime.SchemaOperator;
 import io.dbops.schemaoperator.testing.CuttableProxy;
 import io.dbops.schemaoperator.testing.FakeJobController;
 import io.dbops.schemaoperator.testing.MockCluster;
+import io.dbops.schemaoperator.testing.Namespace;
 import io.dbops.schemaoperator.testing.StatusTrail;
 import io.dbops.schemaoperator.testing.PasswordCheckingPostgres;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,7 +26,6 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +69,7 @@ class OperatorScenariosTest {
   private SchemaOperator operator;
   private KubernetesClient client;
   private String ns;
+  private Namespace k8s;
   private String database;
 
   /** Everything the operator and the libraries log during the scenarios, for the leak check. */
@@ -132,6 +133,7 @@ class OperatorScenariosTest {
     NAMESPACES.add(ns);
     database = "app_" + ns;
     client = cluster.client();
+    k8s = new Namespace(client, ns);
     operator = startedOperator();
   }
 
@@ -149,23 +151,23 @@ class OperatorScenariosTest {
 
     awaitSchemaReady("app-schema");
 
-    DatabaseSchema schema = schema("app-schema");
+    DatabaseSchema schema = k8s.schema("app-schema");
     assertThat(schema.getStatus().getCurrentVersion()).isEqualTo("3");
     assertThat(schema.getStatus().getObservedGeneration()).isEqualTo(schema.getMetadata().getGeneration());
     assertThat(schema.getStatus().getLastRun().getResult()).isEqualTo("Succeeded");
     assertThat(schema.getStatus().getLastRun().getApplied()).contains("1", "2", "3");
     assertThat(schema.getStatus().getHistory()).extracting(h -> h.getVersion()).contains("1", "2", "3");
     assertThat(tables()).contains("users", "orders");
-    List<Job> created = jobsInNamespace();
+    List<Job> created = k8s.jobs();
     assertThat(created).hasSize(1);
-    assertThat(events("Migrated")).singleElement().satisfies(e -> assertThat(e.getMessage()).contains("1, 2, 3"));
+    assertThat(k8s.events("Migrated")).singleElement().satisfies(e -> assertThat(e.getMessage()).contains("1, 2, 3"));
     List<EnvVar> env = created.get(0).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
     assertThat(env).filteredOn(e -> e.getName().equals("DBOPS_PASSWORD"))
         .singleElement().satisfies(e -> {
           assertThat(e.getValue()).isNull();
           assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("app-db");
         });
-    assertThat(condition(connection("app-db"), Conditions.READY).getReason()).isEqualTo("Connected");
+    assertThat(condition(k8s.connection("app-db"), Conditions.READY).getReason()).isEqualTo("Connected");
     assertThat(statusTrail.versionsSeen()).as("statuses the trail will check").isGreaterThan(3);
   }
 
@@ -176,18 +178,18 @@ class OperatorScenariosTest {
     applyQuickstartSchema(Map.of());
     awaitSchemaReady("app-schema");
 
-    DatabaseSchema schema = schema("app-schema");
+    DatabaseSchema schema = k8s.schema("app-schema");
     schema.getSpec().getMigrations().getInline().add(
         new io.dbops.schemaoperator.model.InlineMigration("V4__add_phone.sql", "ALTER TABLE users ADD COLUMN phone TEXT;"));
     client.resource(schema).update();
 
-    Eventually.await("version 4 applied", CONVERGE, () -> "4".equals(schema("app-schema").getStatus().getCurrentVersion())
-        && Conditions.isTrue(schema("app-schema").getStatus().getConditions(), Conditions.READY));
-    assertThat(jobsInNamespace()).hasSize(2);
-    assertThat(schema("app-schema").getStatus().getLastRun().getApplied()).containsExactly("4");
+    Eventually.await("version 4 applied", CONVERGE, () -> "4".equals(k8s.schema("app-schema").getStatus().getCurrentVersion())
+        && Conditions.isTrue(k8s.schema("app-schema").getStatus().getConditions(), Conditions.READY));
+    assertThat(k8s.jobs()).hasSize(2);
+    assertThat(k8s.schema("app-schema").getStatus().getLastRun().getApplied()).containsExactly("4");
     assertThat(columns("users")).contains("phone");
-    String current = jobsInNamespace().stream().filter(j -> j.getMetadata().getName().equals(
-        schema("app-schema").getStatus().getLastRun().getJob())).findFirst().orElseThrow()
+    String current = k8s.jobs().stream().filter(j -> j.getMetadata().getName().equals(
+        k8s.schema("app-schema").getStatus().getLastRun().getJob())).findFirst().orElseThrow()
         .getSpec().getTemplate().getSpec().getVolumes().stream().filter(v -> v.getConfigMap() != null)
         .findFirst().orElseThrow().getConfigMap().getName();
     Eventually.await("the first revision's scripts ConfigMap removed", CONVERGE, () -> client.configMaps().inNamespace(ns)
@@ -206,8 +208,8 @@ class OperatorScenariosTest {
     operator = startedOperator();
     Thread.sleep(3000);
 
-    assertThat(jobsInNamespace()).hasSize(1);
-    assertThat(Conditions.isTrue(schema("app-schema").getStatus().getConditions(), Conditions.READY)).isTrue();
+    assertThat(k8s.jobs()).hasSize(1);
+    assertThat(Conditions.isTrue(k8s.schema("app-schema").getStatus().getConditions(), Conditions.READY)).isTrue();
   }
 
   @Test
@@ -217,23 +219,23 @@ class OperatorScenariosTest {
     applyQuickstartSchema(Map.of("approval", "Manual"));
 
     Eventually.await("approval pending", CONVERGE,
-        () -> Conditions.isTrue(schema("app-schema").getStatus().getConditions(), Conditions.APPROVAL_PENDING));
-    DatabaseSchema waiting = schema("app-schema");
+        () -> Conditions.isTrue(k8s.schema("app-schema").getStatus().getConditions(), Conditions.APPROVAL_PENDING));
+    DatabaseSchema waiting = k8s.schema("app-schema");
     String planHash = waiting.getStatus().getPlanHash();
     assertThat(planHash).isNotBlank();
     assertThat(waiting.getStatus().getPending()).extracting(p -> p.getScript())
         .contains("V1__create_users.sql", "V2__index_users_email.sql", "V3__create_orders.sql");
-    assertThat(events("ApprovalRequired")).hasSize(1);
-    assertThat(jobsInNamespace()).isEmpty();
+    assertThat(k8s.events("ApprovalRequired")).hasSize(1);
+    assertThat(k8s.jobs()).isEmpty();
 
     annotate("app-schema", "dbops.io/approve", "0000stale000");
     Thread.sleep(2000);
-    assertThat(jobsInNamespace()).as("a stale approval runs nothing").isEmpty();
+    assertThat(k8s.jobs()).as("a stale approval runs nothing").isEmpty();
 
     annotate("app-schema", "dbops.io/approve", planHash);
     awaitSchemaReady("app-schema");
-    assertThat(schema("app-schema").getStatus().getCurrentVersion()).isEqualTo("3");
-    assertThat(jobsInNamespace()).hasSize(1);
+    assertThat(k8s.schema("app-schema").getStatus().getCurrentVersion()).isEqualTo("3");
+    assertThat(k8s.jobs()).hasSize(1);
   }
 
   @Test
@@ -243,10 +245,10 @@ class OperatorScenariosTest {
     applyQuickstartSchema(Map.of());
 
     Eventually.await("connection says SecretNotFound", CONVERGE,
-        () -> "SecretNotFound".equals(condition(connection("app-db"), Conditions.READY).getReason()));
-    assertThat(condition(connection("app-db"), Conditions.READY).getMessage()).contains("app-db");
+        () -> "SecretNotFound".equals(condition(k8s.connection("app-db"), Conditions.READY).getReason()));
+    assertThat(condition(k8s.connection("app-db"), Conditions.READY).getMessage()).contains("app-db");
     Eventually.await("schema waits for its connection", CONVERGE,
-        () -> "ConnectionNotReady".equals(condition(schema("app-schema"), Conditions.READY).getReason()));
+        () -> "ConnectionNotReady".equals(condition(k8s.schema("app-schema"), Conditions.READY).getReason()));
 
     applySecret(PASSWORD);
 
@@ -261,14 +263,14 @@ class OperatorScenariosTest {
     applyQuickstartSchema(Map.of());
 
     Eventually.await("connection says AuthenticationFailed", CONVERGE,
-        () -> "AuthenticationFailed".equals(condition(connection("app-db"), Conditions.READY).getReason()));
-    Condition ready = condition(connection("app-db"), Conditions.READY);
+        () -> "AuthenticationFailed".equals(condition(k8s.connection("app-db"), Conditions.READY).getReason()));
+    Condition ready = condition(k8s.connection("app-db"), Conditions.READY);
     assertThat(ready.getMessage()).contains("credentials Secret").doesNotContain(WRONG_PASSWORD);
-    assertThat(Conditions.isTrue(connection("app-db").getStatus().getConditions(), Conditions.STALLED)).isTrue();
-    assertThat(events("ConnectionFailed")).isNotEmpty();
+    assertThat(Conditions.isTrue(k8s.connection("app-db").getStatus().getConditions(), Conditions.STALLED)).isTrue();
+    assertThat(k8s.events("ConnectionFailed")).isNotEmpty();
     Eventually.await("schema waits", CONVERGE,
-        () -> "ConnectionNotReady".equals(condition(schema("app-schema"), Conditions.READY).getReason()));
-    assertThat(jobsInNamespace()).isEmpty();
+        () -> "ConnectionNotReady".equals(condition(k8s.schema("app-schema"), Conditions.READY).getReason()));
+    assertThat(k8s.jobs()).isEmpty();
   }
 
   @Test
@@ -287,27 +289,27 @@ class OperatorScenariosTest {
               - {name: V2__broken.sql, sql: "CREATE TABLE users (id INT);"}
         """);
 
-    Eventually.await("stalled on V2", CONVERGE, () -> Conditions.isTrue(schema("broken").getStatus().getConditions(), Conditions.STALLED));
-    DatabaseSchema stalled = schema("broken");
+    Eventually.await("stalled on V2", CONVERGE, () -> Conditions.isTrue(k8s.schema("broken").getStatus().getConditions(), Conditions.STALLED));
+    DatabaseSchema stalled = k8s.schema("broken");
     assertThat(condition(stalled, Conditions.READY).getReason()).isEqualTo("MigrationFailed");
     assertThat(stalled.getStatus().getFailure().getScript()).isEqualTo("V2__broken.sql");
     assertThat(stalled.getStatus().getFailure().getSqlState()).isEqualTo("42P07");
     assertThat(stalled.getStatus().getFailure().getTransient()).isFalse();
     assertThat(stalled.getStatus().getCurrentVersion()).isEqualTo("1");
-    assertThat(events("MigrationFailed")).hasSize(1);
+    assertThat(k8s.events("MigrationFailed")).hasSize(1);
     Thread.sleep(2000);
-    assertThat(jobsInNamespace()).as("no blind retries").hasSize(1);
+    assertThat(k8s.jobs()).as("no blind retries").hasSize(1);
 
     annotate("broken", "dbops.io/retry", "1");
-    Eventually.await("a second Job for the retry", CONVERGE, () -> jobsInNamespace().size() == 2);
-    Eventually.await("stalled again", CONVERGE, () -> Conditions.isTrue(schema("broken").getStatus().getConditions(), Conditions.STALLED)
-        && "Failed".equals(schema("broken").getStatus().getLastRun().getResult()));
+    Eventually.await("a second Job for the retry", CONVERGE, () -> k8s.jobs().size() == 2);
+    Eventually.await("stalled again", CONVERGE, () -> Conditions.isTrue(k8s.schema("broken").getStatus().getConditions(), Conditions.STALLED)
+        && "Failed".equals(k8s.schema("broken").getStatus().getLastRun().getResult()));
 
-    DatabaseSchema fixed = schema("broken");
+    DatabaseSchema fixed = k8s.schema("broken");
     fixed.getSpec().getMigrations().getInline().get(1).setSql("CREATE TABLE orders (id INT);");
     client.resource(fixed).update();
     awaitSchemaReady("broken");
-    assertThat(schema("broken").getStatus().getCurrentVersion()).isEqualTo("2");
+    assertThat(k8s.schema("broken").getStatus().getCurrentVersion()).isEqualTo("2");
     assertThat(tables()).contains("orders");
   }
 
@@ -321,19 +323,19 @@ class OperatorScenariosTest {
         Conditions.find(s.getConditions(), Conditions.READY).filter(c -> "MigrationRunning".equals(c.getReason())).isPresent(),
         whileRunning))) {
       applyQuickstartSchema(Map.of());
-      Eventually.await("a Job exists", CONVERGE, () -> jobsInNamespace().size() == 1);
+      Eventually.await("a Job exists", CONVERGE, () -> k8s.jobs().size() == 1);
       operator.close();
 
       operator = startedOperator();
       Thread.sleep(2000);
-      assertThat(jobsInNamespace()).hasSize(1);
-      assertThat(condition(schema("app-schema"), Conditions.READY).getReason()).isEqualTo("MigrationRunning");
+      assertThat(k8s.jobs()).hasSize(1);
+      assertThat(condition(k8s.schema("app-schema"), Conditions.READY).getReason()).isEqualTo("MigrationRunning");
       jobs.resume();
       awaitSchemaReady("app-schema");
     }
     assertThat(whileRunning).as("while its Job ran, the status was written once: seeing the Job again, after events or a"
         + " restart, rewrites nothing").hasSize(1);
-    assertThat(jobsInNamespace()).hasSize(1);
+    assertThat(k8s.jobs()).hasSize(1);
   }
 
   @Test
@@ -343,14 +345,14 @@ class OperatorScenariosTest {
     jobs.pause();
     // The same scripts applied twice, as when one application's schema is declared in two places.
     applySchema(simpleSchema("first", "shared", "V1__shared.sql", "CREATE TABLE shared_table (id INT);"));
-    Eventually.await("first Job", CONVERGE, () -> jobsInNamespace().size() == 1);
+    Eventually.await("first Job", CONVERGE, () -> k8s.jobs().size() == 1);
     applySchema(simpleSchema("second", "shared", "V1__shared.sql", "CREATE TABLE shared_table (id INT);"));
     applySchema(simpleSchema("other", "other", "V1__other.sql", "CREATE TABLE other_table (id INT);"));
 
     Eventually.await("second waits for the lock on schema shared", CONVERGE,
-        () -> "WaitingForLock".equals(condition(schema("second"), Conditions.READY).getReason()));
-    Eventually.await("a schema of its own does not wait", CONVERGE, () -> jobsInNamespace().size() == 2);
-    assertThat(jobsInNamespace()).extracting(j -> j.getMetadata().getLabels().get("dbops.io/schema"))
+        () -> "WaitingForLock".equals(condition(k8s.schema("second"), Conditions.READY).getReason()));
+    Eventually.await("a schema of its own does not wait", CONVERGE, () -> k8s.jobs().size() == 2);
+    assertThat(k8s.jobs()).extracting(j -> j.getMetadata().getLabels().get("dbops.io/schema"))
         .containsExactlyInAnyOrder("first", "other");
     String home = ns;
     inNamespace(home + "-team-b", () -> {
@@ -358,16 +360,16 @@ class OperatorScenariosTest {
       applyConnection(PASSWORD);
       applySchema(simpleSchema("third", "shared", "V1__shared.sql", "CREATE TABLE shared_table (id INT);"));
       Eventually.await("a resource in another namespace waits too", CONVERGE,
-          () -> "WaitingForLock".equals(condition(schema("third"), Conditions.READY).getReason()));
-      assertThat(condition(schema("third"), Conditions.READY).getMessage()).contains("DatabaseSchema " + home + "/first");
-      assertThat(jobsInNamespace()).isEmpty();
+          () -> "WaitingForLock".equals(condition(k8s.schema("third"), Conditions.READY).getReason()));
+      assertThat(condition(k8s.schema("third"), Conditions.READY).getMessage()).contains("DatabaseSchema " + home + "/first");
+      assertThat(k8s.jobs()).isEmpty();
     });
     jobs.resume();
 
     awaitSchemaReady("first");
     awaitSchemaReady("other");
     awaitSchemaReady("second");
-    assertThat(schema("second").getStatus().getCurrentVersion()).isEqualTo("1");
+    assertThat(k8s.schema("second").getStatus().getCurrentVersion()).isEqualTo("1");
     inNamespace(home + "-team-b", () -> awaitSchemaReady("third"));
     assertThat(sqlString("SELECT count(*)::text FROM pg_tables WHERE tablename IN ('shared_table', 'other_table')")).isEqualTo("2");
   }
@@ -379,12 +381,12 @@ class OperatorScenariosTest {
     applyConnection(PASSWORD);
     jobs.pause();
     applyQuickstartSchema(Map.of());
-    Eventually.await("a Job exists", CONVERGE, () -> jobsInNamespace().size() == 1);
+    Eventually.await("a Job exists", CONVERGE, () -> k8s.jobs().size() == 1);
 
-    jobs.exceedDeadline(jobsInNamespace().get(0).getMetadata().getName());
+    jobs.exceedDeadline(k8s.jobs().get(0).getMetadata().getName());
 
-    Eventually.await("stalled with the deadline named", CONVERGE, () -> Conditions.isTrue(schema("app-schema").getStatus().getConditions(), Conditions.STALLED));
-    assertThat(schema("app-schema").getStatus().getFailure().getMessage()).contains("DeadlineExceeded", "activeDeadlineSeconds");
+    Eventually.await("stalled with the deadline named", CONVERGE, () -> Conditions.isTrue(k8s.schema("app-schema").getStatus().getConditions(), Conditions.STALLED));
+    assertThat(k8s.schema("app-schema").getStatus().getFailure().getMessage()).contains("DeadlineExceeded", "activeDeadlineSeconds");
   }
 
   @Test
@@ -393,13 +395,13 @@ class OperatorScenariosTest {
     applyConnection(PASSWORD);
     jobs.pause();
     applyQuickstartSchema(Map.of());
-    Eventually.await("a Job exists", CONVERGE, () -> jobsInNamespace().size() == 1);
+    Eventually.await("a Job exists", CONVERGE, () -> k8s.jobs().size() == 1);
 
-    client.batch().v1().jobs().inNamespace(ns).withName(jobsInNamespace().get(0).getMetadata().getName()).delete();
+    client.batch().v1().jobs().inNamespace(ns).withName(k8s.jobs().get(0).getMetadata().getName()).delete();
 
     Eventually.await("stalled with JobVanished", CONVERGE,
-        () -> Conditions.isTrue(schema("app-schema").getStatus().getConditions(), Conditions.STALLED));
-    assertThat(schema("app-schema").getStatus().getFailure().getMessage()).contains("JobVanished");
+        () -> Conditions.isTrue(k8s.schema("app-schema").getStatus().getConditions(), Conditions.STALLED));
+    assertThat(k8s.schema("app-schema").getStatus().getFailure().getMessage()).contains("JobVanished");
     annotate("app-schema", "dbops.io/retry", "after-vanish");
     jobs.resume();
     awaitSchemaReady("app-schema");
@@ -415,10 +417,10 @@ class OperatorScenariosTest {
     sql("UPDATE app.flyway_schema_history SET checksum = 12345 WHERE version = '2'");
     annotate("app-schema", "example.com/poke", "1");
 
-    Eventually.await("Drifted", CONVERGE, () -> Conditions.isTrue(schema("app-schema").getStatus().getConditions(), Conditions.DRIFTED));
-    assertThat(condition(schema("app-schema"), Conditions.DRIFTED).getMessage()).contains("2");
-    assertThat(events("Drifted")).hasSize(1);
-    assertThat(jobsInNamespace()).as("drift runs nothing").hasSize(1);
+    Eventually.await("Drifted", CONVERGE, () -> Conditions.isTrue(k8s.schema("app-schema").getStatus().getConditions(), Conditions.DRIFTED));
+    assertThat(condition(k8s.schema("app-schema"), Conditions.DRIFTED).getMessage()).contains("2");
+    assertThat(k8s.events("Drifted")).hasSize(1);
+    assertThat(k8s.jobs()).as("drift runs nothing").hasSize(1);
     assertThat(sqlString("SELECT checksum::text FROM app.flyway_schema_history WHERE version = '2'")).isEqualTo("12345");
   }
 
@@ -427,7 +429,7 @@ class OperatorScenariosTest {
   void aLockTimeoutIsRetriedWithBackoffAndThenSucceeds() throws Exception {
     applyConnection(PASSWORD);
     Eventually.await("connection Ready (database created)", CONVERGE,
-        () -> Conditions.isTrue(connection("app-db").getStatus().getConditions(), Conditions.READY));
+        () -> Conditions.isTrue(k8s.connection("app-db").getStatus().getConditions(), Conditions.READY));
     sql("CREATE TABLE busy (id INT)");
     sql("ALTER TABLE busy OWNER TO app");
     try (Connection holder = postgres.getDatabase("postgres", database).getConnection()) {
@@ -448,13 +450,13 @@ class OperatorScenariosTest {
                 - {name: V1__alter_busy.sql, sql: "ALTER TABLE busy ADD COLUMN note TEXT;"}
           """);
       Eventually.await("a transient failure with a retry scheduled", CONVERGE,
-          () -> "RetryScheduled".equals(condition(schema("waits"), Conditions.READY).getReason()));
-      assertThat(schema("waits").getStatus().getFailure().getTransient()).isTrue();
-      assertThat(Conditions.isTrue(schema("waits").getStatus().getConditions(), Conditions.STALLED)).isFalse();
+          () -> "RetryScheduled".equals(condition(k8s.schema("waits"), Conditions.READY).getReason()));
+      assertThat(k8s.schema("waits").getStatus().getFailure().getTransient()).isTrue();
+      assertThat(Conditions.isTrue(k8s.schema("waits").getStatus().getConditions(), Conditions.STALLED)).isFalse();
       holder.rollback();
     }
     awaitSchemaReady("waits");
-    assertThat(jobsInNamespace()).hasSize(2);
+    assertThat(k8s.jobs()).hasSize(2);
     assertThat(columns("busy")).contains("note");
   }
 
@@ -467,7 +469,7 @@ class OperatorScenariosTest {
 
     client.resources(DatabaseSchema.class).inNamespace(ns).withName("app-schema").delete();
 
-    Eventually.await("the resource is gone", CONVERGE, () -> schema("app-schema") == null);
+    Eventually.await("the resource is gone", CONVERGE, () -> k8s.schema("app-schema") == null);
     assertThat(tables()).contains("users", "orders", "flyway_schema_history");
   }
 
@@ -481,11 +483,11 @@ class OperatorScenariosTest {
 
     client.resources(DatabaseSchema.class).inNamespace(ns).withName("app-schema").delete();
 
-    Eventually.await("the resource is gone", CONVERGE, () -> schema("app-schema") == null);
+    Eventually.await("the resource is gone", CONVERGE, () -> k8s.schema("app-schema") == null);
     assertThat(sqlString("SELECT count(*)::text FROM pg_namespace WHERE nspname = 'app'")).isEqualTo("0");
     assertThat(tables()).contains("not_ours");
-    assertThat(events("Dropped")).hasSize(1);
-    assertThat(jobsInNamespace()).filteredOn(j -> "drop".equals(j.getMetadata().getLabels().get("dbops.io/operation"))).hasSize(1);
+    assertThat(k8s.events("Dropped")).hasSize(1);
+    assertThat(k8s.jobs()).filteredOn(j -> "drop".equals(j.getMetadata().getLabels().get("dbops.io/operation"))).hasSize(1);
   }
 
   @Test
@@ -505,12 +507,12 @@ class OperatorScenariosTest {
             inline:
               - {name: V1__reports.sql, sql: "CREATE TABLE reports (id INT);"}
         """);
-    Eventually.await("reports exists", CONVERGE, () -> schema("reports").getStatus() != null);
+    Eventually.await("reports exists", CONVERGE, () -> k8s.schema("reports").getStatus() != null);
 
     client.resources(DatabaseSchema.class).inNamespace(ns).withName("app-schema").delete();
 
-    Eventually.await("the resource is gone", CONVERGE, () -> schema("app-schema") == null);
-    assertThat(events("DropRefused")).singleElement().satisfies(e -> assertThat(e.getMessage()).contains("reports", "untouched"));
+    Eventually.await("the resource is gone", CONVERGE, () -> k8s.schema("app-schema") == null);
+    assertThat(k8s.events("DropRefused")).singleElement().satisfies(e -> assertThat(e.getMessage()).contains("reports", "untouched"));
     assertThat(sqlString("SELECT count(*)::text FROM pg_namespace WHERE nspname = 'app'")).isEqualTo("1");
   }
 
@@ -522,7 +524,7 @@ class OperatorScenariosTest {
       // Probed once: the schema must meet the outage in its Job, not through the connection's next probe.
       applyConnectionOnly(network.port(), 3600);
       Eventually.await("connection Ready", CONVERGE,
-          () -> Conditions.isTrue(connection("app-db").getStatus().getConditions(), Conditions.READY));
+          () -> Conditions.isTrue(k8s.connection("app-db").getStatus().getConditions(), Conditions.READY));
       jobs.pause();
       applySchema("""
           apiVersion: dbops.io/v1alpha1
@@ -536,29 +538,29 @@ class OperatorScenariosTest {
               inline:
                 - {name: V1__create_orders.sql, sql: "CREATE TABLE orders (id INT);"}
           """);
-      Eventually.await("the first Job", CONVERGE, () -> jobsInNamespace().size() == 1);
+      Eventually.await("the first Job", CONVERGE, () -> k8s.jobs().size() == 1);
 
       network.cut();
       jobs.resume();
 
       Eventually.await("a retry scheduled after the first attempt", CONVERGE,
-          () -> "RetryScheduled".equals(condition(schema("orders"), Conditions.READY).getReason()));
-      assertThat(schema("orders").getStatus().getFailure().getTransient()).isTrue();
+          () -> "RetryScheduled".equals(condition(k8s.schema("orders"), Conditions.READY).getReason()));
+      assertThat(k8s.schema("orders").getStatus().getFailure().getTransient()).isTrue();
       Eventually.await("Stalled once the retry limit is used up", CONVERGE,
-          () -> Conditions.isTrue(schema("orders").getStatus().getConditions(), Conditions.STALLED));
-      assertThat(condition(schema("orders"), Conditions.STALLED).getReason()).isEqualTo("RetriesExhausted");
-      assertThat(condition(schema("orders"), Conditions.STALLED).getMessage())
+          () -> Conditions.isTrue(k8s.schema("orders").getStatus().getConditions(), Conditions.STALLED));
+      assertThat(condition(k8s.schema("orders"), Conditions.STALLED).getReason()).isEqualTo("RetriesExhausted");
+      assertThat(condition(k8s.schema("orders"), Conditions.STALLED).getMessage())
           .contains("cannot reach the database", "Gave up after 2 attempts", Annotations.RETRY)
           .doesNotContain("Fix the script", "..");
-      assertThat(jobsInNamespace()).as("one first attempt and one retry").hasSize(2);
+      assertThat(k8s.jobs()).as("one first attempt and one retry").hasSize(2);
       Thread.sleep(3000);
-      assertThat(jobsInNamespace()).as("no Job while Stalled").hasSize(2);
+      assertThat(k8s.jobs()).as("no Job while Stalled").hasSize(2);
 
       network.restore();
       annotate("orders", Annotations.RETRY, "network-fixed");
 
       awaitSchemaReady("orders");
-      assertThat(jobsInNamespace()).hasSize(3);
+      assertThat(k8s.jobs()).hasSize(3);
       assertThat(sqlString("SELECT to_regclass('orders.orders')::text")).isEqualTo("orders.orders");
     }
   }
@@ -607,7 +609,7 @@ class OperatorScenariosTest {
   }
 
   private void applyConnectionOnly(int port, int healthCheckSeconds) {
-    load("""
+    k8s.create("""
         apiVersion: dbops.io/v1alpha1
         kind: DatabaseConnection
         metadata: {name: app-db}
@@ -649,11 +651,13 @@ class OperatorScenariosTest {
   private void inNamespace(String other, ThrowingRunnable scenario) throws Exception {
     String home = ns;
     ns = other;
+    k8s = new Namespace(client, other);
     NAMESPACES.add(other);
     try {
       scenario.run();
     } finally {
       ns = home;
+      k8s = new Namespace(client, home);
     }
   }
 
@@ -663,7 +667,7 @@ class OperatorScenariosTest {
   }
 
   private void applySchema(String yaml) {
-    load(yaml);
+    k8s.create(yaml);
   }
 
   private static String simpleSchema(String name, String schema, String script, String sql) {
@@ -680,10 +684,6 @@ class OperatorScenariosTest {
         """.formatted(name, schema, script, sql);
   }
 
-  private void load(String yaml) {
-    client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).inNamespace(ns).create();
-  }
-
   private void annotate(String schemaName, String key, String value) {
     client.resources(DatabaseSchema.class).inNamespace(ns).withName(schemaName)
         .edit(s -> {
@@ -695,34 +695,10 @@ class OperatorScenariosTest {
   private void awaitSchemaReady(String name) {
     Eventually.await("DatabaseSchema " + name + " Ready", CONVERGE,
         () -> {
-          DatabaseSchema s = schema(name);
+          DatabaseSchema s = k8s.schema(name);
           return s.getStatus() != null && Conditions.isTrue(s.getStatus().getConditions(), Conditions.READY)
               && s.getMetadata().getGeneration().equals(s.getStatus().getObservedGeneration());
         });
-  }
-
-  private DatabaseSchema schema(String name) {
-    return client.resources(DatabaseSchema.class).inNamespace(ns).withName(name).get();
-  }
-
-  private DatabaseConnection connection(String name) {
-    return client.resources(DatabaseConnection.class).inNamespace(ns).withName(name).get();
-  }
-
-  private static Condition condition(DatabaseSchema schema, String type) {
-    return Conditions.find(schema.getStatus().getConditions(), type).orElseThrow();
-  }
-
-  private static Condition condition(DatabaseConnection connection, String type) {
-    return Conditions.find(connection.getStatus().getConditions(), type).orElseThrow();
-  }
-
-  private List<Job> jobsInNamespace() {
-    return client.batch().v1().jobs().inNamespace(ns).list().getItems();
-  }
-
-  private List<Event> events(String reason) {
-    return client.v1().events().inNamespace(ns).list().getItems().stream().filter(e -> reason.equals(e.getReason())).toList();
   }
 
   private List<String> tables() throws Exception {

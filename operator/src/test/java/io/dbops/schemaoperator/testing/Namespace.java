@@ -1,0 +1,48 @@
+package io.dbops.schemaoperator.testing;
+
+import io.dbops.schemaoperator.controller.common.Conditions;
+import io.dbops.schemaoperator.model.DatabaseConnection;
+import io.dbops.schemaoperator.model.DatabaseSchema;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** One namespace of the mock cluster, written and read the way a person with kubectl would. */
+public record Namespace(KubernetesClient client, String name) {
+
+  /** kubectl create -f: every object in {@code yaml}, in this namespace. */
+  public void create(String yaml) {
+    client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).inNamespace(name).create();
+  }
+
+  public DatabaseSchema schema(String schemaName) {
+    return client.resources(DatabaseSchema.class).inNamespace(name).withName(schemaName).get();
+  }
+
+  public DatabaseConnection connection(String connectionName) {
+    return client.resources(DatabaseConnection.class).inNamespace(name).withName(connectionName).get();
+  }
+
+  public List<Job> jobs() {
+    return client.batch().v1().jobs().inNamespace(name).list().getItems();
+  }
+
+  /** The events with this reason. */
+  public List<Event> events(String reason) {
+    return client.v1().events().inNamespace(name).list().getItems().stream().filter(e -> reason.equals(e.getReason())).toList();
+  }
+
+  /** The condition of this type; fails when there is none. */
+  public static Condition condition(DatabaseSchema schema, String type) {
+    return Conditions.find(schema.getStatus().getConditions(), type).orElseThrow();
+  }
+
+  /** The condition of this type; fails when there is none. */
+  public static Condition condition(DatabaseConnection connection, String type) {
+    return Conditions.find(connection.getStatus().getConditions(), type).orElseThrow();
+  }
+}
