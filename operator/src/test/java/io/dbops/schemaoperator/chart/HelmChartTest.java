@@ -85,7 +85,6 @@ class HelmChartTest {
     assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(env(operator, "OPERATOR_IMAGE")).isEqualTo(operator.getImage()).isEqualTo("ghcr.io/dbops/schema-operator:0.1.0");
-    assertThat(env(operator, "LEADER_ELECTION")).isEqualTo("false");
     assertThat(env(operator, "WATCH_NAMESPACES")).isEmpty();
     assertThat(operator.getEnv()).anySatisfy(e -> {
       assertThat(e.getName()).isEqualTo("POD_NAMESPACE");
@@ -134,10 +133,13 @@ class HelmChartTest {
   }
 
   @Test
-  void moreThanOneReplicaElectsALeader() {
-    Deployment deployment = one(render(t -> t.set("replicas", 2)), Deployment.class);
-    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
-    assertThat(env(deployment.getSpec().getTemplate().getSpec().getContainers().get(0), "LEADER_ELECTION")).isEqualTo("true");
+  void everyReplicaCountElectsALeaderBecauseARollingUpdateRunsTheNewPodBesideTheOld() {
+    for (int replicas : List.of(1, 2)) {
+      Deployment deployment = one(render(t -> t.set("replicas", replicas)), Deployment.class);
+      assertThat(deployment.getSpec().getReplicas()).isEqualTo(replicas);
+      assertThat(env(deployment.getSpec().getTemplate().getSpec().getContainers().get(0), "LEADER_ELECTION"))
+          .as("with %d replica(s)", replicas).isEqualTo("true");
+    }
   }
 
   @Test
