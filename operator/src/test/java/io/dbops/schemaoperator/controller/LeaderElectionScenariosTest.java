@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two replicas of the operator with leader election on, as the Helm chart runs them with
- * replicas: 2. One holds the Lease and reconciles; the other waits without writing anything, and
- * takes over when the first stops.
+ * replicas: 2, and as a rolling update runs the new Pod beside the old one. One holds the Lease and
+ * reconciles; the other waits without writing anything, and takes over when the first stops.
  */
 class LeaderElectionScenariosTest {
   private static final Duration CONVERGE = Duration.ofSeconds(60);
@@ -77,7 +77,7 @@ class LeaderElectionScenariosTest {
     assertThat(writesBy("replica-b")).as("the standby writes nothing but its permission check").isEmpty();
     assertThat(writesBy("replica-a")).as("the leader did the work").contains("PUT databaseschemas/status");
     assertThat(get(standby, "/healthz")).as("a standby is alive: its liveness probe must not restart it").isEqualTo(200);
-    assertThat(get(standby, "/readyz")).as("a standby's caches are synced, so its /metrics may be scraped").isEqualTo(200);
+    assertThat(get(standby, "/readyz")).as("a rolling update stops the old leader only once the new Pod, a standby, is ready").isEqualTo(200);
 
     first.close();
     replicas.remove(first);
