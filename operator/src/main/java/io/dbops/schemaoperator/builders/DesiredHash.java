@@ -1,7 +1,5 @@
 package io.dbops.schemaoperator.builders;
 
-import io.dbops.schemaoperator.migration.Sha256;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -16,6 +14,7 @@ import io.dbops.schemaoperator.model.ImageSource;
 import io.dbops.schemaoperator.model.InlineMigration;
 import io.dbops.schemaoperator.model.Migrations;
 import io.dbops.schemaoperator.model.Timeouts;
+import io.dbops.schemaoperator.migration.Sha256;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

@@ -29,7 +29,6 @@ import java.util.Optional;
 final class SchemaDeletion {
   /** How long deletion waits for a running Job to finish before letting go of the resource. */
   static final Duration WAIT_FOR_RUNNING_JOB = Duration.ofMinutes(10);
-  private static final Duration LOOK_AGAIN = Duration.ofSeconds(15);
   private static final Duration AFTER_FAILED_DROP = Duration.ofMinutes(5);
 
   private final String operatorImage;
@@ -49,7 +48,7 @@ final class SchemaDeletion {
     String deleted = schema.getMetadata().getDeletionTimestamp();
     boolean waitedEnough = deleted != null && Instant.parse(deleted).plus(WAIT_FOR_RUNNING_JOB).isBefore(Instant.now());
     if (running.isPresent() && !waitedEnough) {
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(LOOK_AGAIN.toMillis());
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(SchemaReconciler.WAIT_FOR_JOB.toMillis());
     }
     if (schema.getSpec() != null && schema.getSpec().getDeletionPolicy() == DeletionPolicy.Drop) {
       return drop(schema, client);
@@ -86,11 +85,11 @@ final class SchemaDeletion {
       Job job = MigrationJobBuilder.build(new JobRequest(schema, connection, hash, 1, Operation.drop, operatorImage,
           ensureScriptsConfigMap(schema, client)));
       client.batch().v1().jobs().inNamespace(namespace).resource(job).create();
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(LOOK_AGAIN.toMillis());
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(SchemaReconciler.WAIT_FOR_JOB.toMillis());
     }
     Job job = drops.get(0);
     if (!JobOutcome.finished(job)) {
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(LOOK_AGAIN.toMillis());
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(SchemaReconciler.WAIT_FOR_JOB.toMillis());
     }
     MigrationResult result = JobOutcome.read(job,
         client.pods().inNamespace(namespace).withLabel("job-name", job.getMetadata().getName()).list().getItems(), Operation.drop);

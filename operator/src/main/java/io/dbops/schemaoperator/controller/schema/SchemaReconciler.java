@@ -657,7 +657,6 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       return driftInterval();
     }
 
-    /** The content-named scripts ConfigMap is immutable: one that exists already has these scripts. */
     /**
      * A running Job of another schema on the same target: those the informer knows, and the one this
      * process started last for the target, which the informer may not show yet.
