@@ -3,8 +3,6 @@ package io.dbops.schemaoperator.builders;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.dbops.schemaoperator.migration.MigrationSettings;
-import io.dbops.schemaoperator.model.Baseline;
 import io.dbops.schemaoperator.model.ConfigMapRef;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseConnectionSpec;
@@ -13,7 +11,7 @@ import io.dbops.schemaoperator.model.DatabaseSchemaSpec;
 import io.dbops.schemaoperator.model.ImageSource;
 import io.dbops.schemaoperator.model.InlineMigration;
 import io.dbops.schemaoperator.model.Migrations;
-import io.dbops.schemaoperator.model.Timeouts;
+import io.dbops.schemaoperator.model.SchemaDefaults;
 import io.dbops.schemaoperator.migration.Sha256;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,8 +24,6 @@ import java.util.TreeSet;
 
 /** The hash that says whether the database has been brought to what the resources ask for. */
 public final class DesiredHash {
-  static final String DEFAULT_IMAGE_PATH = "/db/migration";
-
   // Map keys sorted on output so that the order a map happened to be built or read in never shows.
   private static final ObjectMapper CANONICAL =
       new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
@@ -68,15 +64,13 @@ public final class DesiredHash {
     canonical.put("configMaps", configMaps(migrations.getConfigMapRefs(), configMapData));
     canonical.put("image", image(migrations.getImage()));
     canonical.put("schemas", spec.getSchemas() == null ? List.of() : spec.getSchemas());
-    canonical.put("target", spec.getTarget() == null || spec.getTarget().isBlank() ? "latest" : spec.getTarget());
+    canonical.put("target", SchemaDefaults.target(spec));
     canonical.put("placeholders", spec.getPlaceholders() == null ? Map.of() : new TreeMap<>(spec.getPlaceholders()));
-    Baseline baseline = spec.getBaseline() == null ? new Baseline() : spec.getBaseline();
-    canonical.put("baselineOnMigrate", Boolean.TRUE.equals(baseline.getOnMigrate()));
-    canonical.put("baselineVersion", baseline.getVersion() == null ? "1" : baseline.getVersion());
-    canonical.put("outOfOrder", Boolean.TRUE.equals(spec.getOutOfOrder()));
-    Timeouts timeouts = spec.getTimeouts() == null ? new Timeouts() : spec.getTimeouts();
-    canonical.put("lockSeconds", timeouts.getLockSeconds() == null ? MigrationSettings.DEFAULT_LOCK_SECONDS : timeouts.getLockSeconds());
-    canonical.put("statementSeconds", timeouts.getStatementSeconds() == null ? 0 : timeouts.getStatementSeconds());
+    canonical.put("baselineOnMigrate", SchemaDefaults.baselineOnMigrate(spec));
+    canonical.put("baselineVersion", SchemaDefaults.baselineVersion(spec));
+    canonical.put("outOfOrder", SchemaDefaults.outOfOrder(spec));
+    canonical.put("lockSeconds", SchemaDefaults.lockSeconds(spec));
+    canonical.put("statementSeconds", SchemaDefaults.statementSeconds(spec));
     canonical.put("connection", connection(conn));
     return Sha256.hex(json(canonical));
   }
@@ -120,7 +114,7 @@ public final class DesiredHash {
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("ref", image.getRef());
-    m.put("path", image.getPath() == null ? DEFAULT_IMAGE_PATH : image.getPath());
+    m.put("path", SchemaDefaults.imagePath(image));
     return m;
   }
 

@@ -1,12 +1,12 @@
 package io.dbops.schemaoperator.builders;
 
+import io.dbops.schemaoperator.jobenv.JobEnvironment;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dbops.schemaoperator.cli.EnvironmentLogin;
-import io.dbops.schemaoperator.cli.MigrateCommand;
-import io.dbops.schemaoperator.cli.MigrateJvm;
+import io.dbops.schemaoperator.jobenv.EnvironmentLogin;
+import io.dbops.schemaoperator.jobenv.MigrateJvm;
 import io.dbops.schemaoperator.migration.MigrationResult;
 import io.dbops.schemaoperator.model.ConfigMapRef;
 import io.dbops.schemaoperator.model.Credentials;
@@ -16,6 +16,7 @@ import io.dbops.schemaoperator.model.DatabaseSchemaSpec;
 import io.dbops.schemaoperator.model.ImageSource;
 import io.dbops.schemaoperator.model.JobSettings;
 import io.dbops.schemaoperator.model.Migrations;
+import io.dbops.schemaoperator.model.SchemaDefaults;
 import io.dbops.schemaoperator.model.SecretKeyRef;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -41,7 +42,6 @@ import java.util.Map;
 public final class MigrationJobBuilder {
   public static final String CONTAINER = "migrate";
   public static final String MIGRATIONS_ROOT = "/migrations";
-  public static final long DEFAULT_ACTIVE_DEADLINE_SECONDS = 1800;
   public static final int TTL_SECONDS_AFTER_FINISHED = 86400;
 
   public static final String INIT_CONTAINER = "copy-migrations";
@@ -110,10 +110,10 @@ public final class MigrationJobBuilder {
     List<Volume> volumes = new ArrayList<>(sources.volumes);
     List<VolumeMount> mounts = new ArrayList<>(sources.mounts);
     List<EnvVar> env = new ArrayList<>();
-    env.add(env(MigrateCommand.OPERATION, request.operation().name()));
-    env.add(env(MigrateCommand.CONNECTION, json(request.connection().getSpec())));
-    env.add(env(MigrateCommand.SCHEMA, schemaJson(spec)));
-    env.add(env(MigrateCommand.MIGRATIONS, String.join(":", sources.directories)));
+    env.add(env(JobEnvironment.OPERATION, request.operation().name()));
+    env.add(env(JobEnvironment.CONNECTION, json(request.connection().getSpec())));
+    env.add(env(JobEnvironment.SCHEMA, schemaJson(spec)));
+    env.add(env(JobEnvironment.MIGRATIONS, String.join(":", sources.directories)));
     env.addAll(login(request.connection().getSpec()));
     SecretKeyRef ca = request.connection().getSpec().getTls() == null ? null : request.connection().getSpec().getTls().getCaSecretRef();
     if (ca != null) {
@@ -121,9 +121,9 @@ public final class MigrationJobBuilder {
           .withNewSecret().withSecretName(ca.getName()).addNewItem().withKey(ca.getKey()).withPath("ca.crt").endItem().endSecret()
           .build());
       mounts.add(mount(TLS_VOLUME, TLS_DIR, true));
-      env.add(env(MigrateCommand.CA_FILE, CA_FILE));
+      env.add(env(JobEnvironment.CA_FILE, CA_FILE));
     }
-    env.add(env("JAVA_TOOL_OPTIONS", String.join(" ", MigrateJvm.options(Path.of(CLASS_DATA_ARCHIVE)))));
+    env.add(env(JobEnvironment.JVM_OPTIONS, String.join(" ", MigrateJvm.options(Path.of(CLASS_DATA_ARCHIVE)))));
     // The root filesystem is read-only; the engine stages scripts and trust stores in /tmp.
     volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build());
     mounts.add(mount(TMP_VOLUME, "/tmp", false));
@@ -153,9 +153,7 @@ public final class MigrationJobBuilder {
         .withNewSpec()
             // A failed migration is judged by the operator (permanent or transient), never retried blindly by the Job.
             .withBackoffLimit(0)
-            .withActiveDeadlineSeconds(settings.getActiveDeadlineSeconds() != null
-                ? settings.getActiveDeadlineSeconds()
-                : DEFAULT_ACTIVE_DEADLINE_SECONDS)
+            .withActiveDeadlineSeconds(SchemaDefaults.activeDeadlineSeconds(spec))
             .withTtlSecondsAfterFinished(TTL_SECONDS_AFTER_FINISHED)
             .withNewTemplate()
                 .withNewMetadata().withLabels(podLabels).endMetadata()
@@ -207,7 +205,7 @@ public final class MigrationJobBuilder {
           .withImage(image.getRef())
           .withCommand("sh", "-c", COPY_SCRIPT)
           // The path travels as data, never spliced into the script, so no path can inject shell.
-          .withEnv(env("SOURCE", image.getPath() == null ? DesiredHash.DEFAULT_IMAGE_PATH : image.getPath()))
+          .withEnv(env("SOURCE", SchemaDefaults.imagePath(image)))
           .withVolumeMounts(mount(IMAGE_VOLUME, IMAGE_DIR, false))
           // Same as the main container, so that a namespace's LimitRange or quota admits the Pod either way.
           .withResources(request.schema().getSpec().getJob() == null ? null : request.schema().getSpec().getJob().getResources())

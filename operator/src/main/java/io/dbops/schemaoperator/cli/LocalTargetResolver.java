@@ -1,5 +1,6 @@
 package io.dbops.schemaoperator.cli;
 
+import io.dbops.schemaoperator.jobenv.EnvironmentLogin;
 import io.dbops.schemaoperator.migration.ConfigurationException;
 import io.dbops.schemaoperator.migration.ConnectionSettings;
 import io.dbops.schemaoperator.migration.Login;

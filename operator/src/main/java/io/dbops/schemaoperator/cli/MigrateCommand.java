@@ -2,6 +2,8 @@ package io.dbops.schemaoperator.cli;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dbops.schemaoperator.jobenv.EnvironmentLogin;
+import io.dbops.schemaoperator.jobenv.JobEnvironment;
 import io.dbops.schemaoperator.migration.ConfigurationException;
 import io.dbops.schemaoperator.migration.ConnectionSettings;
 import io.dbops.schemaoperator.migration.JdbcTargets;
@@ -30,34 +32,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * What a migration Job's container runs. All input comes from the environment and mounted files,
- * because that is what a Pod spec can give it without putting secrets in arguments:
- *
- * <pre>
- * DBOPS_OPERATION    migrate (default) | info | validate | repair | drop (deletionPolicy Drop)
- * DBOPS_CONNECTION   the DatabaseConnection spec as JSON; it holds Secret names, never secrets
- * DBOPS_SCHEMA       the DatabaseSchema spec as JSON; its migrations may be left out
- * DBOPS_MIGRATIONS   ':'-separated directories holding the scripts (default /migrations)
- * DBOPS_CA_FILE      the CA certificate named by tls.caSecretRef, mounted as a file
- * DBOPS_USERNAME, DBOPS_PASSWORD, or DBOPS_JDBC_URL   from the Secret, as secretKeyRef env;
- *                    each may be given as a file instead, with the suffix _FILE
- * DBOPS_RESULT_FILE  where the compact JSON result goes (default /dev/termination-log)
- * </pre>
- *
- * It prints progress lines, writes the result (at most 4096 bytes) to DBOPS_RESULT_FILE, prints
- * the full result as its last stdout line, and exits 0 success, 1 migration failed, 2 transient,
- * 3 bad configuration.
+ * What a migration Job's container runs. All input comes from the environment and mounted files
+ * ({@link JobEnvironment} lists the names), because that is what a Pod spec can give it without
+ * putting secrets in arguments. It prints progress lines, writes the result (at most 4096 bytes) to
+ * DBOPS_RESULT_FILE, prints the full result as its last stdout line, and exits 0 success, 1
+ * migration failed, 2 transient, 3 bad configuration.
  */
 @Command(name = "migrate", description = "Run one migration operation as a Job's container does (configured by DBOPS_* environment variables).")
 public final class MigrateCommand implements Callable<Integer> {
-  public static final String OPERATION = "DBOPS_OPERATION";
-  public static final String CONNECTION = "DBOPS_CONNECTION";
-  public static final String SCHEMA = "DBOPS_SCHEMA";
-  public static final String MIGRATIONS = "DBOPS_MIGRATIONS";
-  public static final String CA_FILE = "DBOPS_CA_FILE";
-  public static final String RESULT_FILE = "DBOPS_RESULT_FILE";
-  public static final String DEFAULT_MIGRATIONS = "/migrations";
-  public static final String DEFAULT_RESULT_FILE = "/dev/termination-log";
 
   private static final ObjectMapper SPECS =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -81,9 +63,9 @@ public final class MigrateCommand implements Callable<Integer> {
           "no login given: set DBOPS_USERNAME and DBOPS_PASSWORD, or DBOPS_JDBC_URL"));
       scrubber = SecretScrubber.of(login);
       ConnectionSettings connection = ConnectionSettings.from(
-          spec(env, CONNECTION, DatabaseConnectionSpec.class),
-          env.containsKey(CA_FILE) ? Path.of(env.get(CA_FILE)) : null);
-      MigrationSettings settings = MigrationSettings.from(spec(env, SCHEMA, DatabaseSchemaSpec.class));
+          spec(env, JobEnvironment.CONNECTION, DatabaseConnectionSpec.class),
+          env.containsKey(JobEnvironment.CA_FILE) ? Path.of(env.get(JobEnvironment.CA_FILE)) : null);
+      MigrationSettings settings = MigrationSettings.from(spec(env, JobEnvironment.SCHEMA, DatabaseSchemaSpec.class));
       try (MigrationScripts scripts = MigrationScripts.fromDirectories(directories(env))) {
         SecretScrubber lineScrubber = scrubber;
         MigrationEngine engine = new MigrationEngine(connection, login, settings, scripts,
@@ -112,11 +94,11 @@ public final class MigrateCommand implements Callable<Integer> {
   }
 
   private static Operation operation(Map<String, String> env) {
-    String value = env.getOrDefault(OPERATION, "migrate");
+    String value = env.getOrDefault(JobEnvironment.OPERATION, "migrate");
     try {
       return Operation.valueOf(value);
     } catch (IllegalArgumentException e) {
-      throw new ConfigurationException(OPERATION + "=" + value + " is not an operation: use migrate, info, validate, repair or drop");
+      throw new ConfigurationException(JobEnvironment.OPERATION + "=" + value + " is not an operation: use migrate, info, validate, repair or drop");
     }
   }
 
@@ -133,14 +115,14 @@ public final class MigrateCommand implements Callable<Integer> {
   }
 
   private static List<Path> directories(Map<String, String> env) {
-    return Arrays.stream(env.getOrDefault(MIGRATIONS, DEFAULT_MIGRATIONS).split(":"))
+    return Arrays.stream(env.getOrDefault(JobEnvironment.MIGRATIONS, JobEnvironment.DEFAULT_MIGRATIONS).split(":"))
         .filter(s -> !s.isBlank())
         .map(Path::of)
         .toList();
   }
 
   private static void writeResultFile(Map<String, String> env, MigrationResult result, PrintWriter err) {
-    Path file = Path.of(env.getOrDefault(RESULT_FILE, DEFAULT_RESULT_FILE));
+    Path file = Path.of(env.getOrDefault(JobEnvironment.RESULT_FILE, JobEnvironment.DEFAULT_RESULT_FILE));
     try {
       Files.writeString(file, ResultCodec.compact(result, ResultCodec.TERMINATION_MESSAGE_LIMIT), StandardCharsets.UTF_8);
     } catch (IOException e) {

@@ -5,6 +5,7 @@ import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.dbops.schemaoperator.model.DatabaseSchemaStatus;
 import io.dbops.schemaoperator.model.HistoryEntry;
 import io.dbops.schemaoperator.model.LastRun;
+import io.dbops.schemaoperator.model.RunResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -126,7 +127,7 @@ final class SchemaSeries {
     if (before != null && Objects.equals(before.getJob(), run.getJob()) && finished(before)) {
       return;
     }
-    String result = "Succeeded".equals(run.getResult()) ? "succeeded"
+    String result = run.getResult() == RunResult.Succeeded ? "succeeded"
         : status.getFailure() != null && Boolean.TRUE.equals(status.getFailure().getTransient()) ? "transient" : "failed";
     Counter runs = Counter.builder("dbops.migration.runs").tags(tags.and("result", result))
         .description("Migration Jobs whose result the operator read, by result: succeeded, failed (needs a person) or transient (retried)")
@@ -149,7 +150,7 @@ final class SchemaSeries {
   }
 
   private static boolean finished(LastRun run) {
-    return "Succeeded".equals(run.getResult()) || "Failed".equals(run.getResult());
+    return run.getResult() != null && run.getResult().finished();
   }
 
   private static double lastSuccess(DatabaseSchemaStatus status) {
@@ -158,7 +159,7 @@ final class SchemaSeries {
     }
     double latest = 0;
     LastRun run = status.getLastRun();
-    if (run != null && "Succeeded".equals(run.getResult()) && !"drop".equals(run.getOperation())) {
+    if (run != null && run.getResult() == RunResult.Succeeded && !"drop".equals(run.getOperation())) {
       latest = Math.max(latest, epochSeconds(run.getCompletionTime()));
     }
     if (status.getHistory() != null) {

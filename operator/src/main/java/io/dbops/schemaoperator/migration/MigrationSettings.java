@@ -2,6 +2,7 @@ package io.dbops.schemaoperator.migration;
 
 import io.dbops.schemaoperator.model.DatabaseSchemaSpec;
 import io.dbops.schemaoperator.model.Patterns;
+import io.dbops.schemaoperator.model.SchemaDefaults;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +18,6 @@ public record MigrationSettings(
     int lockSeconds,
     int statementSeconds) {
 
-  public static final int DEFAULT_LOCK_SECONDS = 30;
-
   public MigrationSettings {
     schemas = List.copyOf(schemas == null ? List.of() : schemas);
     for (String schema : schemas) {
@@ -27,7 +26,7 @@ public record MigrationSettings(
             "spec.schemas: '" + schema + "' is not a plain SQL identifier (letters, digits and '_', a letter or '_' first)");
       }
     }
-    target = target == null || target.isBlank() ? "latest" : target;
+    target = target == null || target.isBlank() ? SchemaDefaults.TARGET : target;
     if (!target.matches(Patterns.TARGET)) {
       throw new ConfigurationException("spec.target '" + target + "' must be 'latest' or a version such as 4 or 1.2");
     }
@@ -37,7 +36,7 @@ public record MigrationSettings(
         throw new ConfigurationException("spec.placeholders: '" + name + "' must start with a letter and hold letters, digits, '_' or '.'");
       }
     }
-    baselineVersion = baselineVersion == null ? "1" : baselineVersion;
+    baselineVersion = baselineVersion == null ? SchemaDefaults.BASELINE_VERSION : baselineVersion;
     if (!baselineVersion.matches(Patterns.VERSION)) {
       throw new ConfigurationException("spec.baseline.version '" + baselineVersion + "' is not a version such as 1 or 1.2");
     }
@@ -49,20 +48,17 @@ public record MigrationSettings(
   public static MigrationSettings from(DatabaseSchemaSpec spec) {
     return new MigrationSettings(
         spec.getSchemas(),
-        spec.getTarget(),
+        SchemaDefaults.target(spec),
         spec.getPlaceholders(),
-        spec.getBaseline() != null && Boolean.TRUE.equals(spec.getBaseline().getOnMigrate()),
-        spec.getBaseline() == null ? null : spec.getBaseline().getVersion(),
-        Boolean.TRUE.equals(spec.getOutOfOrder()),
-        spec.getTimeouts() == null || spec.getTimeouts().getLockSeconds() == null
-            ? DEFAULT_LOCK_SECONDS
-            : spec.getTimeouts().getLockSeconds(),
-        spec.getTimeouts() == null || spec.getTimeouts().getStatementSeconds() == null
-            ? 0
-            : spec.getTimeouts().getStatementSeconds());
+        SchemaDefaults.baselineOnMigrate(spec),
+        SchemaDefaults.baselineVersion(spec),
+        SchemaDefaults.outOfOrder(spec),
+        SchemaDefaults.lockSeconds(spec),
+        SchemaDefaults.statementSeconds(spec));
   }
 
   public static MigrationSettings defaults() {
-    return new MigrationSettings(List.of(), "latest", Map.of(), false, "1", false, DEFAULT_LOCK_SECONDS, 0);
+    return new MigrationSettings(List.of(), SchemaDefaults.TARGET, Map.of(), false, SchemaDefaults.BASELINE_VERSION, false,
+        SchemaDefaults.LOCK_SECONDS, SchemaDefaults.STATEMENT_SECONDS);
   }
 }

@@ -8,7 +8,7 @@ public class LastRun {
   /** migrate or repair. */
   private String operation;
   private Integer attempt;
-  private String result;
+  private RunResult result;
   private String startTime;
   private String completionTime;
   private List<String> applied = new ArrayList<>();
@@ -19,8 +19,8 @@ public class LastRun {
   public void setAttempt(Integer attempt) { this.attempt = attempt; }
   public String getJob() { return job; }
   public void setJob(String job) { this.job = job; }
-  public String getResult() { return result; }
-  public void setResult(String result) { this.result = result; }
+  public RunResult getResult() { return result; }
+  public void setResult(RunResult result) { this.result = result; }
   public String getStartTime() { return startTime; }
   public void setStartTime(String startTime) { this.startTime = startTime; }
   public String getCompletionTime() { return completionTime; }

@@ -2,7 +2,7 @@ package io.dbops.schemaoperator.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dbops.schemaoperator.cli.MigrateJvm;
+import io.dbops.schemaoperator.jobenv.MigrateJvm;
 import io.dbops.schemaoperator.migration.ConnectionSettings;
 import io.dbops.schemaoperator.migration.JdbcTargets;
 import io.dbops.schemaoperator.migration.Login;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dbops.schemaoperator.cli.MigrateJvm;
+import io.dbops.schemaoperator.jobenv.MigrateJvm;
 import io.dbops.schemaoperator.migration.MigrationResult.Operation;
 import io.dbops.schemaoperator.migration.MigrationSettings;
 import io.dbops.schemaoperator.model.ConfigMapRef;

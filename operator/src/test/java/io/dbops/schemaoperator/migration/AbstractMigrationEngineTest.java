@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dbops.schemaoperator.migration.MigrationResult.AppliedScript;
 import io.dbops.schemaoperator.migration.MigrationResult.PendingScript;
 import io.dbops.schemaoperator.model.Engine;
+import io.dbops.schemaoperator.model.SchemaDefaults;
 import io.dbops.schemaoperator.model.TlsMode;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -506,7 +507,7 @@ abstract class AbstractMigrationEngineTest {
 
     MigrationSettings build() {
       return new MigrationSettings(List.of(), target, placeholders, baselineOnMigrate, baselineVersion, outOfOrder,
-          MigrationSettings.DEFAULT_LOCK_SECONDS, 0);
+          SchemaDefaults.LOCK_SECONDS, 0);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.dbops.schemaoperator.testing;
 
+import io.dbops.schemaoperator.jobenv.JobEnvironment;
 import io.dbops.schemaoperator.cli.MigrateCommand;
 import io.dbops.schemaoperator.migration.MigrationEngine;
 import io.dbops.schemaoperator.migration.MigrationResult;
@@ -204,7 +205,7 @@ public final class FakeJobController implements AutoCloseable {
 
   private static boolean isMigrate(Job job) {
     return job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
-        .filter(e -> MigrateCommand.OPERATION.equals(e.getName()))
+        .filter(e -> JobEnvironment.OPERATION.equals(e.getName()))
         .allMatch(e -> "migrate".equals(e.getValue()));
   }
 
@@ -307,7 +308,7 @@ public final class FakeJobController implements AutoCloseable {
         env.put(var.getName(), rewritePaths(value.get(), mounts));
       }
       result = Files.createTempFile("termination-log", ".json");
-      env.put(MigrateCommand.RESULT_FILE, result.toString());
+      env.put(JobEnvironment.RESULT_FILE, result.toString());
       StringWriter out = new StringWriter();
       int exit = MigrateCommand.run(env, new PrintWriter(out, true), new PrintWriter(out, true));
       logs.put(job.getMetadata().getName(), out.toString());

@@ -1,4 +1,4 @@
-package io.dbops.schemaoperator.cli;
+package io.dbops.schemaoperator.jobenv;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.dbops.schemaoperator.cli;
+package io.dbops.schemaoperator.jobenv;
 
 import io.dbops.schemaoperator.migration.ConfigurationException;
 import io.dbops.schemaoperator.migration.Login;
@@ -21,7 +21,7 @@ public final class EnvironmentLogin {
 
   private EnvironmentLogin() {}
 
-  static Optional<Login> from(Map<String, String> env) {
+  public static Optional<Login> from(Map<String, String> env) {
     Optional<String> url = value(env, JDBC_URL);
     if (url.isPresent()) {
       return Optional.of(Login.ofUrl(url.get()));
