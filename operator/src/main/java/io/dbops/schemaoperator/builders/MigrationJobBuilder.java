@@ -9,8 +9,7 @@ import io.dbops.schemaoperator.jobenv.EnvironmentLogin;
 import io.dbops.schemaoperator.jobenv.MigrateJvm;
 import io.dbops.schemaoperator.migration.MigrationResult;
 import io.dbops.schemaoperator.model.ConfigMapRef;
-import io.dbops.schemaoperator.model.Credentials;
-import io.dbops.schemaoperator.model.DatabaseConnectionSpec;
+import io.dbops.schemaoperator.model.ConnectionSecretRefs;
 import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.dbops.schemaoperator.model.DatabaseSchemaSpec;
 import io.dbops.schemaoperator.model.ImageSource;
@@ -114,15 +113,15 @@ public final class MigrationJobBuilder {
     env.add(env(JobEnvironment.CONNECTION, json(request.connection().getSpec())));
     env.add(env(JobEnvironment.SCHEMA, schemaJson(spec)));
     env.add(env(JobEnvironment.MIGRATIONS, String.join(":", sources.directories)));
-    env.addAll(login(request.connection().getSpec()));
-    SecretKeyRef ca = request.connection().getSpec().getTls() == null ? null : request.connection().getSpec().getTls().getCaSecretRef();
-    if (ca != null) {
+    ConnectionSecretRefs secrets = ConnectionSecretRefs.of(request.connection().getSpec());
+    env.addAll(login(secrets));
+    secrets.ca().ifPresent(ca -> {
       volumes.add(new VolumeBuilder().withName(TLS_VOLUME)
           .withNewSecret().withSecretName(ca.getName()).addNewItem().withKey(ca.getKey()).withPath("ca.crt").endItem().endSecret()
           .build());
       mounts.add(mount(TLS_VOLUME, TLS_DIR, true));
       env.add(env(JobEnvironment.CA_FILE, CA_FILE));
-    }
+    });
     env.add(env(JobEnvironment.JVM_OPTIONS, String.join(" ", MigrateJvm.options(Path.of(CLASS_DATA_ARCHIVE)))));
     // The root filesystem is read-only; the engine stages scripts and trust stores in /tmp.
     volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build());
@@ -215,16 +214,11 @@ public final class MigrationJobBuilder {
     return new Sources(dirs, volumes, mounts, inits);
   }
 
-  private static List<EnvVar> login(DatabaseConnectionSpec connection) {
+  private static List<EnvVar> login(ConnectionSecretRefs secrets) {
     List<EnvVar> env = new ArrayList<>();
-    if (connection.getUrlFrom() != null && connection.getUrlFrom().getSecretKeyRef() != null) {
-      SecretKeyRef url = connection.getUrlFrom().getSecretKeyRef();
-      env.add(secretEnv(EnvironmentLogin.JDBC_URL, url.getName(), url.getKey()));
-    } else if (connection.getCredentials() != null) {
-      Credentials c = connection.getCredentials();
-      env.add(secretEnv(EnvironmentLogin.USERNAME, c.getSecretName(), c.getUsernameKey() == null ? "username" : c.getUsernameKey()));
-      env.add(secretEnv(EnvironmentLogin.PASSWORD, c.getSecretName(), c.getPasswordKey() == null ? "password" : c.getPasswordKey()));
-    }
+    secrets.url().ifPresent(url -> env.add(secretEnv(EnvironmentLogin.JDBC_URL, url)));
+    secrets.username().ifPresent(username -> env.add(secretEnv(EnvironmentLogin.USERNAME, username)));
+    secrets.password().ifPresent(password -> env.add(secretEnv(EnvironmentLogin.PASSWORD, password)));
     return env;
   }
 
@@ -232,9 +226,9 @@ public final class MigrationJobBuilder {
     return new EnvVarBuilder().withName(name).withValue(value).build();
   }
 
-  private static EnvVar secretEnv(String name, String secret, String key) {
+  private static EnvVar secretEnv(String name, SecretKeyRef ref) {
     return new EnvVarBuilder().withName(name)
-        .withNewValueFrom().withNewSecretKeyRef().withName(secret).withKey(key).endSecretKeyRef().endValueFrom()
+        .withNewValueFrom().withNewSecretKeyRef().withName(ref.getName()).withKey(ref.getKey()).endSecretKeyRef().endValueFrom()
         .build();
   }
 

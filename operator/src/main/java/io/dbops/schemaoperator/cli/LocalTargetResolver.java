@@ -1,5 +1,9 @@
 package io.dbops.schemaoperator.cli;
 
+import io.dbops.schemaoperator.controller.common.CaFiles;
+import io.dbops.schemaoperator.controller.common.ConnectionResolver;
+import io.dbops.schemaoperator.controller.common.SecretReader;
+import io.dbops.schemaoperator.controller.common.SecretReader.Lookup;
 import io.dbops.schemaoperator.jobenv.EnvironmentLogin;
 import io.dbops.schemaoperator.migration.ConfigurationException;
 import io.dbops.schemaoperator.migration.ConnectionSettings;
@@ -12,16 +16,8 @@ import io.dbops.schemaoperator.model.DatabaseConnectionSpec;
 import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.dbops.schemaoperator.model.InlineMigration;
 import io.dbops.schemaoperator.model.Migrations;
-import io.dbops.schemaoperator.model.SecretKeyRef;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.Secret;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +31,7 @@ final class LocalTargetResolver {
   private final ManifestSet manifests;
   private final Map<String, String> env;
   private final EmbeddedPostgresServer embedded;
+  private final ConnectionResolver resolver = new ConnectionResolver(CaFiles.inTemporaryDirectory());
 
   LocalTargetResolver(ManifestSet manifests, Map<String, String> env, EmbeddedPostgresServer embedded) {
     this.manifests = manifests;
@@ -56,73 +53,45 @@ final class LocalTargetResolver {
     if (spec == null) {
       throw new ConfigurationException("DatabaseConnection " + connectionName + " has no spec");
     }
+    SecretReader secrets = new SecretReader(secretName -> manifests.secret(namespace, secretName));
     ConnectionSettings settings;
     Login login;
     if (embedded != null) {
       // The CA is still read, so a missing CA Secret shows up locally; the embedded server itself speaks no TLS.
-      settings = embedded.redirect(ConnectionSettings.from(spec, caFile(namespace, spec)), connectionName);
+      settings = embedded.redirect(orFail(connectionName, resolver.settings(spec, secrets)), connectionName);
       login = embedded.login();
     } else {
       if (spec.getInstance() != null) {
         throw new ConfigurationException("DatabaseConnection " + connectionName
             + " describes a managed instance, which exists only in a cluster: use --embedded, or a connection with host");
       }
-      settings = ConnectionSettings.from(spec, caFile(namespace, spec));
-      login = login(namespace, connectionName, spec);
+      settings = orFail(connectionName, resolver.settings(spec, secrets));
+      login = login(connectionName, spec, secrets);
     }
     return new LocalTarget(namespace, name, connectionName, settings, login,
         MigrationSettings.from(schema.getSpec()), scripts(namespace, name, schema.getSpec().getMigrations()));
   }
 
-  private Login login(String namespace, String connectionName, DatabaseConnectionSpec spec) {
-    if (spec.getUrlFrom() != null && spec.getUrlFrom().getSecretKeyRef() != null) {
-      SecretKeyRef ref = spec.getUrlFrom().getSecretKeyRef();
-      if (manifests.secret(namespace, ref.getName()).isPresent()) {
-        return Login.ofUrl(secretValue(namespace, ref.getName(), ref.getKey()));
-      }
-    } else if (spec.getCredentials() != null) {
-      String secretName = spec.getCredentials().getSecretName();
-      if (manifests.secret(namespace, secretName).isPresent()) {
-        return Login.of(
-            secretValue(namespace, secretName, spec.getCredentials().getUsernameKey()),
-            secretValue(namespace, secretName, spec.getCredentials().getPasswordKey()));
-      }
+  /** The login from the connection's Secret when the files hold it, else from DBOPS_* environment variables. */
+  private Login login(String connectionName, DatabaseConnectionSpec spec, SecretReader secrets) {
+    Lookup<Login> fromFiles = secrets.login(spec);
+    if (fromFiles.found()) {
+      return fromFiles.value();
+    }
+    if (!"SecretNotFound".equals(fromFiles.reason())) {
+      throw new ConfigurationException("DatabaseConnection " + connectionName + ": " + fromFiles.message());
     }
     return EnvironmentLogin.from(env).orElseThrow(() -> new ConfigurationException(
         "DatabaseConnection " + connectionName + ": its Secret is not in the files given with -f;"
             + " add it, or set DBOPS_USERNAME and DBOPS_PASSWORD (or DBOPS_JDBC_URL)"));
   }
 
-  private Path caFile(String namespace, DatabaseConnectionSpec spec) {
-    if (spec.getTls() == null || spec.getTls().getCaSecretRef() == null) {
-      return null;
+  private static <T> T orFail(String connectionName, Lookup<T> lookup) {
+    if (!lookup.found()) {
+      String where = "SecretNotFound".equals(lookup.reason()) ? " (not in the files given with -f)" : "";
+      throw new ConfigurationException("DatabaseConnection " + connectionName + ": " + lookup.message() + where);
     }
-    SecretKeyRef ref = spec.getTls().getCaSecretRef();
-    String pem = secretValue(namespace, ref.getName(), ref.getKey());
-    try {
-      Path file = Files.createTempFile("schema-operator-ca", ".pem");
-      file.toFile().deleteOnExit();
-      Files.writeString(file, pem, StandardCharsets.UTF_8);
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private String secretValue(String namespace, String secretName, String key) {
-    Secret secret = manifests.secret(namespace, secretName).orElseThrow(() -> new ConfigurationException(
-        "Secret " + secretName + " is not in the files given with -f (namespace " + namespace + ")"));
-    if (secret.getStringData() != null && secret.getStringData().containsKey(key)) {
-      return secret.getStringData().get(key);
-    }
-    if (secret.getData() != null && secret.getData().containsKey(key)) {
-      try {
-        return new String(Base64.getDecoder().decode(secret.getData().get(key).trim()), StandardCharsets.UTF_8);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigurationException("Secret " + secretName + " key " + key + " is not valid base64");
-      }
-    }
-    throw new ConfigurationException("Secret " + secretName + " has no key " + key);
+    return lookup.value();
   }
 
   private MigrationScripts scripts(String namespace, String schemaName, Migrations migrations) {

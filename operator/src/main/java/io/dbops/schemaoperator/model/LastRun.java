@@ -8,6 +8,8 @@ public class LastRun {
   /** migrate or repair. */
   private String operation;
   private Integer attempt;
+  /** The desiredHash the run's Job was made for. */
+  private String desiredHash;
   private RunResult result;
   private String startTime;
   private String completionTime;
@@ -17,6 +19,8 @@ public class LastRun {
   public void setOperation(String operation) { this.operation = operation; }
   public Integer getAttempt() { return attempt; }
   public void setAttempt(Integer attempt) { this.attempt = attempt; }
+  public String getDesiredHash() { return desiredHash; }
+  public void setDesiredHash(String desiredHash) { this.desiredHash = desiredHash; }
   public String getJob() { return job; }
   public void setJob(String job) { this.job = job; }
   public RunResult getResult() { return result; }

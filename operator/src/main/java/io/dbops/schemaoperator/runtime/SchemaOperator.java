@@ -1,6 +1,8 @@
 package io.dbops.schemaoperator.runtime;
 
 import com.sun.net.httpserver.HttpServer;
+import io.dbops.schemaoperator.controller.common.CaFiles;
+import io.dbops.schemaoperator.controller.common.ConnectionResolver;
 import io.dbops.schemaoperator.controller.common.InstanceAddresses;
 import io.dbops.schemaoperator.controller.connection.ConnectionProbe;
 import io.dbops.schemaoperator.controller.connection.ConnectionReconciler;
@@ -76,11 +78,11 @@ public final class SchemaOperator implements AutoCloseable {
     });
     JdbcTargets targets = JdbcTargets.withTemporaryTrustStores();
     IdleConnections reads = IdleConnections.forReads();
-    Path caDirectory = tempDirectory();
-    ConnectionReconciler connections = new ConnectionReconciler(new ConnectionProbe(targets), caDirectory, instanceAddresses);
+    ConnectionResolver resolver = new ConnectionResolver(CaFiles.inTemporaryDirectory());
+    ConnectionReconciler connections = new ConnectionReconciler(new ConnectionProbe(targets), resolver, instanceAddresses);
     operator.register(connections, scope(settings));
     // Schemas read the same Secrets as their connections: one informer's cache serves both.
-    operator.register(new SchemaReconciler(settings.operatorImage(), new DatabaseReader(targets, reads), connections::cachedSecret,
+    operator.register(new SchemaReconciler(settings.operatorImage(), new DatabaseReader(targets, reads), resolver, connections::cachedSecret,
         instanceAddresses),
         scope(settings));
     operator.start();
@@ -143,14 +145,6 @@ public final class SchemaOperator implements AutoCloseable {
     exchange.sendResponseHeaders(ok ? 200 : 503, body.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
-    }
-  }
-
-  private static Path tempDirectory() {
-    try {
-      return Files.createTempDirectory("schema-operator-ca");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

@@ -12,6 +12,7 @@ import io.dbops.schemaoperator.controller.common.Annotations;
 import io.dbops.schemaoperator.controller.common.Conditions;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseSchema;
+import io.dbops.schemaoperator.model.RunResult;
 import io.dbops.schemaoperator.runtime.OperatorSettings;
 import io.dbops.schemaoperator.runtime.SchemaOperator;
 import io.dbops.schemaoperator.testing.FakeJobController;
@@ -175,7 +176,7 @@ class MariaDbOperatorScenariosTest {
     assertThat(condition(connection, Conditions.READY).getReason()).isEqualTo("Connected");
     assertThat(connection.getStatus().getServerVersion()).containsIgnoringCase("mariadb");
     DatabaseSchema schema = k8s.schema("app-schema");
-    assertThat(schema.getStatus().getLastRun().getResult()).isEqualTo("Succeeded");
+    assertThat(schema.getStatus().getLastRun().getResult()).isEqualTo(RunResult.Succeeded);
     assertThat(schema.getStatus().getLastRun().getApplied()).contains("1", "2", "3");
     assertThat(schema.getStatus().getHistory()).extracting(h -> h.getVersion()).contains("1", "2", "3");
     assertThat(tables()).contains("users", "orders", "flyway_schema_history");
@@ -219,7 +220,7 @@ class MariaDbOperatorScenariosTest {
     assertThat(stalled.getStatus().getFailure().getScript()).isEqualTo("V2__create_orders_and_invoices.sql");
     assertThat(stalled.getStatus().getFailure().getTransient()).isFalse();
     assertThat(stalled.getStatus().getFailure().getMessage()).contains("cannot roll back DDL", "repair");
-    assertThat(stalled.getStatus().getLastRun().getResult()).isEqualTo("Failed");
+    assertThat(stalled.getStatus().getLastRun().getResult()).isEqualTo(RunResult.Failed);
     assertThat(tables()).as("MariaDB kept V2's first statement").contains("users", "orders").doesNotContain("invoices");
     assertThat(k8s.events("MigrationFailed")).singleElement().satisfies(e -> {
       assertThat(e.getType()).isEqualTo("Warning");

@@ -1,6 +1,7 @@
 package io.dbops.schemaoperator.controller.common;
 
 import io.dbops.schemaoperator.migration.Login;
+import io.dbops.schemaoperator.model.ConnectionSecretRefs;
 import io.dbops.schemaoperator.model.DatabaseConnectionSpec;
 import io.dbops.schemaoperator.model.SecretKeyRef;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -10,8 +11,9 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Reads a connection's login and CA from Secrets in its namespace. A missing Secret or key is an
- * answer, not an exception: the reason and the name looked for go into status.
+ * Reads a connection's login and CA from Secrets in its namespace, at the keys
+ * {@link ConnectionSecretRefs} names. A missing Secret or key, or a value that is not base64, is an
+ * answer, not an exception: the reason and the name looked for go into status, never the value.
  */
 public final class SecretReader {
   private final Function<String, Optional<Secret>> secretsByName;
@@ -27,60 +29,63 @@ public final class SecretReader {
       return value != null;
     }
 
-    static <T> Lookup<T> of(T value) {
+    public static <T> Lookup<T> of(T value) {
       return new Lookup<>(value, null, null);
     }
 
-    static <T> Lookup<T> missing(String reason, String message) {
+    public static <T> Lookup<T> missing(String reason, String message) {
       return new Lookup<>(null, reason, message);
+    }
+
+    public <U> Lookup<U> absent() {
+      return missing(reason, message);
     }
   }
 
   public Lookup<Login> login(DatabaseConnectionSpec spec) {
-    if (spec.getUrlFrom() != null && spec.getUrlFrom().getSecretKeyRef() != null) {
-      SecretKeyRef ref = spec.getUrlFrom().getSecretKeyRef();
-      Lookup<String> url = value(ref.getName(), ref.getKey());
-      return url.found() ? Lookup.of(Login.ofUrl(url.value())) : Lookup.missing(url.reason(), url.message());
+    ConnectionSecretRefs refs = ConnectionSecretRefs.of(spec);
+    if (refs.url().isPresent()) {
+      Lookup<String> url = value(refs.url().get());
+      return url.found() ? Lookup.of(Login.ofUrl(url.value())) : url.absent();
     }
-    if (spec.getCredentials() == null) {
+    if (!refs.hasLogin()) {
       return Lookup.missing("CredentialsMissing", "spec.credentials.secretName is not set: name the Secret holding the login");
     }
-    String name = spec.getCredentials().getSecretName();
-    Lookup<String> username = value(name, orDefault(spec.getCredentials().getUsernameKey(), "username"));
+    Lookup<String> username = value(refs.username().get());
     if (!username.found()) {
-      return Lookup.missing(username.reason(), username.message());
+      return username.absent();
     }
-    Lookup<String> password = value(name, orDefault(spec.getCredentials().getPasswordKey(), "password"));
+    Lookup<String> password = value(refs.password().get());
     if (!password.found()) {
-      return Lookup.missing(password.reason(), password.message());
+      return password.absent();
     }
     return Lookup.of(Login.of(username.value(), password.value()));
   }
 
+  /** The PEM bundle tls.caSecretRef names; an empty string when it names none. */
   public Lookup<String> caCertificate(DatabaseConnectionSpec spec) {
-    if (spec.getTls() == null || spec.getTls().getCaSecretRef() == null) {
-      return Lookup.of("");
-    }
-    SecretKeyRef ref = spec.getTls().getCaSecretRef();
-    return value(ref.getName(), ref.getKey());
+    Optional<SecretKeyRef> ca = ConnectionSecretRefs.of(spec).ca();
+    return ca.isEmpty() ? Lookup.of("") : value(ca.get());
   }
 
-  private Lookup<String> value(String secretName, String key) {
+  private Lookup<String> value(SecretKeyRef ref) {
+    String secretName = ref.getName();
+    String key = ref.getKey();
     Optional<Secret> secret = secretsByName.apply(secretName);
     if (secret.isEmpty()) {
       return Lookup.missing("SecretNotFound", "Secret " + secretName + " not found in this namespace: create it");
     }
     Secret s = secret.get();
     if (s.getData() != null && s.getData().get(key) != null) {
-      return Lookup.of(new String(Base64.getDecoder().decode(s.getData().get(key).trim()), StandardCharsets.UTF_8));
+      try {
+        return Lookup.of(new String(Base64.getMimeDecoder().decode(s.getData().get(key).trim()), StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        return Lookup.missing("SecretKeyInvalid", "Secret " + secretName + " key " + key + " is not base64: store the value under data as base64, or under stringData");
+      }
     }
     if (s.getStringData() != null && s.getStringData().get(key) != null) {
       return Lookup.of(s.getStringData().get(key));
     }
     return Lookup.missing("SecretKeyMissing", "Secret " + secretName + " has no key " + key + ": add it, or name the right key in the spec");
-  }
-
-  private static String orDefault(String value, String fallback) {
-    return value == null || value.isBlank() ? fallback : value;
   }
 }

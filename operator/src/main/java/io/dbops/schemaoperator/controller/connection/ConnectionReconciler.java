@@ -3,16 +3,18 @@ package io.dbops.schemaoperator.controller.connection;
 import io.dbops.schemaoperator.builders.Labels;
 import io.dbops.schemaoperator.builders.ManagedInstance;
 import io.dbops.schemaoperator.controller.common.Conditions;
+import io.dbops.schemaoperator.controller.common.ConnectionResolver;
+import io.dbops.schemaoperator.controller.common.ConnectionResolver.Resolved;
 import io.dbops.schemaoperator.controller.common.InstanceAddresses;
 import io.dbops.schemaoperator.controller.common.EventRecorder;
 import io.dbops.schemaoperator.controller.common.SecretReader;
 import io.dbops.schemaoperator.controller.common.SecretReader.Lookup;
 import io.dbops.schemaoperator.controller.common.StatusWriter;
-import io.dbops.schemaoperator.migration.ConfigurationException;
 import io.dbops.schemaoperator.migration.ConnectionSettings;
 import io.dbops.schemaoperator.migration.FailureReason;
 import io.dbops.schemaoperator.migration.Login;
 import io.dbops.schemaoperator.migration.MigrationFailure;
+import io.dbops.schemaoperator.model.ConnectionSecretRefs;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseConnectionSpec;
 import io.dbops.schemaoperator.model.DatabaseConnectionStatus;
@@ -28,11 +30,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -54,14 +51,14 @@ public final class ConnectionReconciler implements Reconciler<DatabaseConnection
   static final Duration INSTANCE_STARTING_RECHECK = Duration.ofSeconds(10);
 
   private final ConnectionProbe probe;
-  private final Path caDirectory;
+  private final ConnectionResolver resolver;
   private final InstanceAddresses instanceAddresses;
   private final ManagedInstanceDriver instances = new ManagedInstanceDriver();
   private volatile InformerEventSource<Secret, DatabaseConnection> secrets;
 
-  public ConnectionReconciler(ConnectionProbe probe, Path caDirectory, InstanceAddresses instanceAddresses) {
+  public ConnectionReconciler(ConnectionProbe probe, ConnectionResolver resolver, InstanceAddresses instanceAddresses) {
     this.probe = probe;
-    this.caDirectory = caDirectory;
+    this.resolver = resolver;
     this.instanceAddresses = instanceAddresses;
   }
 
@@ -105,17 +102,7 @@ public final class ConnectionReconciler implements Reconciler<DatabaseConnection
     if (ManagedInstance.isManaged(connection) && spec.getCredentials() == null) {
       return Set.of(ManagedInstance.adminSecretName(connection));
     }
-    java.util.HashSet<String> names = new java.util.HashSet<>();
-    if (spec.getCredentials() != null) {
-      names.add(spec.getCredentials().getSecretName());
-    }
-    if (spec.getUrlFrom() != null && spec.getUrlFrom().getSecretKeyRef() != null) {
-      names.add(spec.getUrlFrom().getSecretKeyRef().getName());
-    }
-    if (spec.getTls() != null && spec.getTls().getCaSecretRef() != null) {
-      names.add(spec.getTls().getCaSecretRef().getName());
-    }
-    return names;
+    return ConnectionSecretRefs.of(spec).secretNames();
   }
 
   @Override
@@ -166,24 +153,16 @@ public final class ConnectionReconciler implements Reconciler<DatabaseConnection
     String namespace = connection.getMetadata().getNamespace();
     SecretReader secrets = new SecretReader(name -> cachedSecret(namespace, name).or(() -> Optional.ofNullable(
         context.getClient().secrets().inNamespace(namespace).withName(name).get())));
-    Lookup<Login> login = secrets.login(spec);
-    if (!login.found()) {
-      return Verdict.stalled(login.reason(), login.message(), endpoint, interval);
+    Lookup<Resolved> resolved = resolver.resolve(spec, secrets);
+    if (!resolved.found()) {
+      return Verdict.stalled(resolved.reason(), resolved.message(), endpoint, interval);
     }
-    Lookup<String> ca = secrets.caCertificate(spec);
-    if (!ca.found()) {
-      return Verdict.stalled(ca.reason(), ca.message(), endpoint, interval);
-    }
-    ConnectionSettings settings;
-    try {
-      settings = ConnectionSettings.from(spec, caFile(connection, ca.value()));
-    } catch (ConfigurationException e) {
-      return Verdict.stalled(FailureReason.ConfigurationInvalid.name(), e.getMessage(), endpoint, interval);
-    }
-    ConnectionProbe.Outcome outcome = probe.probe(settings, login.value());
+    ConnectionSettings settings = resolved.value().settings();
+    Login login = resolved.value().login();
+    ConnectionProbe.Outcome outcome = probe.probe(settings, login);
     if (!outcome.reachable() && outcome.failure().reason() == FailureReason.DatabaseMissing && settings.createDatabase()) {
-      MigrationFailure creation = probe.createDatabase(settings, login.value());
-      outcome = creation == null ? probe.probe(settings, login.value()) : new ConnectionProbe.Outcome(false, null, 0, creation);
+      MigrationFailure creation = probe.createDatabase(settings, login);
+      outcome = creation == null ? probe.probe(settings, login) : new ConnectionProbe.Outcome(false, null, 0, creation);
     }
     if (outcome.reachable()) {
       return new Verdict(true, "Connected", "connected to " + outcome.serverVersion(), false, endpoint,
@@ -195,20 +174,6 @@ public final class ConnectionReconciler implements Reconciler<DatabaseConnection
           interval.compareTo(TRANSIENT_RETRY) < 0 ? interval : TRANSIENT_RETRY);
     }
     return Verdict.stalled(failure.reason().name(), failure.message(), endpoint, interval);
-  }
-
-  private Path caFile(DatabaseConnection connection, String pem) {
-    if (pem == null || pem.isEmpty()) {
-      return null;
-    }
-    try {
-      Files.createDirectories(caDirectory);
-      Path file = caDirectory.resolve(connection.getMetadata().getNamespace() + "_" + connection.getMetadata().getName() + ".pem");
-      Files.writeString(file, pem, StandardCharsets.UTF_8);
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   /** What this probe found, ready to become status. */

@@ -33,6 +33,14 @@ final class TargetKeys {
     return Sha256.hex(databaseIdentity(connection)).substring(0, 16);
   }
 
+  /**
+   * The database a connection reaches, when that can be compared with other connections: not for a
+   * URL kept in a Secret, which the operator does not read for this.
+   */
+  static Optional<String> comparableDatabase(DatabaseConnection connection) {
+    return connection.getSpec().getUrlFrom() == null ? Optional.of(database(connection)) : Optional.empty();
+  }
+
   /** The key a Job was labelled with, if it was. */
   static Optional<String> of(Job job) {
     return job.getMetadata().getLabels() == null ? Optional.empty() : Optional.ofNullable(job.getMetadata().getLabels().get(LABEL));
@@ -42,7 +50,8 @@ final class TargetKeys {
     var spec = connection.getSpec();
     // A URL kept in a Secret cannot be read here, so such a connection stands for its own database.
     return spec.getUrlFrom() == null
-        ? spec.getEngine() + "|" + spec.getHost() + "|" + spec.effectivePort() + "|" + spec.getDatabase()
+        ? spec.getEngine() + "|" + (spec.getHost() == null ? null : spec.getHost().toLowerCase(java.util.Locale.ROOT)) + "|"
+            + spec.effectivePort() + "|" + spec.getDatabase()
         : "urlFrom|" + connection.getMetadata().getNamespace() + "/" + connection.getMetadata().getName();
   }
 }

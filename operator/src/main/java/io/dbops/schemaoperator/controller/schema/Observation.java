@@ -1,0 +1,103 @@
+package io.dbops.schemaoperator.controller.schema;
+
+import io.dbops.schemaoperator.controller.common.ConnectionResolver.Resolved;
+import io.dbops.schemaoperator.controller.common.SecretReader.Lookup;
+import io.dbops.schemaoperator.migration.MigrationResult;
+import io.dbops.schemaoperator.migration.MigrationResult.Operation;
+import io.dbops.schemaoperator.model.DatabaseConnection;
+import io.dbops.schemaoperator.model.DatabaseSchema;
+import io.dbops.schemaoperator.model.DatabaseSchemaSpec;
+import io.dbops.schemaoperator.model.DatabaseSchemaStatus;
+import io.dbops.schemaoperator.model.InlineMigration;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one reconcile knows about a DatabaseSchema, read once ({@link SchemaObserver}) and
+ * never changed: the decision is a function of it. The database's state and drift join it only when
+ * the decision asks for them, because reading them is the slow part.
+ *
+ * @param blocker the step when an input is missing (connection, ConfigMap) and nothing else was observed
+ * @param connection the connection as the operator reaches it (a managed instance as an external database)
+ * @param access settings and login for reading the database, or why there are none
+ * @param status the status as the facts seen here make it: a new revision, an adopted or finished
+ *     run, the database's state; conditions are left to the recorder
+ * @param active a Job of this schema that is running, or null
+ * @param finished the run status named as running, now over, or null
+ * @param jobs this schema's Jobs, oldest first
+ * @param lastRunHash the desired hash status.lastRun ran for, or null when unknown
+ * @param highestAttempt the highest attempt number among runs for {@code desiredHash}
+ * @param lockHolder why another resource's Job holds this database and schema, or null
+ * @param database the database's state once read, else null
+ * @param drift the drift check's verdict once made, else null
+ */
+record Observation(
+    DatabaseSchema schema,
+    Instant now,
+    Step blocker,
+    DatabaseConnection connection,
+    Lookup<Resolved> access,
+    Map<String, Map<String, String>> configMapData,
+    String desiredHash,
+    String target,
+    boolean newRevision,
+    DatabaseSchemaStatus status,
+    ActiveRun active,
+    FinishedRun finished,
+    List<Job> jobs,
+    String lastRunHash,
+    int highestAttempt,
+    String lockHolder,
+    MigrationResult database,
+    DriftVerdict drift) {
+
+  /** A Job of this schema that has not finished. */
+  record ActiveRun(String job, String operation) {}
+
+  /**
+   * The run status named as running, over now: its result (from the Pod's termination message, or
+   * why there is none), the Job (null when it vanished) and the desired hash it ran for.
+   */
+  record FinishedRun(String jobName, Operation operation, MigrationResult result, Job job, String desiredHash) {}
+
+  /** Nothing could be observed beyond an input that is missing. */
+  static Observation blocked(DatabaseSchema schema, Instant now, Step blocker) {
+    return new Observation(schema, now, blocker, null, null, Map.of(), null, null, false, schema.getStatus(), null, null,
+        List.of(), null, 0, null, null, null);
+  }
+
+  DatabaseSchemaSpec spec() {
+    return schema.getSpec();
+  }
+
+  String annotation(String key) {
+    Map<String, String> annotations = schema.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(key);
+  }
+
+  /** The scripts as named sources: the inline ones first, then each ConfigMap's data. */
+  List<Map<String, String>> scriptSources() {
+    List<Map<String, String>> sources = new ArrayList<>();
+    Map<String, String> inline = new LinkedHashMap<>();
+    for (InlineMigration m : spec().getMigrations().getInline()) {
+      inline.put(m.getName(), m.getSql());
+    }
+    sources.add(inline);
+    sources.addAll(configMapData.values());
+    return sources;
+  }
+
+  Observation withDatabase(MigrationResult state) {
+    return new Observation(schema, now, blocker, connection, access, configMapData, desiredHash, target, newRevision,
+        StatusFacts.withDatabase(status, state), active, finished, jobs, lastRunHash, highestAttempt, lockHolder, state, drift);
+  }
+
+  Observation withDrift(DriftVerdict verdict) {
+    return new Observation(schema, now, blocker, connection, access, configMapData, desiredHash, target, newRevision,
+        status, active, finished, jobs, lastRunHash, highestAttempt, lockHolder, database, verdict);
+  }
+}

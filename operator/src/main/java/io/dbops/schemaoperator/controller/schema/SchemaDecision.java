@@ -1,0 +1,201 @@
+package io.dbops.schemaoperator.controller.schema;
+
+import io.dbops.schemaoperator.controller.common.Annotations;
+import io.dbops.schemaoperator.controller.common.Conditions;
+import io.dbops.schemaoperator.migration.FailureReason;
+import io.dbops.schemaoperator.migration.MigrationFailure;
+import io.dbops.schemaoperator.migration.MigrationResult;
+import io.dbops.schemaoperator.migration.MigrationResult.Operation;
+import io.dbops.schemaoperator.migration.Sha256;
+import io.dbops.schemaoperator.model.Approval;
+import io.dbops.schemaoperator.model.DatabaseSchemaStatus;
+import io.dbops.schemaoperator.model.Failure;
+import io.dbops.schemaoperator.model.LastRun;
+import io.dbops.schemaoperator.model.RunResult;
+import io.dbops.schemaoperator.model.SchemaDefaults;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What to do next for one DatabaseSchema, as a pure function of what was observed: no cluster, no
+ * database, no clock but the observation's. The order of the checks is the policy: inputs first,
+ * then a running Job, then what a person asked for (retry, repair, approval), then the database.
+ */
+final class SchemaDecision {
+  static final Duration WAIT_FOR_DEPENDENCY = SchemaObserver.WAIT_FOR_DEPENDENCY;
+  static final Duration WAIT_FOR_JOB = Duration.ofSeconds(15);
+  /** A retry is started a moment after it is due, so that the wake-up never comes just too early. */
+  private static final Duration AFTER_DUE = Duration.ofMillis(200);
+
+  private SchemaDecision() {}
+
+  static Step decide(Observation o) {
+    if (o.blocker() != null) {
+      return o.blocker();
+    }
+    if (o.active() != null) {
+      return new Step.Running(o.active().job(), o.active().operation());
+    }
+    if (!o.access().found()) {
+      return FailureReason.ConfigurationInvalid.name().equals(o.access().reason())
+          ? new Step.Stall(o.access().reason(), o.access().message())
+          : new Step.Wait("ConnectionNotReady", o.access().message(), WAIT_FOR_DEPENDENCY);
+    }
+    DatabaseSchemaStatus status = o.status();
+    if (status.getFailure() != null && status.getLastRun() != null && status.getLastRun().getResult() == RunResult.Failed) {
+      return afterFailure(o);
+    }
+    if (repairRequested(o)) {
+      return Step.Start.repair();
+    }
+    Optional<Step> known = knownState(o);
+    if (known.isPresent()) {
+      return known.get();
+    }
+    if (o.spec().getMigrations().getImage() != null) {
+      // The operator cannot read scripts inside an image: a Job learns and applies them.
+      LastRun run = status.getLastRun();
+      if (run != null && run.getResult() == RunResult.Succeeded && o.desiredHash().equals(o.lastRunHash())) {
+        return new Step.UpToDate(driftInterval(o), null, false);
+      }
+      return approvedOrWaiting(o, List.of());
+    }
+    boolean queued = Conditions.find(status.getConditions(), Conditions.READY).filter(c -> "WaitingForLock".equals(c.getReason())).isPresent();
+    if (queued && o.lockHolder() != null) {
+      // Still waiting: while another resource migrates this schema, a read would only be read again.
+      return new Step.Queue(o.target(), o.lockHolder());
+    }
+    if (o.database() == null) {
+      return new Step.ReadDatabase();
+    }
+    return fromDatabase(o);
+  }
+
+  /** After the database was read: repair first, then drift, then what is pending. */
+  private static Step fromDatabase(Observation o) {
+    MigrationResult state = o.database();
+    if (!state.success()) {
+      MigrationFailure f = state.failure();
+      return f.transientError()
+          ? new Step.Wait(f.reason().name(), f.message(), WAIT_FOR_DEPENDENCY)
+          : new Step.Stall(f.reason().name(), f.message());
+    }
+    Optional<MigrationResult.AppliedScript> failedRow = state.history() == null ? Optional.empty()
+        : state.history().stream().filter(a -> Boolean.FALSE.equals(a.success())).findFirst();
+    if (failedRow.isPresent()) {
+      // Flyway counts a failed row as applied, not pending: without this a database that stopped
+      // half-way (MySQL/MariaDB DDL, non-transactional scripts) would read as up to date once the
+      // failure was cleared by a spec change. Only a person can say what the half-run left behind.
+      MigrationResult.AppliedScript row = failedRow.get();
+      return new Step.Stall("RepairNeeded", (row.script() == null ? "version " + row.version() : row.script())
+          + " is recorded as failed in the schema history and its statements before the failure may have stayed:"
+          + " undo them by hand, then set annotation " + Annotations.REPAIR + " to a new value to clear the failed row");
+    }
+    if (state.pending().isEmpty()) {
+      if (o.drift() == null) {
+        return new Step.CheckDrift();
+      }
+      // A check that could not be made says nothing about drift: look again soon.
+      return new Step.UpToDate(o.drift().known() ? driftInterval(o) : WAIT_FOR_DEPENDENCY, o.drift(), false);
+    }
+    return approvedOrWaiting(o, state.pending());
+  }
+
+  /**
+   * Up to date without reading the database, when that is known. A migrate Job that succeeded for
+   * this very hash read the database right after migrating it, under Flyway's lock: nothing pending,
+   * its history, and the applied scripts validated against it (validateOnMigrate), so no drift
+   * either. Until one drift-check interval after that run, reading again would learn nothing new;
+   * reconciles come for many reasons (the Job's events alone bring two), and each read is a login.
+   */
+  private static Optional<Step> knownState(Observation o) {
+    Observation.FinishedRun finished = o.finished();
+    if (finished != null && finished.operation() == Operation.migrate && finished.result().success()
+        && o.desiredHash().equals(finished.desiredHash()) && finished.result().pending().isEmpty()
+        && finished.result().history() != null) {
+      return Optional.of(new Step.UpToDate(driftInterval(o), null, true));
+    }
+    DatabaseSchemaStatus status = o.status();
+    LastRun run = status.getLastRun();
+    if (run == null || run.getResult() != RunResult.Succeeded || !Operation.migrate.name().equals(run.getOperation())
+        || run.getCompletionTime() == null || status.getPending() == null || !status.getPending().isEmpty()
+        || !Conditions.isTrue(status.getConditions(), Conditions.READY) || !o.desiredHash().equals(o.lastRunHash())) {
+      return Optional.empty();
+    }
+    Instant due = Instant.parse(run.getCompletionTime()).plus(driftInterval(o));
+    return o.now().isBefore(due) ? Optional.of(new Step.UpToDate(Duration.between(o.now(), due), null, false)) : Optional.empty();
+  }
+
+  private static Step approvedOrWaiting(Observation o, List<MigrationResult.PendingScript> pending) {
+    if (SchemaDefaults.approval(o.spec()) != Approval.Manual) {
+      return Step.Start.migrate();
+    }
+    String planHash = planHash(o.desiredHash(), pending);
+    String approval = o.annotation(Annotations.APPROVE);
+    if (planHash.equals(approval)) {
+      return new Step.Start(Operation.migrate, null, planHash, false);
+    }
+    return new Step.AwaitApproval(planHash, pending.size() + " script(s) wait for approval: annotate with "
+        + Annotations.APPROVE + "=" + planHash + (approval == null ? "" : " (the current approval names another plan)"));
+  }
+
+  /** The last run failed: repair or retry when asked, retry transient failures with backoff, else stall. */
+  private static Step afterFailure(Observation o) {
+    DatabaseSchemaStatus status = o.status();
+    Failure failure = status.getFailure();
+    if (repairRequested(o)) {
+      return Step.Start.repair();
+    }
+    String retry = o.annotation(Annotations.RETRY);
+    if (retry != null && !retry.equals(status.getHandledRetry())) {
+      return new Step.Start(Operation.migrate, retry, null, true);
+    }
+    int attempt = status.getLastRun().getAttempt() == null ? 1 : status.getLastRun().getAttempt();
+    int limit = SchemaDefaults.retryLimit(o.spec());
+    if (Boolean.TRUE.equals(failure.getTransient()) && attempt <= limit) {
+      Instant due = Instant.parse(status.getLastRun().getCompletionTime()).plus(Backoff.before(attempt));
+      if (o.now().isBefore(due)) {
+        return new Step.Wait("RetryScheduled", "transient failure (" + failure.getMessage() + "); retry " + attempt + " of "
+            + limit + " at " + due, Duration.between(o.now(), due).plus(AFTER_DUE));
+      }
+      return new Step.Start(Operation.migrate, null, null, true);
+    }
+    if (Boolean.TRUE.equals(failure.getTransient())) {
+      return new Step.Stall("RetriesExhausted", sentence(failure.getMessage()) + " Gave up after " + attempt
+          + " attempts: once the cause is fixed, set annotation " + Annotations.RETRY + " to a new value");
+    }
+    return new Step.Stall("MigrationFailed", (failure.getScript() == null ? "" : failure.getScript() + ": ")
+        + sentence(failure.getMessage())
+        + " Fix the script (a spec change runs again), or set annotation " + Annotations.RETRY + " to a new value"
+        + (failure.getMessage() != null && failure.getMessage().contains("repair") ? ", or " + Annotations.REPAIR : ""));
+  }
+
+  private static boolean repairRequested(Observation o) {
+    String repair = o.annotation(Annotations.REPAIR);
+    return repair != null && !repair.equals(o.status().getHandledRepair());
+  }
+
+  static Duration driftInterval(Observation o) {
+    return SchemaDefaults.driftInterval(o.spec());
+  }
+
+  /** What an approval must name: the revision and each pending script with its checksum. */
+  static String planHash(String desiredHash, List<MigrationResult.PendingScript> pending) {
+    StringBuilder sb = new StringBuilder(desiredHash);
+    for (MigrationResult.PendingScript p : pending) {
+      sb.append('|').append(p.script()).append('=').append(p.checksum());
+    }
+    return Sha256.hex(sb.toString()).substring(0, 12);
+  }
+
+  /** A driver message as a sentence: one closing period, however the driver ended it. */
+  static String sentence(String message) {
+    String text = message == null ? "" : message.strip();
+    while (text.endsWith(".")) {
+      text = text.substring(0, text.length() - 1);
+    }
+    return text + ".";
+  }
+}
