@@ -21,8 +21,9 @@ import java.util.Map;
  * never changed: the decision is a function of it. The database's state and drift join it only when
  * the decision asks for them, because reading them is the slow part.
  *
- * @param blocker the step when an input is missing (connection, ConfigMap) and nothing else was observed
- * @param connection the connection as the operator reaches it (a managed instance as an external database)
+ * @param connection the connection as the operator reaches it (a managed instance as an external database);
+ *     null when there is none
+ * @param missingConfigMap a ConfigMap spec.migrations.configMapRefs names that does not exist, or null
  * @param access settings and login for reading the database, or why there are none
  * @param status the status as the facts seen here make it: a new revision, an adopted or finished
  *     run, the database's state; conditions are left to the recorder
@@ -38,8 +39,8 @@ import java.util.Map;
 record Observation(
     DatabaseSchema schema,
     Instant now,
-    Step blocker,
     DatabaseConnection connection,
+    String missingConfigMap,
     Lookup<Resolved> access,
     Map<String, Map<String, String>> configMapData,
     String desiredHash,
@@ -64,10 +65,18 @@ record Observation(
    */
   record FinishedRun(String jobName, Operation operation, MigrationResult result, Job job, String desiredHash) {}
 
-  /** Nothing could be observed beyond an input that is missing. */
-  static Observation blocked(DatabaseSchema schema, Instant now, Step blocker) {
-    return new Observation(schema, now, blocker, null, null, Map.of(), null, null, false, schema.getStatus(), null, null,
-        List.of(), null, 0, null, null, null);
+  /**
+   * Observed no further than the inputs: the connection is missing or not Ready, or a ConfigMap is
+   * missing. Nothing beyond them can be decided.
+   */
+  static Observation inputsOnly(DatabaseSchema schema, Instant now, DatabaseConnection connection, String missingConfigMap) {
+    return new Observation(schema, now, connection, missingConfigMap, null, Map.of(), null, null, false, schema.getStatus(),
+        null, null, List.of(), null, 0, null, null, null);
+  }
+
+  /** Whether the inputs are all there and usable: only then was the rest observed. */
+  boolean inputsComplete() {
+    return connection != null && missingConfigMap == null && desiredHash != null;
   }
 
   DatabaseSchemaSpec spec() {
@@ -92,12 +101,12 @@ record Observation(
   }
 
   Observation withDatabase(MigrationResult state) {
-    return new Observation(schema, now, blocker, connection, access, configMapData, desiredHash, target, newRevision,
+    return new Observation(schema, now, connection, missingConfigMap, access, configMapData, desiredHash, target, newRevision,
         StatusFacts.withDatabase(status, state), active, finished, jobs, lastRunHash, highestAttempt, lockHolder, state, drift);
   }
 
   Observation withDrift(DriftVerdict verdict) {
-    return new Observation(schema, now, blocker, connection, access, configMapData, desiredHash, target, newRevision,
+    return new Observation(schema, now, connection, missingConfigMap, access, configMapData, desiredHash, target, newRevision,
         status, active, finished, jobs, lastRunHash, highestAttempt, lockHolder, database, verdict);
   }
 }

@@ -8,6 +8,8 @@ import io.dbops.schemaoperator.migration.MigrationResult;
 import io.dbops.schemaoperator.migration.MigrationResult.Operation;
 import io.dbops.schemaoperator.migration.Sha256;
 import io.dbops.schemaoperator.model.Approval;
+import io.dbops.schemaoperator.model.DatabaseConnection;
+import io.dbops.schemaoperator.model.DatabaseConnectionStatus;
 import io.dbops.schemaoperator.model.DatabaseSchemaStatus;
 import io.dbops.schemaoperator.model.Failure;
 import io.dbops.schemaoperator.model.LastRun;
@@ -24,7 +26,7 @@ import java.util.Optional;
  * then a running Job, then what a person asked for (retry, repair, approval), then the database.
  */
 final class SchemaDecision {
-  static final Duration WAIT_FOR_DEPENDENCY = SchemaObserver.WAIT_FOR_DEPENDENCY;
+  static final Duration WAIT_FOR_DEPENDENCY = Duration.ofSeconds(30);
   static final Duration WAIT_FOR_JOB = Duration.ofSeconds(15);
   /** A retry is started a moment after it is due, so that the wake-up never comes just too early. */
   private static final Duration AFTER_DUE = Duration.ofMillis(200);
@@ -32,8 +34,9 @@ final class SchemaDecision {
   private SchemaDecision() {}
 
   static Step decide(Observation o) {
-    if (o.blocker() != null) {
-      return o.blocker();
+    Optional<Step> inputs = inputs(o);
+    if (inputs.isPresent()) {
+      return inputs.get();
     }
     if (o.active() != null) {
       return new Step.Running(o.active().job(), o.active().operation());
@@ -71,6 +74,33 @@ final class SchemaDecision {
       return new Step.ReadDatabase();
     }
     return fromDatabase(o);
+  }
+
+  /** The connection and ConfigMaps the spec names: missing or not Ready, nothing else can be decided. */
+  private static Optional<Step> inputs(Observation o) {
+    String namespace = o.schema().getMetadata().getNamespace();
+    String connectionName = o.spec().getConnectionRef().getName();
+    if (o.connection() == null) {
+      return Optional.of(new Step.Wait("ConnectionNotFound",
+          "DatabaseConnection " + connectionName + " not found in namespace " + namespace + ": create it", WAIT_FOR_DEPENDENCY));
+    }
+    if (!ready(o.connection())) {
+      DatabaseConnectionStatus status = o.connection().getStatus();
+      String why = status == null ? "not probed yet"
+          : Conditions.find(status.getConditions(), Conditions.READY).map(c -> c.getReason() + ": " + c.getMessage())
+              .orElse("not probed yet");
+      return Optional.of(new Step.Wait("ConnectionNotReady",
+          "DatabaseConnection " + connectionName + " is not Ready (" + why + ")", WAIT_FOR_DEPENDENCY));
+    }
+    if (o.missingConfigMap() != null) {
+      return Optional.of(new Step.Stall("ConfigMapNotFound",
+          "ConfigMap " + o.missingConfigMap() + " named in spec.migrations.configMapRefs not found: create it"));
+    }
+    return Optional.empty();
+  }
+
+  static boolean ready(DatabaseConnection connection) {
+    return connection.getStatus() != null && Conditions.isTrue(connection.getStatus().getConditions(), Conditions.READY);
   }
 
   /** After the database was read: repair first, then drift, then what is pending. */

@@ -2,7 +2,6 @@ package io.dbops.schemaoperator.controller.schema;
 
 import io.dbops.schemaoperator.builders.DesiredHash;
 import io.dbops.schemaoperator.builders.Labels;
-import io.dbops.schemaoperator.controller.common.Conditions;
 import io.dbops.schemaoperator.controller.common.ConnectionResolver;
 import io.dbops.schemaoperator.controller.common.ConnectionResolver.Resolved;
 import io.dbops.schemaoperator.controller.common.InstanceAddresses;
@@ -22,7 +21,6 @@ import io.dbops.schemaoperator.model.RunResult;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -36,8 +34,6 @@ import java.util.function.Supplier;
  * the API server only where a cache has not caught up yet. It reads no database and writes nothing.
  */
 final class SchemaObserver {
-  static final Duration WAIT_FOR_DEPENDENCY = Duration.ofSeconds(30);
-
   private final SchemaCaches caches;
   private final InstanceAddresses instanceAddresses;
   private final ConnectionResolver resolver;
@@ -60,31 +56,21 @@ final class SchemaObserver {
     // A managed instance is, from here on, an external database at its Service with its admin login.
     DatabaseConnection connection = instanceAddresses.resolve(caches.connection(namespace, connectionName)
         .orElseGet(() -> client.resources(DatabaseConnection.class).inNamespace(namespace).withName(connectionName).get()));
-    if (connection == null) {
-      return Observation.blocked(schema, now, new Step.Wait("ConnectionNotFound",
-          "DatabaseConnection " + connectionName + " not found in namespace " + namespace + ": create it", WAIT_FOR_DEPENDENCY));
-    }
-    if (connection.getStatus() == null || !Conditions.isTrue(connection.getStatus().getConditions(), Conditions.READY)) {
-      String why = connection.getStatus() == null ? "not probed yet"
-          : Conditions.find(connection.getStatus().getConditions(), Conditions.READY).map(c -> c.getReason() + ": " + c.getMessage())
-              .orElse("not probed yet");
-      return Observation.blocked(schema, now, new Step.Wait("ConnectionNotReady",
-          "DatabaseConnection " + connectionName + " is not Ready (" + why + ")", WAIT_FOR_DEPENDENCY));
+    if (connection == null || !SchemaDecision.ready(connection)) {
+      return Observation.inputsOnly(schema, now, connection, null);
     }
     Map<String, Map<String, String>> configMapData = new LinkedHashMap<>();
     for (ConfigMapRef ref : schema.getSpec().getMigrations().getConfigMapRefs()) {
       ConfigMap cm = caches.configMap(namespace, ref.getName())
           .orElseGet(() -> client.configMaps().inNamespace(namespace).withName(ref.getName()).get());
       if (cm == null) {
-        return Observation.blocked(schema, now, new Step.Stall("ConfigMapNotFound",
-            "ConfigMap " + ref.getName() + " named in spec.migrations.configMapRefs not found: create it"));
+        return Observation.inputsOnly(schema, now, connection, ref.getName());
       }
       configMapData.put(ref.getName(), cm.getData() == null ? Map.of() : cm.getData());
     }
     String hash = DesiredHash.of(schema, connection, configMapData);
 
     DatabaseSchemaStatus status = StatusFacts.copy(schema.getStatus());
-    status.setObservedGeneration(schema.getMetadata().getGeneration());
     boolean newRevision = !hash.equals(status.getDesiredHash());
     if (newRevision) {
       status = StatusFacts.newRevision(status, hash);
@@ -110,7 +96,7 @@ final class SchemaObserver {
     String target = TargetKeys.of(connection, schema);
     String lockHolder = locks.holder(target, schema).orElse(null);
     ActiveRun running = active.isEmpty() ? null : new ActiveRun(active.get().getMetadata().getName(), status.getLastRun().getOperation());
-    return new Observation(schema, now, null, connection, access, configMapData, hash, target, newRevision, status, running,
+    return new Observation(schema, now, connection, null, access, configMapData, hash, target, newRevision, status, running,
         finished, jobs, lastRunHash(status, jobs), highestAttempt(jobs, hash), lockHolder, null, null);
   }
 

@@ -171,6 +171,7 @@ final class SchemaRecorder {
   /** Takes the observation's facts, keeps the conditions this reconcile already set, and announces a finished run once. */
   private void start(Observation o) {
     status = StatusFacts.copy(o.status());
+    status.setObservedGeneration(generation);
     if (conditions != null) {
       status.setConditions(conditions);
     }
