@@ -83,7 +83,7 @@ public final class MigrationEngine {
 
   /**
    * A failed run still says what it did: which scripts committed before the failure, the version
-   * the database is at now, and for drift which script no longer matches. Reading that is
+   * the database is at now with its history, and for drift which script no longer matches. Reading that is
    * best-effort: when the database is gone, the failure alone is the answer.
    */
   private MigrationResult failedMigrate(Flyway flyway, FlywayException error) {
@@ -91,10 +91,12 @@ public final class MigrationEngine {
     List<AppliedScript> applied = List.of();
     String current = null;
     List<PendingScript> pending = List.of();
+    List<AppliedScript> history = null;
     try {
       MigrationInfoService after = flyway.info();
       current = currentVersion(after);
       pending = pending(after);
+      history = history(after);
       if (error instanceof FlywayMigrateException migrate && migrate.getErrorResult() != null) {
         applied = appliedThisRun(migrate.getErrorResult(), after);
       }
@@ -106,7 +108,8 @@ public final class MigrationEngine {
     }
     progress.line("migrate failed (" + failure.reason() + (failure.transientError() ? ", transient" : "") + "): "
         + failure.message());
-    return new MigrationResult(Operation.migrate, false, current, applied, pending, null, null, failure);
+    // The history too: after a failure it is what someone debugging looks at first.
+    return new MigrationResult(Operation.migrate, false, current, applied, pending, history, null, failure);
   }
 
   private static MigrationFailure withFirstDrift(ValidateResult result, MigrationFailure failure) {

@@ -297,6 +297,8 @@ class OperatorScenariosTest {
     assertThat(stalled.getStatus().getFailure().getSqlState()).isEqualTo("42P07");
     assertThat(stalled.getStatus().getFailure().getTransient()).isFalse();
     assertThat(stalled.getStatus().getCurrentVersion()).isEqualTo("1");
+    assertThat(stalled.getStatus().getHistory()).as("after a failure, the history someone debugging it looks at")
+        .extracting(h -> h.getVersion() + " " + h.getSuccess()).containsExactly("1 true");
     assertThat(k8s.events("MigrationFailed")).hasSize(1);
     Thread.sleep(2000);
     assertThat(k8s.jobs()).as("no blind retries").hasSize(1);

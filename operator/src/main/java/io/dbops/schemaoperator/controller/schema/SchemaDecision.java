@@ -48,7 +48,9 @@ final class SchemaDecision {
     }
     DatabaseSchemaStatus status = o.status();
     if (status.getFailure() != null && status.getLastRun() != null && status.getLastRun().getResult() == RunResult.Failed) {
-      return afterFailure(o);
+      boolean historyUnknown = o.finished() != null && o.finished().result().history() == null;
+      // A failed run whose result had no room for the history: read it once, for the person debugging.
+      return historyUnknown && o.database() == null ? new Step.ReadDatabase() : afterFailure(o);
     }
     if (repairRequested(o)) {
       return Step.Start.repair();

@@ -6,7 +6,9 @@ import io.dbops.schemaoperator.controller.common.SecretReader.Lookup;
 import io.dbops.schemaoperator.controller.schema.Observation.ActiveRun;
 import io.dbops.schemaoperator.controller.schema.Observation.FinishedRun;
 import io.dbops.schemaoperator.migration.ConnectionSettings;
+import io.dbops.schemaoperator.migration.FailureReason;
 import io.dbops.schemaoperator.migration.Login;
+import io.dbops.schemaoperator.migration.MigrationFailure;
 import io.dbops.schemaoperator.migration.MigrationResult;
 import io.dbops.schemaoperator.migration.MigrationResult.AppliedScript;
 import io.dbops.schemaoperator.migration.MigrationResult.Operation;
@@ -132,6 +134,14 @@ final class ObservationBuilder {
     failure.setMessage("relation \"orders\" already exists");
     failure.setTransient(transientError);
     status.setFailure(failure);
+    return this;
+  }
+
+  /** The failed run was recorded in this very reconcile, from a result without the history. */
+  ObservationBuilder justFailedWithoutHistory() {
+    MigrationResult result = MigrationResult.failed(Operation.migrate, new MigrationFailure(FailureReason.MigrationFailed,
+        "2", "V2__add_orders.sql", "42P07", "relation \"orders\" already exists", false, null));
+    finished = new FinishedRun(status.getLastRun().getJob(), Operation.migrate, result, null, HASH);
     return this;
   }
 

@@ -49,6 +49,10 @@ class SchemaDecisionTest {
         row("Manual approval naming this very plan", o -> o.manual(SchemaDecision.planHash(ObservationBuilder.HASH, List.of(V2)))
             .database(state(List.of(V1), List.of(V2))), "Start", "MigrationRunning"),
         row("a script failed", o -> o.lastRunFailed(false, 1, Duration.ofSeconds(1)), "Stall", "MigrationFailed"),
+        row("a script failed just now and its result had no room for the history", o -> o.lastRunFailed(false, 1,
+            Duration.ofSeconds(1)).justFailedWithoutHistory(), "ReadDatabase", "Reconciling"),
+        row("a script failed just now and the database was read", o -> o.lastRunFailed(false, 1, Duration.ofSeconds(1))
+            .justFailedWithoutHistory().database(state(List.of(V1), List.of(V2))), "Stall", "MigrationFailed"),
         row("a transient failure, retry not due", o -> o.lastRunFailed(true, 1, Duration.ofSeconds(1)), "Wait", "RetryScheduled"),
         row("a transient failure, retry due", o -> o.lastRunFailed(true, 1, Duration.ofSeconds(11)), "Start", "MigrationRunning"),
         row("transient failures beyond retry.limit", o -> o.lastRunFailed(true, 6, Duration.ofHours(1)), "Stall", "RetriesExhausted"),
