@@ -1,6 +1,7 @@
 package io.dbops.schemaoperator.migration;
 
 import io.dbops.schemaoperator.model.Engine;
+import io.dbops.schemaoperator.model.TlsMode;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
@@ -35,11 +36,35 @@ public final class FailureClassifier {
   private final Engine engine;
   private final String database;
   private final SecretScrubber scrubber;
+  /** The TLS mode when the connection verifies the server with a CA from tls.caSecretRef, else null. */
+  private final TlsMode verifiedWithCa;
 
   public FailureClassifier(Engine engine, String database, SecretScrubber scrubber) {
+    this(engine, database, scrubber, null);
+  }
+
+  private FailureClassifier(Engine engine, String database, SecretScrubber scrubber, TlsMode verifiedWithCa) {
     this.engine = engine;
     this.database = database;
     this.scrubber = scrubber;
+    this.verifiedWithCa = verifiedWithCa;
+  }
+
+  /** For failures on this connection: its TLS settings decide what a rejected certificate tells the user to change. */
+  public static FailureClassifier of(ConnectionSettings connection, Login login) {
+    return new FailureClassifier(connection.engine(), connection.database(), SecretScrubber.of(login),
+        connection.caCertificate() == null ? null : connection.tlsMode());
+  }
+
+  private String tlsAdvice() {
+    if (verifiedWithCa == null) {
+      return "If the server's certificate is self-signed, set tls.mode: require (encrypts without verifying it)"
+          + " or tls.mode: verify-ca with tls.caSecretRef naming its CA; if the server has no TLS, set tls.mode: disable";
+    }
+    return "The server's certificate was not accepted with the CA in tls.caSecretRef: put the CA that signed it in that Secret"
+        + (verifiedWithCa == TlsMode.VERIFY_FULL
+            ? ", and make sure spec.host is a name the certificate holds (or verify the CA alone with tls.mode: verify-ca)"
+            : "");
   }
 
   public MigrationFailure classify(Throwable error) {
@@ -61,10 +86,7 @@ public final class FailureClassifier {
     String detail = scrubber.scrub(describe(error, sql));
 
     if (find(error, SSLException.class) != null || mentionsTlsProblem(error)) {
-      return new MigrationFailure(FailureReason.TlsFailed, version, script, sqlState,
-          "TLS failed: " + detail + ". If the server's certificate is self-signed, set tls.mode: require"
-              + " (encrypts without verifying it) or tls.mode: verify-ca with tls.caSecretRef naming its CA;"
-              + " if the server has no TLS, set tls.mode: disable",
+      return new MigrationFailure(FailureReason.TlsFailed, version, script, sqlState, "TLS failed: " + detail + ". " + tlsAdvice(),
           false, null);
     }
     if (isAuthentication(sqlState, code)) {
@@ -161,7 +183,11 @@ public final class FailureClassifier {
           // mssql-jdbc: "... The application requested encryption but the server is not configured to support SSL."
           || m.contains("not configured to support SSL")
           // mysql-connector-j: "SSL Connection required, but not provided by server."
-          || m.contains("SSL Connection required, but not provided by server"))) {
+          || m.contains("SSL Connection required, but not provided by server")
+          // A certificate for other names: pgjdbc "The hostname h could not be verified by hostnameverifier ...",
+          // mysql-connector-j "The certificate Common Name 'x' does not match with 'h'."
+          || m.contains("could not be verified by hostnameverifier")
+          || m.contains("does not match with"))) {
         return true;
       }
       if (t.getCause() == t) {

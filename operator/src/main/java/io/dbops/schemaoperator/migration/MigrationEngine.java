@@ -55,7 +55,7 @@ public final class MigrationEngine {
     this.scripts = scripts;
     this.targets = targets;
     this.progress = progress;
-    this.classifier = new FailureClassifier(connection.engine(), connection.database(), SecretScrubber.of(login));
+    this.classifier = FailureClassifier.of(connection, login);
   }
 
   public MigrationResult migrate() {

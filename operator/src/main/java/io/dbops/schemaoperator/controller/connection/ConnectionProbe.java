@@ -6,7 +6,6 @@ import io.dbops.schemaoperator.migration.FailureClassifier;
 import io.dbops.schemaoperator.migration.JdbcTargets;
 import io.dbops.schemaoperator.migration.Login;
 import io.dbops.schemaoperator.migration.MigrationFailure;
-import io.dbops.schemaoperator.migration.SecretScrubber;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -47,6 +46,6 @@ public final class ConnectionProbe {
   }
 
   private static FailureClassifier classifier(ConnectionSettings settings, Login login) {
-    return new FailureClassifier(settings.engine(), settings.database(), SecretScrubber.of(login));
+    return FailureClassifier.of(settings, login);
   }
 }
