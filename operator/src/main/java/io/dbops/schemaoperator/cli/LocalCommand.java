@@ -22,11 +22,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * The shape of apply, plan and validate: read YAML, resolve each DatabaseSchema, run one engine
- * operation per schema, print a table for people or JSON for machines. Progress goes to stderr so
- * that stdout holds only the result.
+ * operation per schema, print a table for people, JSON for machines or (plan) Markdown for a pull
+ * request. Progress goes to stderr so that stdout holds only the result.
  */
 abstract class LocalCommand implements Callable<Integer> {
-  enum Format { table, json }
+  enum Format { table, json, markdown }
 
   @Spec
   CommandSpec spec;
@@ -40,7 +40,7 @@ abstract class LocalCommand implements Callable<Integer> {
   boolean embedded;
 
   @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT",
-      description = "table (default) or json.")
+      description = "table (default), json, or markdown (plan only: a pull request comment).")
   Format output;
 
   @Option(names = "--schema", paramLabel = "NAME", description = "Only this DatabaseSchema.")
@@ -52,12 +52,31 @@ abstract class LocalCommand implements Callable<Integer> {
   /** Writes the human form of one schema's result. */
   abstract void printTable(SchemaOutcome outcome, PrintWriter out);
 
+  /** Writes every schema's result as one Markdown document; only commands that {@link #writesMarkdown()}. */
+  void printMarkdown(List<SchemaOutcome> outcomes, PrintWriter out) {
+    throw new IllegalStateException(spec.name() + " writes no Markdown");
+  }
+
+  boolean writesMarkdown() {
+    return false;
+  }
+
+  /** The exit code for these outcomes: DESIGN.md's codes, the worst one first. */
+  int exitCode(List<SchemaOutcome> outcomes) {
+    return ExitCode.worst(outcomes.stream().map(SchemaOutcome::result).toList());
+  }
+
   record SchemaOutcome(String namespace, String name, String connection, MigrationResult result) {}
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (output == Format.markdown && !writesMarkdown()) {
+      err.println("-o markdown: only plan writes Markdown; use table or json with " + spec.name());
+      err.flush();
+      return ExitCode.CONFIGURATION;
+    }
     List<SchemaOutcome> outcomes = new ArrayList<>();
     try {
       ManifestSet manifests = ManifestSet.read(files);
@@ -71,12 +90,17 @@ abstract class LocalCommand implements Callable<Integer> {
     } catch (ConfigurationException e) {
       err.println("configuration error: " + e.getMessage());
       err.flush();
+      if (output == Format.markdown) {
+        // A pipeline posts stdout as it is: the comment should say why there is no plan.
+        out.print(PlanMarkdown.configurationError(e.getMessage()));
+        out.flush();
+      }
       return ExitCode.CONFIGURATION;
     }
     print(outcomes, out);
     out.flush();
     err.flush();
-    return ExitCode.worst(outcomes.stream().map(SchemaOutcome::result).toList());
+    return exitCode(outcomes);
   }
 
   private SchemaOutcome runOne(LocalTargetResolver resolver, DatabaseSchema schema, PrintWriter err) {
@@ -128,6 +152,10 @@ abstract class LocalCommand implements Callable<Integer> {
   private void print(List<SchemaOutcome> outcomes, PrintWriter out) {
     if (output == Format.json) {
       out.println(toJson(Map.of("schemas", outcomes)));
+      return;
+    }
+    if (output == Format.markdown) {
+      printMarkdown(outcomes, out);
       return;
     }
     for (SchemaOutcome outcome : outcomes) {

@@ -2,13 +2,12 @@ package io.dbops.schemaoperator.alerts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dbops.schemaoperator.testing.Promtool;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -25,14 +24,14 @@ class AlertRulesTest {
 
   @Test
   void prometheusLoadsTheRules() throws Exception {
-    Result check = promtool(Path.of("."), "check", "rules", RULES.toString());
+    Promtool.Result check = Promtool.run(Path.of("."), "check", "rules", RULES.toString());
     assertThat(check.exitCode()).as(check.output()).isZero();
     assertThat(check.output()).contains("SUCCESS: 7 rules found");
   }
 
   @Test
   void eachAlertFiresForItsCaseAndNotForTheOthers() throws Exception {
-    Result test = promtool(UNIT_TESTS.getParent(), "test", "rules", UNIT_TESTS.getFileName().toString());
+    Promtool.Result test = Promtool.run(UNIT_TESTS.getParent(), "test", "rules", UNIT_TESTS.getFileName().toString());
     assertThat(test.exitCode()).as(test.output()).isZero();
     assertThat(test.output()).contains("SUCCESS");
   }
@@ -53,26 +52,5 @@ class AlertRulesTest {
       assertThat(rules).as("runbook link of %s", name).contains("README.md#" + name.toLowerCase());
       assertThat(readme).as("runbook section for %s", name).containsPattern("(?m)^#+ " + name + "$");
     }
-  }
-
-  record Result(int exitCode, String output) {}
-
-  private static Result promtool(Path directory, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add("promtool");
-    command.addAll(List.of(args));
-    Process process;
-    try {
-      process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      throw new AssertionError("promtool is not on the PATH: install Debian's prometheus package"
-          + " (apt-get install prometheus; .ci/install-native-deps does it) or put Prometheus's promtool on the PATH", e);
-    }
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("promtool did not finish within 60 s: " + output);
-    }
-    return new Result(process.exitValue(), output);
   }
 }

@@ -3,11 +3,13 @@ package io.dbops.schemaoperator.chart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -40,6 +42,7 @@ class HelmChartTest {
   private static final Path CHART = Path.of("..", "helm", "schema-operator");
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String NAMESPACE = "dbops-system";
 
   /** What the operator does in the API, per resource (see the README's RBAC note); nothing more. */
@@ -191,6 +194,28 @@ class HelmChartTest {
         .singleElement().satisfies(r -> assertThat(r).containsEntry("for", "2h"));
     assertThat(rules).filteredOn(r -> "DatabaseConnectionDown".equals(r.get("alert")))
         .singleElement().satisfies(r -> assertThat(r).containsEntry("for", "5m"));
+  }
+
+  @Test
+  void theGrafanaDashboardIsAConfigMapTheSidecarLoadsHoldingTheDashboardFile() throws IOException {
+    assertThat(render(t -> t)).noneMatch(o -> o instanceof ConfigMap);
+    JsonNode file = JSON.readTree(CHART.resolve("files/grafana-dashboard.json").toFile());
+
+    ConfigMap byDefault = one(render(t -> t.set("grafanaDashboard.enabled", true)), ConfigMap.class);
+    ConfigMap elsewhere = one(render(t -> t.set("grafanaDashboard.enabled", true).set("grafanaDashboard.namespace", "monitoring")
+        .set("grafanaDashboard.labels.team", "platform").set("grafanaDashboard.annotations.grafana_folder", "Databases")),
+        ConfigMap.class);
+
+    assertThat(byDefault.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
+    assertThat(byDefault.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1")
+        .containsEntry("app.kubernetes.io/name", "schema-operator");
+    assertThat(byDefault.getData()).containsOnlyKeys("schema-operator.json");
+    assertThat(JSON.readTree(byDefault.getData().get("schema-operator.json"))).isEqualTo(file);
+    assertThat(elsewhere.getMetadata().getNamespace()).isEqualTo("monitoring");
+    assertThat(elsewhere.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1").containsEntry("team", "platform");
+    assertThat(elsewhere.getMetadata().getAnnotations()).containsEntry("grafana_folder", "Databases");
+    assertThatThrownBy(() -> render(t -> t.set("grafanaDashboard.namespace", "Monitoring"))).hasMessageContaining("namespace");
+    assertThatThrownBy(() -> render(t -> t.set("grafanaDashboard.enable", true))).hasMessageContaining("enable");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dbops.schemaoperator.testing.Golden;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -81,6 +82,118 @@ class LocalCommandsTest {
   }
 
   @Test
+  void planAsMarkdownIsThePullRequestSummaryKeptInTheGoldenFile() throws IOException {
+    Path files = Files.createDirectories(dir.resolve("golden"));
+    writeConnection(files, "app_golden");
+    Files.writeString(files.resolve("orders.yaml"), ordersSchema("""
+              - name: V1__create_orders.sql
+                sql: "CREATE TABLE orders (id BIGINT PRIMARY KEY);"
+              - name: V2__index_orders.sql
+                sql: "CREATE INDEX orders_id ON orders (id);"
+        """));
+    assertThat(run("apply", "-f", files.toString()).exitCode()).isZero();
+    // The pull request: V1 edited after it was applied (drift), two scripts added; a second schema
+    // never applied; a third whose connection is not in the files.
+    Files.writeString(files.resolve("orders.yaml"), ordersSchema("""
+              - name: V1__create_orders.sql
+                sql: "CREATE TABLE orders (id BIGINT PRIMARY KEY, total NUMERIC);"
+              - name: V2__index_orders.sql
+                sql: "CREATE INDEX orders_id ON orders (id);"
+              - name: V3__add_customers.sql
+                sql: "CREATE TABLE customers (id BIGINT PRIMARY KEY);"
+              - name: R__order_totals.sql
+                sql: "CREATE OR REPLACE VIEW order_totals AS SELECT count(*) AS n FROM orders;"
+        """));
+    Files.writeString(files.resolve("other.yaml"), """
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseSchema
+        metadata: {name: billing}
+        spec:
+          connectionRef: {name: db}
+          schemas: [billing]
+          migrations:
+            inline:
+              - {name: V1__create_invoices.sql, sql: "CREATE TABLE invoices (id BIGINT);"}
+        ---
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseSchema
+        metadata: {name: lost, namespace: team-a}
+        spec:
+          connectionRef: {name: nowhere}
+          migrations:
+            inline:
+              - {name: V1__t.sql, sql: "SELECT 1;"}
+        """);
+
+    Run plan = run("plan", "-o", "markdown", "-f", files.toString());
+
+    assertThat(plan.exitCode()).as("the worst outcome: a schema without its connection is bad configuration").isEqualTo(3);
+    Golden.assertMatches(Path.of("src", "test", "resources", "cli", "plan.md"), plan.out());
+  }
+
+  @Test
+  void planReportsDriftAndFailsOnItOnlyWhenAsked() throws Exception {
+    Path files = Files.createDirectories(dir.resolve("drift-exit"));
+    writeConnection(files, "app_drift_exit");
+    Files.writeString(files.resolve("orders.yaml"), ordersSchema("""
+              - {name: V1__create_orders.sql, sql: "CREATE TABLE orders (id INT);"}
+              - {name: V2__more.sql, sql: "CREATE TABLE more (id INT);"}
+        """));
+    assertThat(run("apply", "-f", files.toString()).exitCode()).isZero();
+    assertThat(run("plan", "--fail-on-drift", "-f", files.toString()).exitCode()).as("nothing drifted").isZero();
+
+    Files.writeString(files.resolve("orders.yaml"), ordersSchema("""
+              - {name: V1__create_orders.sql, sql: "CREATE TABLE orders (id BIGINT);"}
+              - {name: V2__more.sql, sql: "CREATE TABLE more (id INT);"}
+        """));
+    Run reported = run("plan", "-o", "json", "-f", files.toString());
+    Run failed = run("plan", "--fail-on-drift", "-f", files.toString());
+
+    assertThat(reported.exitCode()).isZero();
+    assertThat(JSON.readTree(reported.out()).get("schemas").get(0).get("result").get("drift"))
+        .singleElement().satisfies(d -> assertThat(d.get("script").asText()).isEqualTo("V1__create_orders.sql"));
+    assertThat(failed.exitCode()).isEqualTo(1);
+    assertThat(failed.out()).contains("DRIFTED (1)", "V1__create_orders.sql");
+  }
+
+  @Test
+  void aDatabaseAheadOfTheScriptsIsDriftInThePlanAsTheOperatorSeesIt() throws Exception {
+    Path files = Files.createDirectories(dir.resolve("ahead"));
+    writeConnection(files, "app_ahead");
+    Files.writeString(files.resolve("orders.yaml"), ordersSchema("""
+              - {name: V1__create_orders.sql, sql: "CREATE TABLE orders (id INT);"}
+              - {name: V2__more.sql, sql: "CREATE TABLE more (id INT);"}
+        """));
+    assertThat(run("apply", "-f", files.toString()).exitCode()).isZero();
+    Files.writeString(files.resolve("orders.yaml"), ordersSchema("""
+              - {name: V1__create_orders.sql, sql: "CREATE TABLE orders (id INT);"}
+        """));
+
+    Run plan = run("plan", "--fail-on-drift", "-o", "markdown", "-f", files.toString());
+
+    assertThat(plan.exitCode()).isEqualTo(1);
+    assertThat(plan.out()).contains("| `orders` | `db` | 2 | 0 | **1 script** |", "ahead of the highest script here (1)");
+  }
+
+  @Test
+  void onlyPlanWritesMarkdown() {
+    for (String command : new String[] {"apply", "validate"}) {
+      Run run = run(command, "-o", "markdown", "-f", QUICKSTART.toString(), "--embedded");
+      assertThat(run.exitCode()).as(command).isEqualTo(3);
+      assertThat(run.err()).contains("only plan writes Markdown");
+      assertThat(run.out()).isEmpty();
+    }
+  }
+
+  @Test
+  void unreadableManifestsStillGiveAPullRequestCommentSayingWhy() {
+    Run run = run("plan", "-o", "markdown", "-f", dir.resolve("nope").toString());
+
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.out()).startsWith(PlanMarkdown.MARKER).contains("Could not read the manifests", "no such file or directory");
+  }
+
+  @Test
   void badlyNamedInlineScriptsAreRefusedWithEveryOffendingName() throws IOException {
     Path files = manifests("app_names", "CREATE TABLE t (id INT);");
     Files.writeString(files.resolve("schema.yaml"), Files.readString(files.resolve("schema.yaml"))
@@ -109,6 +222,41 @@ class LocalCommandsTest {
 
     assertThat(run.exitCode()).isEqualTo(3);
     assertThat(run.err()).contains("no such file or directory");
+  }
+
+  private void writeConnection(Path files, String database) throws IOException {
+    Files.writeString(files.resolve("connection.yaml"), """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: db-login}
+        stringData: {username: postgres, password: postgres}
+        ---
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseConnection
+        metadata: {name: db}
+        spec:
+          engine: postgres
+          host: 127.0.0.1
+          port: %d
+          database: %s
+          createDatabase: true
+          credentials: {secretName: db-login}
+          tls: {mode: disable}
+        """.formatted(server.getPort(), database));
+  }
+
+  /** The schema "orders" in Flyway schema orders, with these inline entries (YAML list items). */
+  private static String ordersSchema(String inline) {
+    return """
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseSchema
+        metadata: {name: orders}
+        spec:
+          connectionRef: {name: db}
+          schemas: [orders]
+          migrations:
+            inline:
+        """ + inline;
   }
 
   private Path manifests(String database, String sql) throws IOException {

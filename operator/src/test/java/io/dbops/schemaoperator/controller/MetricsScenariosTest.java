@@ -3,6 +3,7 @@ package io.dbops.schemaoperator.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbops.schemaoperator.controller.common.Conditions;
+import io.dbops.schemaoperator.dashboard.GrafanaDashboard;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.dbops.schemaoperator.runtime.OperatorSettings;
@@ -34,8 +35,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What Prometheus scrapes from /metrics after the operator has worked through a success, a failing
- * script, a plan waiting for approval and a wrong password: every dbops_* value agrees with the
- * status the API server holds, every series says what it means, and nothing secret is in it.
+ * script, a plan waiting for approval, a wrong password, a managed instance still starting and a
+ * status the API server refuses to store (RBAC): every dbops_* value agrees with the status the API
+ * server holds, every series says what it means, nothing secret is in it, and every metric the
+ * Grafana dashboard queries is there.
  */
 class MetricsScenariosTest {
   private static final Duration CONVERGE = Duration.ofSeconds(60);
@@ -74,14 +77,23 @@ class MetricsScenariosTest {
     k8s.create(schema("broken", "broken", "Automatic", "V1__broken.sql", "CREATE TABLE oops (id NO_SUCH_TYPE);"));
     k8s.create(schema("waiting", "waiting", "Manual", "V1__create_w.sql", "CREATE TABLE w (id INT);"));
     k8s.create(schema("doomed", "doomed", "Automatic", "V1__create_d.sql", "CREATE TABLE d (id INT);"));
+    // No StatefulSet controller runs here: the instance stays at 0 ready replicas, as while its Pod starts.
+    k8s.create(MANAGED_CONNECTION);
+    // As after an upgrade whose RBAC lacks the status subresource: every reconcile of it fails.
+    cluster.forbidStatusWrites(DatabaseSchema.class, NS, "unwritable");
+    k8s.create(schema("unwritable", "unwritable", "Automatic", "V1__create_u.sql", "CREATE TABLE u (id INT);"));
 
     Eventually.await("healthy Ready", CONVERGE, () -> isTrue(k8s.schema("healthy"), Conditions.READY));
     Eventually.await("doomed Ready", CONVERGE, () -> isTrue(k8s.schema("doomed"), Conditions.READY));
     Eventually.await("broken Stalled", CONVERGE, () -> isTrue(k8s.schema("broken"), Conditions.STALLED));
     Eventually.await("waiting for approval", CONVERGE, () -> isTrue(k8s.schema("waiting"), Conditions.APPROVAL_PENDING));
-    Eventually.await("bad-db refused", CONVERGE, () -> k8s.connection("bad-db").getStatus() != null
-        && "AuthenticationFailed".equals(Conditions.find(k8s.connection("bad-db").getStatus().getConditions(), Conditions.READY)
-            .map(c -> c.getReason()).orElse("")));
+    Eventually.await("bad-db refused", CONVERGE, () -> "AuthenticationFailed".equals(readyReason(k8s.connection("bad-db"))));
+    Eventually.await("managed-db starting", CONVERGE, () -> "InstanceStarting".equals(readyReason(k8s.connection("managed-db"))));
+  }
+
+  private static String readyReason(DatabaseConnection connection) {
+    return connection == null || connection.getStatus() == null ? ""
+        : Conditions.find(connection.getStatus().getConditions(), Conditions.READY).map(c -> c.getReason()).orElse("");
   }
 
   @AfterAll
@@ -141,8 +153,25 @@ class MetricsScenariosTest {
     assertThat(m.get("dbops_connection_up{engine=\"postgres\",name=\"bad-db\",namespace=\"metrics\"}")).isEqualTo(0.0);
     assertThat(m.get("dbops_connection_probe_latency_seconds{engine=\"postgres\",name=\"good-db\",namespace=\"metrics\"}"))
         .isEqualTo(k8s.connection("good-db").getStatus().getLatencyMillis() / 1000.0);
-    assertThat(m.keySet()).noneMatch(k -> k.startsWith("dbops_instance_ready_replicas"))
-        .as("only managed instances have replicas");
+    assertThat(m.keySet()).filteredOn(k -> k.startsWith("dbops_instance_ready_replicas")).as("only managed instances have replicas")
+        .containsExactly("dbops_instance_ready_replicas{engine=\"postgres\",name=\"managed-db\",namespace=\"metrics\"}");
+    DatabaseConnection managed = k8s.connection("managed-db");
+    assertThat(m.get("dbops_instance_ready_replicas{engine=\"postgres\",name=\"managed-db\",namespace=\"metrics\"}"))
+        .isEqualTo(managed.getStatus().getInstance() == null || managed.getStatus().getInstance().getReadyReplicas() == null
+            ? 0.0 : (double) managed.getStatus().getInstance().getReadyReplicas())
+        .isZero();
+  }
+
+  @Test
+  void everyMetricTheGrafanaDashboardQueriesIsServed() {
+    Map<String, List<String>> queried = GrafanaDashboard.read().metricNames();
+    assertThat(queried).as("metrics the dashboard queries").hasSizeGreaterThan(20);
+    // The failure meters appear with the first failed reconcile of "unwritable".
+    Eventually.await("a failed reconcile counted", CONVERGE, () -> sampleNames(scrape()).contains("operator_sdk_reconciliations_failed_total"));
+
+    Set<String> served = sampleNames(scrape());
+
+    queried.forEach((metric, where) -> assertThat(served).as("%s, queried by %s, on /metrics", metric, where).contains(metric));
   }
 
   @Test
@@ -181,6 +210,16 @@ class MetricsScenariosTest {
   }
 
   record Scrape(String text, Map<String, Double> values) {}
+
+  /** The names of the samples served (a histogram's _bucket, _sum and _count each), as PromQL selects them. */
+  private static Set<String> sampleNames(Scrape scrape) {
+    Set<String> names = new java.util.TreeSet<>();
+    for (String series : scrape.values().keySet()) {
+      int brace = series.indexOf('{');
+      names.add(brace < 0 ? series : series.substring(0, brace));
+    }
+    return names;
+  }
 
   private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\\{[^}]*\\})?) (\\S+)");
 
@@ -261,6 +300,18 @@ class MetricsScenariosTest {
           healthCheck: {intervalSeconds: 5}
         """.formatted(name, postgres.getPort(), secret);
   }
+
+  private static final String MANAGED_CONNECTION = """
+      apiVersion: dbops.io/v1alpha1
+      kind: DatabaseConnection
+      metadata: {name: managed-db}
+      spec:
+        engine: postgres
+        database: app
+        instance:
+          image: postgres:16
+          storage: {size: 1Gi}
+      """;
 
   private static String schema(String name, String flywaySchema, String approval, String script, String sql) {
     return """

@@ -1,9 +1,9 @@
 package io.dbops.schemaoperator.testing;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -27,11 +27,13 @@ import java.util.function.Consumer;
  */
 public final class MockCluster implements AutoCloseable {
   private final KubernetesMockServer server;
+  private final ClusterDispatcher dispatcher;
   private final KubernetesClient client;
   private final List<KubernetesClient> clients = new ArrayList<>();
 
-  private MockCluster(KubernetesMockServer server) {
+  private MockCluster(KubernetesMockServer server, ClusterDispatcher dispatcher) {
     this.server = server;
+    this.dispatcher = dispatcher;
     this.client = newClient();
   }
 
@@ -47,7 +49,7 @@ public final class MockCluster implements AutoCloseable {
     return start(new IndexedCrudDispatcher());
   }
 
-  private static MockCluster start(KubernetesCrudDispatcher dispatcher) {
+  private static MockCluster start(ClusterDispatcher dispatcher) {
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         dispatcher, false);
     try {
@@ -55,7 +57,7 @@ public final class MockCluster implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new IllegalStateException("cannot start the mock API server", e);
     }
-    MockCluster cluster = new MockCluster(server);
+    MockCluster cluster = new MockCluster(server, dispatcher);
     cluster.loadCrds();
     return cluster;
   }
@@ -108,6 +110,15 @@ public final class MockCluster implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     return n;
+  }
+
+  /**
+   * Refuses every update and patch of this resource's status with 403 Forbidden, as the API server
+   * does for an operator whose RBAC lacks the status subresource (after an upgrade, say).
+   */
+  public void forbidStatusWrites(Class<? extends HasMetadata> type, String namespace, String name) {
+    dispatcher.forbid("/apis/" + HasMetadata.getGroup(type) + "/" + HasMetadata.getVersion(type) + "/namespaces/" + namespace
+        + "/" + HasMetadata.getPlural(type) + "/" + name + "/status");
   }
 
   public void secret(String namespace, String name, Map<String, String> values) {

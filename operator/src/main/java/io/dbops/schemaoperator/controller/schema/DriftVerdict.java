@@ -15,10 +15,10 @@ import org.flywaydb.core.api.MigrationVersion;
  *     that says nothing about drift either way
  * @param problem what drifted, null when nothing did
  */
-record DriftVerdict(boolean known, String problem) {
+public record DriftVerdict(boolean known, String problem) {
 
   /** The verdict on Flyway's validation of {@code scripts} against a database at {@code currentVersion}. */
-  static DriftVerdict of(MigrationResult validation, String currentVersion, List<Map<String, String>> scripts) {
+  public static DriftVerdict of(MigrationResult validation, String currentVersion, List<Map<String, String>> scripts) {
     if (!validation.drift().isEmpty()) {
       MigrationResult.Drift first = validation.drift().get(0);
       return new DriftVerdict(true, validation.drift().size() + " applied script(s) differ from the database's history, first "
