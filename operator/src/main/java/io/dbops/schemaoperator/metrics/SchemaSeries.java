@@ -164,7 +164,8 @@ final class SchemaSeries {
     }
     if (status.getHistory() != null) {
       for (HistoryEntry entry : status.getHistory()) {
-        if (Boolean.TRUE.equals(entry.getSuccess())) {
+        // Rows without a checksum are Flyway's own (the schema it created, a baseline), not migrations.
+        if (Boolean.TRUE.equals(entry.getSuccess()) && entry.getChecksum() != null) {
           latest = Math.max(latest, epochSeconds(entry.getInstalledOn()));
         }
       }
