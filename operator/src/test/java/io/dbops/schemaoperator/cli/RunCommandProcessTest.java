@@ -6,6 +6,7 @@ import io.dbops.schemaoperator.runtime.LeaderElection;
 import io.dbops.schemaoperator.testing.MockCluster;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -57,12 +58,8 @@ class RunCommandProcessTest {
       await("it holds the Lease", () -> IDENTITY.equals(leaseHolder()), operator);
 
       // Another replica took the Lease, as after a network partition longer than the renew deadline.
-      client.leases().inNamespace(LEASE_NAMESPACE).withName(LeaderElection.LEASE_NAME).edit(lease -> {
-        lease.getSpec().setHolderIdentity("schema-operator-1");
-        lease.getSpec().setRenewTime(ZonedDateTime.now(ZoneOffset.UTC));
-        lease.getSpec().setAcquireTime(ZonedDateTime.now(ZoneOffset.UTC));
-        return lease;
-      });
+      // The holder renews every second, so a write of ours may meet a newer version: write again then.
+      await("another replica took the Lease", this::takeLease, operator);
 
       assertThat(operator.process().waitFor(60, TimeUnit.SECONDS)).as("exited once it could not renew").isTrue();
       assertThat(operator.process().exitValue()).isEqualTo(1);
@@ -81,6 +78,23 @@ class RunCommandProcessTest {
         "POD_NAMESPACE", LEASE_NAMESPACE,
         "HOSTNAME", IDENTITY,
         "HTTP_PORT", "0");
+  }
+
+  private boolean takeLease() {
+    try {
+      client.leases().inNamespace(LEASE_NAMESPACE).withName(LeaderElection.LEASE_NAME).edit(lease -> {
+        lease.getSpec().setHolderIdentity("schema-operator-1");
+        lease.getSpec().setRenewTime(ZonedDateTime.now(ZoneOffset.UTC));
+        lease.getSpec().setAcquireTime(ZonedDateTime.now(ZoneOffset.UTC));
+        return lease;
+      });
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   private String leaseHolder() {
