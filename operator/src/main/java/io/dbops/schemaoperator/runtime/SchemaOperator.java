@@ -77,7 +77,8 @@ public final class SchemaOperator implements AutoCloseable {
     JdbcTargets targets = JdbcTargets.withTemporaryTrustStores();
     IdleConnections reads = IdleConnections.forReads();
     Path caDirectory = tempDirectory();
-    ConnectionReconciler connections = new ConnectionReconciler(new ConnectionProbe(targets), caDirectory, instanceAddresses);
+    ConnectionReconciler connections = new ConnectionReconciler(new ConnectionProbe(targets), caDirectory, instanceAddresses,
+        settings.workloadPolicy());
     operator.register(connections, scope(settings));
     // Schemas read the same Secrets as their connections: one informer's cache serves both.
     operator.register(new SchemaReconciler(settings.operatorImage(), new DatabaseReader(targets, reads), connections::cachedSecret,

@@ -17,6 +17,7 @@ import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseConnectionSpec;
 import io.dbops.schemaoperator.model.DatabaseConnectionStatus;
 import io.dbops.schemaoperator.model.InstanceStatus;
+import io.dbops.schemaoperator.policy.WorkloadPolicy;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -56,13 +57,15 @@ public final class ConnectionReconciler implements Reconciler<DatabaseConnection
   private final ConnectionProbe probe;
   private final Path caDirectory;
   private final InstanceAddresses instanceAddresses;
-  private final ManagedInstanceDriver instances = new ManagedInstanceDriver();
+  private final ManagedInstanceDriver instances;
   private volatile InformerEventSource<Secret, DatabaseConnection> secrets;
 
-  public ConnectionReconciler(ConnectionProbe probe, Path caDirectory, InstanceAddresses instanceAddresses) {
+  /** {@code policy}: which images a managed instance may run (see {@link WorkloadPolicy}). */
+  public ConnectionReconciler(ConnectionProbe probe, Path caDirectory, InstanceAddresses instanceAddresses, WorkloadPolicy policy) {
     this.probe = probe;
     this.caDirectory = caDirectory;
     this.instanceAddresses = instanceAddresses;
+    this.instances = new ManagedInstanceDriver(policy);
   }
 
   @Override

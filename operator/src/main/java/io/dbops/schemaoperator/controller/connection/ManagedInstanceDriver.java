@@ -10,6 +10,7 @@ import io.dbops.schemaoperator.builders.ManagedInstance;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.Engine;
 import io.dbops.schemaoperator.model.InstanceStatus;
+import io.dbops.schemaoperator.policy.WorkloadPolicy;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -27,6 +28,11 @@ import java.util.function.Function;
  */
 final class ManagedInstanceDriver {
   private final SecureRandom random = new SecureRandom();
+  private final WorkloadPolicy policy;
+
+  ManagedInstanceDriver(WorkloadPolicy policy) {
+    this.policy = policy;
+  }
 
   /** Refused: nothing was changed. Otherwise the instance as it stands. */
   record Outcome(String refusedReason, String message, InstanceStatus status) {
@@ -48,6 +54,10 @@ final class ManagedInstanceDriver {
     Outcome unsupported = unsupported(connection);
     if (unsupported != null) {
       return unsupported;
+    }
+    Optional<WorkloadPolicy.Refusal> image = policy.checkInstance(connection);
+    if (image.isPresent()) {
+      return refused(image.get().reason(), image.get().message());
     }
     String namespace = connection.getMetadata().getNamespace();
     StatefulSet desired = InstanceStatefulSetBuilder.build(connection);
