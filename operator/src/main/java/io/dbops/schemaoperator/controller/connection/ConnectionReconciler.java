@@ -4,6 +4,7 @@ import io.dbops.schemaoperator.builders.Labels;
 import io.dbops.schemaoperator.builders.ManagedInstance;
 import io.dbops.schemaoperator.controller.common.Conditions;
 import io.dbops.schemaoperator.controller.common.InstanceAddresses;
+import io.dbops.schemaoperator.controller.common.MetadataOnlyInformers;
 import io.dbops.schemaoperator.controller.common.EventRecorder;
 import io.dbops.schemaoperator.controller.common.SecretReader;
 import io.dbops.schemaoperator.controller.common.SecretReader.Lookup;
@@ -28,6 +29,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,7 +39,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -58,7 +62,8 @@ public final class ConnectionReconciler implements Reconciler<DatabaseConnection
   private final Path caDirectory;
   private final InstanceAddresses instanceAddresses;
   private final ManagedInstanceDriver instances;
-  private volatile InformerEventSource<Secret, DatabaseConnection> secrets;
+  /** Every Secret's name and version, and the content of those read (see {@link MetadataOnlyInformers}). */
+  private final MetadataOnlyInformers<Secret> secrets = MetadataOnlyInformers.secrets();
 
   /** {@code policy}: which images a managed instance may run (see {@link WorkloadPolicy}). */
   public ConnectionReconciler(ConnectionProbe probe, Path caDirectory, InstanceAddresses instanceAddresses, WorkloadPolicy policy) {
@@ -70,15 +75,11 @@ public final class ConnectionReconciler implements Reconciler<DatabaseConnection
 
   @Override
   public List<EventSource<?, DatabaseConnection>> prepareEventSources(EventSourceContext<DatabaseConnection> context) {
-    InformerEventSourceConfiguration<Secret> secrets = InformerEventSourceConfiguration
-        .from(Secret.class, DatabaseConnection.class)
-        .withSecondaryToPrimaryMapper(secret -> context.getPrimaryCache()
-            .list(secret.getMetadata().getNamespace())
-            .filter(c -> referencedSecrets(c).contains(secret.getMetadata().getName()))
-            .map(ResourceID::fromResource)
-            .collect(Collectors.toSet()))
-        .build();
-    this.secrets = new InformerEventSource<>(secrets, context);
+    SecondaryToPrimaryMapper<Secret> referencingConnections = secret -> context.getPrimaryCache()
+        .list(secret.getMetadata().getNamespace())
+        .filter(c -> referencedSecrets(c).contains(secret.getMetadata().getName()))
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
     // A managed instance's StatefulSet becoming ready is what lets its connection go on.
     InformerEventSourceConfiguration<StatefulSet> statefulSets = InformerEventSourceConfiguration
         .from(StatefulSet.class, DatabaseConnection.class)
@@ -87,17 +88,18 @@ public final class ConnectionReconciler implements Reconciler<DatabaseConnection
             || !set.getMetadata().getLabels().containsKey(Labels.CONNECTION) ? Set.of()
             : Set.of(new ResourceID(set.getMetadata().getLabels().get(Labels.CONNECTION), set.getMetadata().getNamespace())))
         .build();
-    return List.of(this.secrets, new InformerEventSource<>(statefulSets, context));
+    List<EventSource<?, DatabaseConnection>> sources = new ArrayList<>(secrets.eventSources(context, referencingConnections, Map.of()));
+    sources.add(new InformerEventSource<>(statefulSets, context));
+    return sources;
   }
 
   /**
-   * A Secret as this controller's informer last saw it, without asking the API server. Empty when it
-   * is not in the cache: not there, or the informer has not seen it yet; callers that must know ask
-   * the API server then.
+   * A Secret with its content: from memory when this controller's informer has seen no change since
+   * it was last read, else from the API server. Empty when it does not exist (or before this
+   * controller has started).
    */
   public Optional<Secret> cachedSecret(String namespace, String name) {
-    InformerEventSource<Secret, DatabaseConnection> source = secrets;
-    return source == null ? Optional.empty() : source.get(new ResourceID(name, namespace));
+    return secrets.content(namespace, name);
   }
 
   static Set<String> referencedSecrets(DatabaseConnection connection) {
@@ -167,13 +169,12 @@ public final class ConnectionReconciler implements Reconciler<DatabaseConnection
     Duration interval = interval(spec);
     String endpoint = spec.getUrlFrom() != null ? "(urlFrom Secret)" : spec.getHost() + ":" + spec.effectivePort();
     String namespace = connection.getMetadata().getNamespace();
-    SecretReader secrets = new SecretReader(name -> cachedSecret(namespace, name).or(() -> Optional.ofNullable(
-        context.getClient().secrets().inNamespace(namespace).withName(name).get())));
-    Lookup<Login> login = secrets.login(spec);
+    SecretReader reader = new SecretReader(name -> secrets.content(namespace, name));
+    Lookup<Login> login = reader.login(spec);
     if (!login.found()) {
       return Verdict.stalled(login.reason(), login.message(), endpoint, interval);
     }
-    Lookup<String> ca = secrets.caCertificate(spec);
+    Lookup<String> ca = reader.caCertificate(spec);
     if (!ca.found()) {
       return Verdict.stalled(ca.reason(), ca.message(), endpoint, interval);
     }

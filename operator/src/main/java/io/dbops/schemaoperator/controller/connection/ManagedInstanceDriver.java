@@ -47,10 +47,10 @@ final class ManagedInstanceDriver {
 
   /**
    * @param cachedSet the instance's StatefulSet as the informer has it, if it has it
-   * @param cachedSecret a Secret by name as the informer has it, if it has it
+   * @param secret a Secret of the connection's namespace by name, empty when there is none
    */
   Outcome ensure(DatabaseConnection connection, KubernetesClient client, Optional<StatefulSet> cachedSet,
-      Function<String, Optional<Secret>> cachedSecret) {
+      Function<String, Optional<Secret>> secret) {
     Outcome unsupported = unsupported(connection);
     if (unsupported != null) {
       return unsupported;
@@ -72,7 +72,7 @@ final class ManagedInstanceDriver {
     }
     // Never regenerated, never overwritten: a Secret already there is the password the data was made with.
     String adminSecret = ManagedInstance.adminSecretName(connection);
-    if (cachedSecret.apply(adminSecret).isEmpty() && client.secrets().inNamespace(namespace).withName(adminSecret).get() == null) {
+    if (secret.apply(adminSecret).isEmpty()) {
       createIfAbsent(client, AdminSecretBuilder.build(connection, random));
     }
     createIfAbsent(client, InstanceServicesBuilder.headless(connection));

@@ -9,6 +9,7 @@ import io.dbops.schemaoperator.controller.common.Annotations;
 import io.dbops.schemaoperator.controller.common.ApiWrites;
 import io.dbops.schemaoperator.controller.common.Conditions;
 import io.dbops.schemaoperator.controller.common.InstanceAddresses;
+import io.dbops.schemaoperator.controller.common.MetadataOnlyInformers;
 import io.dbops.schemaoperator.controller.common.EventRecorder;
 import io.dbops.schemaoperator.controller.common.SecretReader;
 import io.dbops.schemaoperator.controller.common.StatusWriter;
@@ -96,7 +97,8 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
   private volatile InformerEventSource<Job, DatabaseSchema> jobSource;
   private final LockQueue lockQueue = new LockQueue();
   private volatile InformerEventSource<DatabaseConnection, DatabaseSchema> connectionSource;
-  private volatile InformerEventSource<ConfigMap, DatabaseSchema> configMapSource;
+  /** Every ConfigMap's name and version, and the content of those read (see {@link MetadataOnlyInformers}). */
+  private final MetadataOnlyInformers<ConfigMap> configMaps = MetadataOnlyInformers.configMaps();
   private volatile InformerEventSource<Pod, DatabaseSchema> podSource;
 
   /** Reads Secrets from a cache kept elsewhere (the connection controller's informer); empty = not cached. */
@@ -143,13 +145,10 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
             .map(ResourceID::fromResource)
             .collect(Collectors.toSet()))
         .build();
-    InformerEventSourceConfiguration<ConfigMap> configMaps = InformerEventSourceConfiguration
-        .from(ConfigMap.class, DatabaseSchema.class)
-        .withSecondaryToPrimaryMapper(cm -> context.getPrimaryCache()
-            .byIndex(BY_CONFIG_MAP_REF, cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName()).stream()
-            .map(ResourceID::fromResource)
-            .collect(Collectors.toSet()))
-        .build();
+    SecondaryToPrimaryMapper<ConfigMap> referencingSchemas = cm -> context.getPrimaryCache()
+        .byIndex(BY_CONFIG_MAP_REF, cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName()).stream()
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
     // Every ConfigMap event, our own scripts ConfigMaps included, looks up the schemas naming it:
     // an index, not a scan of every schema in the namespace.
     context.getPrimaryCache().addIndexer(BY_CONFIG_MAP_REF, s -> s.getSpec() == null || s.getSpec().getMigrations() == null
@@ -165,14 +164,16 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     jobSource = new InformerEventSource<>(jobs, context);
     jobSource.addIndexers(Map.of(TargetKeys.LABEL, job -> TargetKeys.of(job).map(List::of).orElse(List.of())));
     connectionSource = new InformerEventSource<>(connections, context);
-    configMapSource = new InformerEventSource<>(configMaps, context);
-    configMapSource.addIndexers(Map.of(BY_OWNER_UID, cm -> cm.getMetadata().getOwnerReferences() == null ? List.of()
-        : cm.getMetadata().getOwnerReferences().stream().map(o -> o.getUid()).filter(Objects::nonNull).toList()));
+    var configMapSources = configMaps.eventSources(context, referencingSchemas, Map.of(BY_OWNER_UID,
+        cm -> cm.getMetadata().getOwnerReferences() == null ? List.of()
+            : cm.getMetadata().getOwnerReferences().stream().map(o -> o.getUid()).filter(Objects::nonNull).toList()));
     podSource = new InformerEventSource<>(pods, context);
     podSource.addIndexers(Map.of(JOB_NAME_LABEL, pod -> pod.getMetadata().getLabels() == null
         || pod.getMetadata().getLabels().get(JOB_NAME_LABEL) == null ? List.of()
         : List.of(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getLabels().get(JOB_NAME_LABEL))));
-    return List.of(jobSource, connectionSource, configMapSource, podSource, lockQueue);
+    List<EventSource<?, DatabaseSchema>> sources = new ArrayList<>(List.of(jobSource, connectionSource, podSource, lockQueue));
+    sources.addAll(configMapSources);
+    return sources;
   }
 
   @Override
@@ -254,8 +255,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       }
       Map<String, Map<String, String>> configMapData = new LinkedHashMap<>();
       for (ConfigMapRef ref : spec.getMigrations().getConfigMapRefs()) {
-        ConfigMap cm = cachedOrRead(configMapSource, ref.getName(),
-            () -> client.configMaps().inNamespace(namespace).withName(ref.getName()).get());
+        ConfigMap cm = configMaps.content(namespace, ref.getName()).orElse(null);
         if (cm == null) {
           return stalled("ConfigMapNotFound", "ConfigMap " + ref.getName() + " named in spec.migrations.configMapRefs not found: create it");
         }
@@ -712,7 +712,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       if (uid == null) {
         return;
       }
-      configMapSource.byIndex(BY_OWNER_UID, uid).stream()
+      configMaps.byIndex(namespace, BY_OWNER_UID, uid).stream()
           .filter(cm -> namespace.equals(cm.getMetadata().getNamespace()) && cm.getMetadata().getLabels() != null
               && Labels.SCRIPTS_APP.equals(cm.getMetadata().getLabels().get(Labels.NAME))
               && !inUse.contains(cm.getMetadata().getName()))
