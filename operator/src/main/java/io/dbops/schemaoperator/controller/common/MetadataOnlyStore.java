@@ -49,8 +49,8 @@ final class MetadataOnlyStore<T extends HasMetadata> implements ItemStore<T> {
   static MetadataOnlyStore<Secret> secrets() {
     return new MetadataOnlyStore<>(Secret.class, () -> {
       Secret secret = new Secret();
-      secret.setData(null);
-      secret.setStringData(null);
+      secret.setData(Map.of());
+      secret.setStringData(Map.of());
       return secret;
     });
   }
@@ -58,8 +58,8 @@ final class MetadataOnlyStore<T extends HasMetadata> implements ItemStore<T> {
   static MetadataOnlyStore<ConfigMap> configMaps() {
     return new MetadataOnlyStore<>(ConfigMap.class, () -> {
       ConfigMap configMap = new ConfigMap();
-      configMap.setData(null);
-      configMap.setBinaryData(null);
+      configMap.setData(Map.of());
+      configMap.setBinaryData(Map.of());
       return configMap;
     });
   }
@@ -131,6 +131,7 @@ final class MetadataOnlyStore<T extends HasMetadata> implements ItemStore<T> {
     return kept.size();
   }
 
+  /** Empty collections are shared immutable ones: nothing per object, and no null for code that reads them. */
   private T skeleton(T object) {
     ObjectMeta full = object.getMetadata();
     ObjectMeta meta = new ObjectMeta();
@@ -139,11 +140,11 @@ final class MetadataOnlyStore<T extends HasMetadata> implements ItemStore<T> {
     meta.setUid(full.getUid());
     meta.setResourceVersion(full.getResourceVersion());
     meta.setDeletionTimestamp(full.getDeletionTimestamp());
-    meta.setLabels(full.getLabels() == null || full.getLabels().isEmpty() ? null : full.getLabels());
-    meta.setOwnerReferences(full.getOwnerReferences() == null || full.getOwnerReferences().isEmpty() ? null : full.getOwnerReferences());
-    meta.setAnnotations(null);
-    meta.setFinalizers(null);
-    meta.setManagedFields(null);
+    meta.setLabels(full.getLabels() == null || full.getLabels().isEmpty() ? Map.of() : full.getLabels());
+    meta.setOwnerReferences(full.getOwnerReferences() == null || full.getOwnerReferences().isEmpty() ? List.of() : full.getOwnerReferences());
+    meta.setAnnotations(Map.of());
+    meta.setFinalizers(List.of());
+    meta.setManagedFields(List.of());
     T skeleton = empty.get();
     skeleton.setMetadata(meta);
     return skeleton;

@@ -65,10 +65,10 @@ class MetadataOnlyStoreTest {
 
     await("the informer has it", () -> store.get(ns + "/tls") != null);
     Secret kept = store.get(ns + "/tls");
-    assertThat(kept.getData()).isNull();
-    assertThat(kept.getStringData()).isNull();
-    assertThat(kept.getMetadata().getAnnotations()).isNull();
-    assertThat(kept.getMetadata().getManagedFields()).isNull();
+    assertThat(kept.getData()).isEmpty();
+    assertThat(kept.getStringData()).isEmpty();
+    assertThat(kept.getMetadata().getAnnotations()).isEmpty();
+    assertThat(kept.getMetadata().getManagedFields()).isEmpty();
     assertThat(kept.getMetadata().getLabels()).containsEntry("team", "a");
     assertThat(kept.getMetadata().getResourceVersion()).isNotNull();
     assertThat(informer.getStore().getByKey(ns + "/tls")).as("what the informer answers with").isSameAs(kept);
