@@ -56,8 +56,8 @@ final class OperatorRbac {
       use("/configmaps", "create", "SchemaReconciler and SchemaDeletion: the immutable scripts ConfigMap of inline migrations"),
       use("/configmaps", "delete", "SchemaReconciler.pruneOldScripts: scripts ConfigMaps of earlier revisions"),
       use("/services", "create", "ManagedInstanceDriver: a managed instance's headless and client Services"),
-      unexercised("/services", "get", "ApiWrites.createIfAbsent: the Service already there after a Conflict",
-          "only when the Service exists before the operator creates it (e.g. after a restart mid-way)"),
+      use("/services", "get", "ApiWrites.createIfAbsent: the Service already there after a Conflict (ManagedInstanceDriver"
+          + " creates both Services at every reconcile)"),
       use("/pods", "list", "the schema controller's Pod informer (our Jobs' Pods, by label); SchemaReconciler and SchemaDeletion"
           + " read a Job's Pods for its result"),
       use("/pods", "watch", "the same informer"),
@@ -78,7 +78,17 @@ final class OperatorRbac {
   static final List<Use> LEASE_NAMESPACE = List.of(
       use("coordination.k8s.io/leases", "get", "fabric8's LeaderElector (LeaseLock)"),
       use("coordination.k8s.io/leases", "create", "LeaseLock: the first replica creates the Lease"),
-      use("coordination.k8s.io/leases", "update", "LeaseLock: renewing and taking over the Lease"));
+      use("coordination.k8s.io/leases", "patch", "LeaseLock: renewing and taking over the Lease"),
+      unexercised("coordination.k8s.io/leases", "update", "java-operator-sdk refuses to start unless a SelfSubjectRulesReview shows"
+          + " get, create and update on leases", "no request uses it: the Lease is written with patch"));
+
+  /**
+   * Requests every authenticated user may make through Kubernetes' built-in roles, which the chart
+   * therefore does not grant: java-operator-sdk's check of its Lease rights at start-up.
+   */
+  static final List<Use> BUILT_IN = List.of(
+      use("authorization.k8s.io/selfsubjectrulesreviews", "create", "java-operator-sdk's LeaderElectionManager checks its Lease"
+          + " rights (ClusterRole system:basic-user grants it to system:authenticated)"));
 
   private OperatorRbac() {}
 
