@@ -146,7 +146,7 @@ public final class ConnectionReconciler implements Reconciler<DatabaseConnection
     String endpoint = ManagedInstance.serviceHost(connection) + ":" + ManagedInstance.port(connection);
     String namespace = connection.getMetadata().getNamespace();
     ManagedInstanceDriver.Outcome instance = instances.ensure(connection, context.getClient(),
-        context.getSecondaryResource(StatefulSet.class), name -> cachedSecret(namespace, name));
+        context.getSecondaryResource(StatefulSet.class), name -> secrets.content(namespace, name));
     if (instance.refused()) {
       return Verdict.stalled(instance.refusedReason(), instance.message(), endpoint, interval)
           .withInstance(connection.getStatus() == null ? null : connection.getStatus().getInstance());
