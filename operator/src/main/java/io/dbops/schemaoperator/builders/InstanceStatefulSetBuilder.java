@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import java.util.ArrayList;
@@ -29,6 +31,10 @@ import java.util.Map;
 public final class InstanceStatefulSetBuilder {
   /** SQL Server's image runs as user mssql (10001) and needs its volume writable by that group. */
   static final long SQLSERVER_USER = 10001L;
+  /** The postgres user of the official image (Debian variants; Alpine's is 70, where the entrypoint fakes 999 with nss_wrapper). */
+  static final long POSTGRES_USER = 999L;
+  /** The mysql user of the official MariaDB image: made by useradd -r, the first system id on Ubuntu. */
+  static final long MARIADB_USER = 999L;
   static final String POSTGRES_MOUNT = "/var/lib/postgresql/data";
   /** PostgreSQL refuses a data directory holding anything else, e.g. a volume's lost+found. */
   static final String POSTGRES_PGDATA = POSTGRES_MOUNT + "/pgdata";
@@ -76,6 +82,7 @@ public final class InstanceStatefulSetBuilder {
         .withEnv(env(connection, engine))
         .addNewPort().withName("db").withContainerPort(port).endPort()
         .withReadinessProbe(readiness(engine, port))
+        .withSecurityContext(containerSecurity())
         .addNewVolumeMount().withName(ManagedInstance.DATA_VOLUME).withMountPath(mountPath(engine)).endVolumeMount();
     ResourceRequirements resources = instance.getResources();
     if (resources != null) {
@@ -131,13 +138,36 @@ public final class InstanceStatefulSetBuilder {
         .withInitialDelaySeconds(5).withPeriodSeconds(10).withTimeoutSeconds(5).withFailureThreshold(6).build();
   }
 
+  /**
+   * The restricted Pod Security Standard: the image's own non-root user from the start, so its
+   * entrypoint never runs as root to chown the volume and step down; fsGroup makes the volume
+   * writable by that user instead. PostgreSQL's entrypoint then creates PGDATA (a subdirectory, owned
+   * by the user, mode 0700 as initdb wants) in the group-writable volume; MariaDB's writes its socket
+   * to /run/mysqld, which its image leaves world-writable for this case.
+   */
   private static PodSecurityContext podSecurity(Engine engine) {
-    PodSecurityContextBuilder security = new PodSecurityContextBuilder().withNewSeccompProfile().withType("RuntimeDefault")
-        .endSeccompProfile();
-    if (engine == Engine.SQLSERVER) {
-      security.withRunAsUser(SQLSERVER_USER).withRunAsGroup(SQLSERVER_USER).withFsGroup(SQLSERVER_USER);
-    }
-    return security.build();
+    long user = switch (engine) {
+      case POSTGRES -> POSTGRES_USER;
+      case SQLSERVER -> SQLSERVER_USER;
+      case MYSQL, MARIADB -> MARIADB_USER;
+    };
+    return new PodSecurityContextBuilder()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(user)
+        .withRunAsGroup(user)
+        .withFsGroup(user)
+        // Only when the volume's root is not already the group's: a large volume is not walked at every start.
+        .withFsGroupChangePolicy("OnRootMismatch")
+        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+        .build();
+  }
+
+  private static SecurityContext containerSecurity() {
+    return new SecurityContextBuilder()
+        .withRunAsNonRoot(true)
+        .withAllowPrivilegeEscalation(false)
+        .withNewCapabilities().withDrop("ALL").endCapabilities()
+        .build();
   }
 
   static String mountPath(Engine engine) {

@@ -1,6 +1,7 @@
 package io.dbops.schemaoperator.runtime;
 
 import io.dbops.schemaoperator.migration.ConfigurationException;
+import io.dbops.schemaoperator.policy.WorkloadPolicy;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +19,8 @@ import java.util.stream.Collectors;
  * POD_NAMESPACE           where the leader-election Lease lives
  * HOSTNAME                this replica's identity in the Lease (the Pod's name)
  * HTTP_PORT               /healthz and /readyz (default 8080)
+ * ALLOWED_INSTANCE_IMAGES, ALLOWED_MIGRATION_IMAGES, ALLOWED_JOB_SERVICE_ACCOUNTS
+ *                         what resources may put into Pods: see {@link WorkloadPolicy}
  * </pre>
  */
 // leaderElection: null when this process is the only one reconciling.
@@ -27,7 +30,14 @@ public record OperatorSettings(
     int concurrency,
     String operatorImage,
     LeaderElection leaderElection,
-    int httpPort) {
+    int httpPort,
+    WorkloadPolicy workloadPolicy) {
+
+  /** With the workload policy an operator has when nothing is configured ({@link WorkloadPolicy#defaults}). */
+  public OperatorSettings(Set<String> namespaces, String labelSelector, int concurrency, String operatorImage,
+      LeaderElection leaderElection, int httpPort) {
+    this(namespaces, labelSelector, concurrency, operatorImage, leaderElection, httpPort, WorkloadPolicy.defaults());
+  }
 
   public static OperatorSettings from(Map<String, String> env) {
     String image = env.get("OPERATOR_IMAGE");
@@ -45,7 +55,8 @@ public record OperatorSettings(
         Boolean.parseBoolean(env.getOrDefault("LEADER_ELECTION", String.valueOf(inCluster)))
             ? LeaderElection.in(env.getOrDefault("POD_NAMESPACE", "default"), LeaderElection.identityFrom(env.get("HOSTNAME")))
             : null,
-        positive(env, "HTTP_PORT", 8080));
+        positive(env, "HTTP_PORT", 8080),
+        WorkloadPolicy.from(env));
   }
 
   private static int positive(Map<String, String> env, String name, int fallback) {

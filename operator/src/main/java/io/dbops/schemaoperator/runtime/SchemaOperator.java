@@ -79,11 +79,12 @@ public final class SchemaOperator implements AutoCloseable {
     JdbcTargets targets = JdbcTargets.withTemporaryTrustStores();
     IdleConnections reads = IdleConnections.forReads();
     ConnectionResolver resolver = new ConnectionResolver(CaFiles.inTemporaryDirectory());
-    ConnectionReconciler connections = new ConnectionReconciler(new ConnectionProbe(targets), resolver, instanceAddresses);
+    ConnectionReconciler connections = new ConnectionReconciler(new ConnectionProbe(targets), resolver, instanceAddresses,
+        settings.workloadPolicy());
     operator.register(connections, scope(settings));
     // Schemas read the same Secrets as their connections: one informer's cache serves both.
     operator.register(new SchemaReconciler(settings.operatorImage(), new DatabaseReader(targets, reads), resolver, connections::cachedSecret,
-        instanceAddresses),
+        instanceAddresses, settings.workloadPolicy()),
         scope(settings));
     operator.start();
     ResourceMetrics resources = ResourceMetrics.start(client, metrics.registry(), settings.namespaces(), settings.labelSelector());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.TlsMode;
+import io.dbops.schemaoperator.testing.RestrictedPodSecurity;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.security.SecureRandom;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +89,26 @@ class ManagedInstanceBuildersTest {
     Container mariadb = set.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(env(mariadb, "MARIADB_ROOT_PASSWORD").getValueFrom().getSecretKeyRef().getName()).isEqualTo("app-db-admin");
     assertThat(mariadb.getVolumeMounts().get(0).getMountPath()).isEqualTo("/var/lib/mysql");
+  }
+
+  @Test
+  void everyEngineRunsAsItsImagesOwnNonRootUserUnderTheRestrictedPodSecurityStandard() {
+    Map<String, Long> users = Map.of("postgres", 999L, "mariadb", 999L, "sqlserver", 10001L);
+    users.forEach((engine, user) -> {
+      StatefulSet set = InstanceStatefulSetBuilder.build(connection("""
+          engine: %s
+          database: app
+          instance: {image: "x:1", storage: {size: 1Gi}, sqlserver: {acceptEula: true}}
+          """.formatted(engine)));
+      var pod = set.getSpec().getTemplate().getSpec();
+
+      assertThat(RestrictedPodSecurity.violations(pod)).as(engine).isEmpty();
+      assertThat(pod.getSecurityContext().getRunAsUser()).as(engine).isEqualTo(user);
+      assertThat(pod.getSecurityContext().getRunAsGroup()).as(engine).isEqualTo(user);
+      assertThat(pod.getSecurityContext().getFsGroup()).as("%s: the volume is writable by the image's user", engine).isEqualTo(user);
+      assertThat(pod.getSecurityContext().getFsGroupChangePolicy()).isEqualTo("OnRootMismatch");
+      assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    });
   }
 
   @Test

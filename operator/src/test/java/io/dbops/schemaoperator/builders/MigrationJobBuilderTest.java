@@ -20,6 +20,7 @@ import io.dbops.schemaoperator.model.SecretKeyRef;
 import io.dbops.schemaoperator.model.Tls;
 import io.dbops.schemaoperator.model.TlsMode;
 import io.dbops.schemaoperator.model.UrlFrom;
+import io.dbops.schemaoperator.testing.RestrictedPodSecurity;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -330,6 +331,7 @@ class MigrationJobBuilderTest {
   void the_pod_runs_as_a_non_root_user_with_the_default_seccomp_profile_and_no_api_token() {
     PodSpec pod = pod(MigrationJobBuilder.build(request(Fixtures.schemaWithoutInline(), Fixtures.connection(), 1, Operation.migrate)));
 
+    assertThat(RestrictedPodSecurity.violations(pod)).isEmpty();
     assertThat(pod.getAutomountServiceAccountToken()).isFalse();
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(65532L);
@@ -342,6 +344,7 @@ class MigrationJobBuilderTest {
   void every_container_has_a_read_only_root_no_escalation_and_no_capabilities_with_a_writable_tmp() {
     PodSpec pod = pod(MigrationJobBuilder.build(request(Fixtures.schemaWithoutInline(), tlsConnection(), 1, Operation.migrate)));
 
+    assertThat(RestrictedPodSecurity.violations(pod)).as("with an init container too").isEmpty();
     List<Container> all = Stream.concat(pod.getInitContainers().stream(), pod.getContainers().stream()).toList();
     assertThat(all).hasSize(2).allSatisfy(c -> {
       assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();

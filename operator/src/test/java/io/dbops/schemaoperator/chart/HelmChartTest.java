@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import io.dbops.schemaoperator.testing.RestrictedPodSecurity;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -39,27 +40,11 @@ import org.junit.jupiter.api.Test;
 
 /** The chart as real Helm renders it, every document read back as the typed object the API server would see. */
 class HelmChartTest {
-  private static final Path CHART = Path.of("..", "helm", "schema-operator");
+  private static final Path CHART = RenderedChart.CHART;
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String NAMESPACE = "dbops-system";
-
-  /** What the operator does in the API, per resource (see the README's RBAC note); nothing more. */
-  private static final Map<String, Set<String>> LEAST_PRIVILEGE = new TreeMap<>(Map.ofEntries(
-      Map.entry("dbops.io/databaseconnections", Set.of("get", "list", "watch", "update", "patch")),
-      Map.entry("dbops.io/databaseschemas", Set.of("get", "list", "watch", "update", "patch")),
-      Map.entry("dbops.io/databaseconnections/status", Set.of("get", "update", "patch")),
-      Map.entry("dbops.io/databaseschemas/status", Set.of("get", "update", "patch")),
-      Map.entry("dbops.io/databaseconnections/finalizers", Set.of("update")),
-      Map.entry("dbops.io/databaseschemas/finalizers", Set.of("update")),
-      Map.entry("/secrets", Set.of("get", "list", "watch", "create")),
-      Map.entry("/configmaps", Set.of("get", "list", "watch", "create", "delete")),
-      Map.entry("/services", Set.of("get", "list", "watch", "create", "update", "patch")),
-      Map.entry("/pods", Set.of("get", "list", "watch")),
-      Map.entry("/events", Set.of("create", "patch")),
-      Map.entry("batch/jobs", Set.of("get", "list", "watch", "create", "delete")),
-      Map.entry("apps/statefulsets", Set.of("get", "list", "watch", "create", "update", "patch"))));
+  private static final String NAMESPACE = RenderedChart.NAMESPACE;
 
   @Test
   void helmLintFindsNothing() {
@@ -72,10 +57,12 @@ class HelmChartTest {
     List<HasMetadata> objects = render(t -> t);
 
     assertThat(objects).extracting(HasMetadata::getKind).containsExactlyInAnyOrder(
-        "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Service", "Deployment");
+        "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Service", "Deployment",
+        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
     Deployment deployment = one(objects, Deployment.class);
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
     var pod = deployment.getSpec().getTemplate().getSpec();
+    assertThat(RestrictedPodSecurity.violations(pod)).isEmpty();
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(65532L);
     assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
@@ -94,11 +81,9 @@ class HelmChartTest {
       assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
     });
 
-    assertThat(grants(one(objects, ClusterRole.class).getRules())).isEqualTo(LEAST_PRIVILEGE);
-    assertThat(one(objects, Role.class).getRules()).singleElement().satisfies(rule -> {
-      assertThat(rule.getResources()).containsExactly("leases");
-      assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "create", "update");
-    });
+    assertThat(grants(one(objects, ClusterRole.class).getRules())).as("the verbs OperatorRbac names, no more")
+        .isEqualTo(OperatorRbac.verbs(OperatorRbac.WATCHED));
+    assertThat(grants(one(objects, Role.class).getRules())).isEqualTo(OperatorRbac.verbs(OperatorRbac.LEASE_NAMESPACE));
     assertOnlyTheOperatorIsBound(objects);
   }
 
@@ -127,12 +112,43 @@ class HelmChartTest {
     List<Role> roles = all(objects, Role.class);
     assertThat(roles).extracting(r -> r.getMetadata().getNamespace()).containsExactlyInAnyOrder("team-a", "team-b", NAMESPACE);
     roles.stream().filter(r -> !r.getMetadata().getNamespace().equals(NAMESPACE))
-        .forEach(r -> assertThat(grants(r.getRules())).isEqualTo(LEAST_PRIVILEGE));
+        .forEach(r -> assertThat(grants(r.getRules())).isEqualTo(OperatorRbac.verbs(OperatorRbac.WATCHED)));
     assertThat(all(objects, RoleBinding.class)).extracting(b -> b.getMetadata().getNamespace())
         .containsExactlyInAnyOrder("team-a", "team-b", NAMESPACE);
     assertThat(env(one(objects, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0), "WATCH_NAMESPACES"))
         .isEqualTo("team-a,team-b");
     assertOnlyTheOperatorIsBound(objects);
+  }
+
+  @Test
+  void theWorkloadPolicyComesFromValuesAndByDefaultAllowsTheEngineImagesNoMigrationImageAndTheDefaultAccount() {
+    Container byDefault = one(render(t -> t), Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(env(byDefault, "ALLOWED_INSTANCE_IMAGES")).isEqualTo("postgres,mariadb,mcr.microsoft.com/mssql/server");
+    assertThat(env(byDefault, "ALLOWED_MIGRATION_IMAGES")).isEmpty();
+    assertThat(env(byDefault, "ALLOWED_JOB_SERVICE_ACCOUNTS")).isEqualTo("default");
+
+    Container tuned = one(render(t -> t.set("allowedImages.migration[0]", "ghcr.io/acme/**")
+        .set("allowedImages.instance[0]", "registry.internal/db/postgres:16*").set("allowedJobServiceAccounts[0]", "team-a/migrator")),
+        Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(env(tuned, "ALLOWED_MIGRATION_IMAGES")).isEqualTo("ghcr.io/acme/**");
+    assertThat(env(tuned, "ALLOWED_JOB_SERVICE_ACCOUNTS")).isEqualTo("team-a/migrator");
+    assertThat(env(tuned, "ALLOWED_INSTANCE_IMAGES")).isEqualTo("registry.internal/db/postgres:16*");
+
+    assertThatThrownBy(() -> render(t -> t.set("allowedImages.migration[0]", "ghcr.io/acme/(app|evil)")))
+        .hasMessageContaining("allowedImages");
+    assertThatThrownBy(() -> render(t -> t.set("allowedImages.migration[0]", "ghcr.io/acme/a,ghcr.io/evil/b")))
+        .as("a comma would split one value in two").hasMessageContaining("allowedImages");
+    assertThatThrownBy(() -> render(t -> t.set("allowedJobServiceAccounts[0]", "Team_A/migrator")))
+        .hasMessageContaining("allowedJobServiceAccounts");
+  }
+
+  @Test
+  void theSecretAdmissionPolicyIsOnByDefaultCanBeTurnedOffAndNamesWhatToDoOnAnOldCluster() {
+    assertThat(render(t -> t.set("admissionPolicy.enabled", false))).extracting(HasMetadata::getKind)
+        .doesNotContain("ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
+    assertThatThrownBy(() -> render(t -> t.withKubeVersion("1.29.4")))
+        .hasMessageContaining("Kubernetes 1.30").hasMessageContaining("admissionPolicy.enabled=false");
+    assertThat(render(t -> t.withKubeVersion("1.29.4").set("admissionPolicy.enabled", false))).isNotEmpty();
   }
 
   @Test
@@ -267,19 +283,7 @@ class HelmChartTest {
   }
 
   private static List<HasMetadata> render(UnaryOperator<TemplateCommand> options) {
-    String yaml = options.apply(new Helm(CHART).template().withName("schema-operator").withNamespace(NAMESPACE)
-        .withKubeVersion("1.31.0")).call();
-    List<HasMetadata> objects = new ArrayList<>();
-    for (String document : yaml.split("(?m)^---\\s*$")) {
-      if (document.lines().allMatch(l -> l.isBlank() || l.trim().startsWith("#"))) {
-        continue;
-      }
-      Object parsed = SERIALIZATION.unmarshal(document);
-      if (parsed instanceof HasMetadata object && !(object instanceof CustomResourceDefinition)) {
-        objects.add(object);
-      }
-    }
-    return objects;
+    return RenderedChart.render(options);
   }
 
   private static <T> T one(List<HasMetadata> objects, Class<T> type) {

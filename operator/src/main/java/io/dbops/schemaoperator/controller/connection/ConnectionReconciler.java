@@ -6,6 +6,7 @@ import io.dbops.schemaoperator.controller.common.Conditions;
 import io.dbops.schemaoperator.controller.common.ConnectionResolver;
 import io.dbops.schemaoperator.controller.common.ConnectionResolver.Resolved;
 import io.dbops.schemaoperator.controller.common.InstanceAddresses;
+import io.dbops.schemaoperator.controller.common.MetadataOnlyInformers;
 import io.dbops.schemaoperator.controller.common.EventRecorder;
 import io.dbops.schemaoperator.controller.common.SecretReader;
 import io.dbops.schemaoperator.controller.common.SecretReader.Lookup;
@@ -19,6 +20,7 @@ import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseConnectionSpec;
 import io.dbops.schemaoperator.model.DatabaseConnectionStatus;
 import io.dbops.schemaoperator.model.InstanceStatus;
+import io.dbops.schemaoperator.policy.WorkloadPolicy;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -29,11 +31,14 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -53,26 +58,26 @@ public final class ConnectionReconciler implements Reconciler<DatabaseConnection
   private final ConnectionProbe probe;
   private final ConnectionResolver resolver;
   private final InstanceAddresses instanceAddresses;
-  private final ManagedInstanceDriver instances = new ManagedInstanceDriver();
-  private volatile InformerEventSource<Secret, DatabaseConnection> secrets;
+  private final ManagedInstanceDriver instances;
+  /** Every Secret's name and version, and the content of those read (see {@link MetadataOnlyInformers}). */
+  private final MetadataOnlyInformers<Secret> secrets = MetadataOnlyInformers.secrets();
 
-  public ConnectionReconciler(ConnectionProbe probe, ConnectionResolver resolver, InstanceAddresses instanceAddresses) {
+  /** {@code policy}: which images a managed instance may run (see {@link WorkloadPolicy}). */
+  public ConnectionReconciler(ConnectionProbe probe, ConnectionResolver resolver, InstanceAddresses instanceAddresses,
+      WorkloadPolicy policy) {
     this.probe = probe;
     this.resolver = resolver;
     this.instanceAddresses = instanceAddresses;
+    this.instances = new ManagedInstanceDriver(policy);
   }
 
   @Override
   public List<EventSource<?, DatabaseConnection>> prepareEventSources(EventSourceContext<DatabaseConnection> context) {
-    InformerEventSourceConfiguration<Secret> secrets = InformerEventSourceConfiguration
-        .from(Secret.class, DatabaseConnection.class)
-        .withSecondaryToPrimaryMapper(secret -> context.getPrimaryCache()
-            .list(secret.getMetadata().getNamespace())
-            .filter(c -> referencedSecrets(c).contains(secret.getMetadata().getName()))
-            .map(ResourceID::fromResource)
-            .collect(Collectors.toSet()))
-        .build();
-    this.secrets = new InformerEventSource<>(secrets, context);
+    SecondaryToPrimaryMapper<Secret> referencingConnections = secret -> context.getPrimaryCache()
+        .list(secret.getMetadata().getNamespace())
+        .filter(c -> referencedSecrets(c).contains(secret.getMetadata().getName()))
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
     // A managed instance's StatefulSet becoming ready is what lets its connection go on.
     InformerEventSourceConfiguration<StatefulSet> statefulSets = InformerEventSourceConfiguration
         .from(StatefulSet.class, DatabaseConnection.class)
@@ -81,17 +86,18 @@ public final class ConnectionReconciler implements Reconciler<DatabaseConnection
             || !set.getMetadata().getLabels().containsKey(Labels.CONNECTION) ? Set.of()
             : Set.of(new ResourceID(set.getMetadata().getLabels().get(Labels.CONNECTION), set.getMetadata().getNamespace())))
         .build();
-    return List.of(this.secrets, new InformerEventSource<>(statefulSets, context));
+    List<EventSource<?, DatabaseConnection>> sources = new ArrayList<>(secrets.eventSources(context, referencingConnections, Map.of()));
+    sources.add(new InformerEventSource<>(statefulSets, context));
+    return sources;
   }
 
   /**
-   * A Secret as this controller's informer last saw it, without asking the API server. Empty when it
-   * is not in the cache: not there, or the informer has not seen it yet; callers that must know ask
-   * the API server then.
+   * A Secret with its content: from memory when this controller's informer has seen no change since
+   * it was last read, else from the API server. Empty when it does not exist (or before this
+   * controller has started).
    */
   public Optional<Secret> cachedSecret(String namespace, String name) {
-    InformerEventSource<Secret, DatabaseConnection> source = secrets;
-    return source == null ? Optional.empty() : source.get(new ResourceID(name, namespace));
+    return secrets.content(namespace, name);
   }
 
   static Set<String> referencedSecrets(DatabaseConnection connection) {
@@ -128,7 +134,7 @@ public final class ConnectionReconciler implements Reconciler<DatabaseConnection
     String endpoint = ManagedInstance.serviceHost(connection) + ":" + ManagedInstance.port(connection);
     String namespace = connection.getMetadata().getNamespace();
     ManagedInstanceDriver.Outcome instance = instances.ensure(connection, context.getClient(),
-        context.getSecondaryResource(StatefulSet.class), name -> cachedSecret(namespace, name));
+        context.getSecondaryResource(StatefulSet.class), name -> secrets.content(namespace, name));
     if (instance.refused()) {
       return Verdict.stalled(instance.refusedReason(), instance.message(), endpoint, interval)
           .withInstance(connection.getStatus() == null ? null : connection.getStatus().getInstance());
@@ -151,9 +157,8 @@ public final class ConnectionReconciler implements Reconciler<DatabaseConnection
     Duration interval = interval(spec);
     String endpoint = spec.getUrlFrom() != null ? "(urlFrom Secret)" : spec.getHost() + ":" + spec.effectivePort();
     String namespace = connection.getMetadata().getNamespace();
-    SecretReader secrets = new SecretReader(name -> cachedSecret(namespace, name).or(() -> Optional.ofNullable(
-        context.getClient().secrets().inNamespace(namespace).withName(name).get())));
-    Lookup<Resolved> resolved = resolver.resolve(spec, secrets);
+    SecretReader reader = new SecretReader(name -> secrets.content(namespace, name));
+    Lookup<Resolved> resolved = resolver.resolve(spec, reader);
     if (!resolved.found()) {
       return Verdict.stalled(resolved.reason(), resolved.message(), endpoint, interval);
     }

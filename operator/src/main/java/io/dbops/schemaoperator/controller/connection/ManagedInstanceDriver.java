@@ -10,6 +10,7 @@ import io.dbops.schemaoperator.builders.ManagedInstance;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.Engine;
 import io.dbops.schemaoperator.model.InstanceStatus;
+import io.dbops.schemaoperator.policy.WorkloadPolicy;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -27,6 +28,11 @@ import java.util.function.Function;
  */
 final class ManagedInstanceDriver {
   private final SecureRandom random = new SecureRandom();
+  private final WorkloadPolicy policy;
+
+  ManagedInstanceDriver(WorkloadPolicy policy) {
+    this.policy = policy;
+  }
 
   /** Refused: nothing was changed. Otherwise the instance as it stands. */
   record Outcome(String refusedReason, String message, InstanceStatus status) {
@@ -41,13 +47,17 @@ final class ManagedInstanceDriver {
 
   /**
    * @param cachedSet the instance's StatefulSet as the informer has it, if it has it
-   * @param cachedSecret a Secret by name as the informer has it, if it has it
+   * @param secret a Secret of the connection's namespace by name, empty when there is none
    */
   Outcome ensure(DatabaseConnection connection, KubernetesClient client, Optional<StatefulSet> cachedSet,
-      Function<String, Optional<Secret>> cachedSecret) {
+      Function<String, Optional<Secret>> secret) {
     Outcome unsupported = unsupported(connection);
     if (unsupported != null) {
       return unsupported;
+    }
+    Optional<WorkloadPolicy.Refusal> image = policy.checkInstance(connection);
+    if (image.isPresent()) {
+      return refused(image.get().reason(), image.get().message());
     }
     String namespace = connection.getMetadata().getNamespace();
     StatefulSet desired = InstanceStatefulSetBuilder.build(connection);
@@ -62,7 +72,7 @@ final class ManagedInstanceDriver {
     }
     // Never regenerated, never overwritten: a Secret already there is the password the data was made with.
     String adminSecret = ManagedInstance.adminSecretName(connection);
-    if (cachedSecret.apply(adminSecret).isEmpty() && client.secrets().inNamespace(namespace).withName(adminSecret).get() == null) {
+    if (secret.apply(adminSecret).isEmpty()) {
       createIfAbsent(client, AdminSecretBuilder.build(connection, random));
     }
     createIfAbsent(client, InstanceServicesBuilder.headless(connection));

@@ -9,6 +9,7 @@ import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.dbops.schemaoperator.model.DatabaseSchemaSpec;
 import io.dbops.schemaoperator.model.DatabaseSchemaStatus;
 import io.dbops.schemaoperator.model.InlineMigration;
+import io.dbops.schemaoperator.policy.WorkloadPolicy;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ import java.util.Map;
  * @param lockHolder why another resource's Job holds this database and schema, or null
  * @param database the database's state once read, else null
  * @param drift the drift check's verdict once made, else null
+ * @param jobRefused why the operator's settings forbid this schema's migration Jobs (image, ServiceAccount), or null
  */
 record Observation(
     DatabaseSchema schema,
@@ -54,7 +56,8 @@ record Observation(
     int highestAttempt,
     String lockHolder,
     MigrationResult database,
-    DriftVerdict drift) {
+    DriftVerdict drift,
+    WorkloadPolicy.Refusal jobRefused) {
 
   /** A Job of this schema that has not finished. */
   record ActiveRun(String job, String operation) {}
@@ -71,7 +74,7 @@ record Observation(
    */
   static Observation inputsOnly(DatabaseSchema schema, Instant now, DatabaseConnection connection, String missingConfigMap) {
     return new Observation(schema, now, connection, missingConfigMap, null, Map.of(), null, null, false, schema.getStatus(),
-        null, null, List.of(), null, 0, null, null, null);
+        null, null, List.of(), null, 0, null, null, null, null);
   }
 
   /** Whether the inputs are all there and usable: only then was the rest observed. */
@@ -102,11 +105,12 @@ record Observation(
 
   Observation withDatabase(MigrationResult state) {
     return new Observation(schema, now, connection, missingConfigMap, access, configMapData, desiredHash, target, newRevision,
-        StatusFacts.withDatabase(status, state), active, finished, jobs, lastRunHash, highestAttempt, lockHolder, state, drift);
+        StatusFacts.withDatabase(status, state), active, finished, jobs, lastRunHash, highestAttempt, lockHolder, state, drift,
+        jobRefused);
   }
 
   Observation withDrift(DriftVerdict verdict) {
     return new Observation(schema, now, connection, missingConfigMap, access, configMapData, desiredHash, target, newRevision,
-        status, active, finished, jobs, lastRunHash, highestAttempt, lockHolder, database, verdict);
+        status, active, finished, jobs, lastRunHash, highestAttempt, lockHolder, database, verdict, jobRefused);
   }
 }

@@ -93,7 +93,7 @@ final class SchemaActions {
     Set<String> inUse = new HashSet<>(configMapsMountedBy(finished));
     jobs.stream().filter(j -> !JobOutcome.finished(j)).forEach(j -> inUse.addAll(configMapsMountedBy(j)));
     String namespace = schema.getMetadata().getNamespace();
-    caches.ownedConfigMaps(schema.getMetadata().getUid()).stream()
+    caches.ownedConfigMaps(namespace, schema.getMetadata().getUid()).stream()
         .filter(cm -> namespace.equals(cm.getMetadata().getNamespace()) && cm.getMetadata().getLabels() != null
             && Labels.SCRIPTS_APP.equals(cm.getMetadata().getLabels().get(Labels.NAME))
             && !inUse.contains(cm.getMetadata().getName()))

@@ -2,6 +2,7 @@ package io.dbops.schemaoperator.controller.schema;
 
 import io.dbops.schemaoperator.builders.Labels;
 import io.dbops.schemaoperator.controller.common.Conditions;
+import io.dbops.schemaoperator.controller.common.MetadataOnlyInformers;
 import io.dbops.schemaoperator.controller.common.Ownership;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseSchema;
@@ -14,8 +15,10 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,7 +40,8 @@ final class SchemaCaches {
   private volatile IndexerResourceCache<DatabaseSchema> schemas;
   private volatile InformerEventSource<Job, DatabaseSchema> jobs;
   private volatile InformerEventSource<DatabaseConnection, DatabaseSchema> connections;
-  private volatile InformerEventSource<ConfigMap, DatabaseSchema> configMaps;
+  /** Every ConfigMap's name and version, and the content of those read (see {@link MetadataOnlyInformers}). */
+  private final MetadataOnlyInformers<ConfigMap> configMaps = MetadataOnlyInformers.configMaps();
   private volatile InformerEventSource<Pod, DatabaseSchema> pods;
 
   List<EventSource<?, DatabaseSchema>> prepare(EventSourceContext<DatabaseSchema> context, LockQueue lockQueue) {
@@ -66,13 +70,10 @@ final class SchemaCaches {
             .map(ResourceID::fromResource)
             .collect(Collectors.toSet()))
         .build();
-    InformerEventSourceConfiguration<ConfigMap> configMapConfig = InformerEventSourceConfiguration
-        .from(ConfigMap.class, DatabaseSchema.class)
-        .withSecondaryToPrimaryMapper(cm -> context.getPrimaryCache()
-            .byIndex(BY_CONFIG_MAP_REF, key(cm)).stream()
-            .map(ResourceID::fromResource)
-            .collect(Collectors.toSet()))
-        .build();
+    SecondaryToPrimaryMapper<ConfigMap> referencingSchemas = cm -> context.getPrimaryCache()
+        .byIndex(BY_CONFIG_MAP_REF, key(cm)).stream()
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
     // Every ConfigMap event, our own scripts ConfigMaps included, looks up the schemas naming it:
     // an index, not a scan of every schema in the namespace.
     context.getPrimaryCache().addIndexer(BY_CONFIG_MAP_REF, s -> s.getSpec() == null || s.getSpec().getMigrations() == null
@@ -88,22 +89,25 @@ final class SchemaCaches {
     jobs = new InformerEventSource<>(jobConfig, context);
     jobs.addIndexers(Map.of(TargetKeys.LABEL, job -> TargetKeys.of(job).map(List::of).orElse(List.of())));
     connections = new InformerEventSource<>(connectionConfig, context);
-    configMaps = new InformerEventSource<>(configMapConfig, context);
-    configMaps.addIndexers(Map.of(BY_OWNER_UID, cm -> cm.getMetadata().getOwnerReferences() == null ? List.of()
-        : cm.getMetadata().getOwnerReferences().stream().map(o -> o.getUid()).filter(Objects::nonNull).toList()));
+    List<InformerEventSource<ConfigMap, DatabaseSchema>> configMapSources = configMaps.eventSources(context, referencingSchemas,
+        Map.of(BY_OWNER_UID, cm -> cm.getMetadata().getOwnerReferences() == null ? List.of()
+            : cm.getMetadata().getOwnerReferences().stream().map(o -> o.getUid()).filter(Objects::nonNull).toList()));
     pods = new InformerEventSource<>(podConfig, context);
     pods.addIndexers(Map.of(JOB_NAME_LABEL, pod -> pod.getMetadata().getLabels() == null
         || pod.getMetadata().getLabels().get(JOB_NAME_LABEL) == null ? List.of()
         : List.of(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getLabels().get(JOB_NAME_LABEL))));
-    return List.of(jobs, connections, configMaps, pods, lockQueue);
+    List<EventSource<?, DatabaseSchema>> sources = new ArrayList<>(List.of(jobs, connections, pods, lockQueue));
+    sources.addAll(configMapSources);
+    return sources;
   }
 
   Optional<DatabaseConnection> connection(String namespace, String name) {
     return cached(connections, namespace, name);
   }
 
+  /** A ConfigMap with its content: from memory while unchanged since it was last read, else from the API server. */
   Optional<ConfigMap> configMap(String namespace, String name) {
-    return cached(configMaps, namespace, name);
+    return configMaps.content(namespace, name);
   }
 
   Optional<Job> job(String namespace, String name) {
@@ -149,10 +153,9 @@ final class SchemaCaches {
         .toList();
   }
 
-  /** The ConfigMaps an owner with {@code uid} owns. */
-  List<ConfigMap> ownedConfigMaps(String uid) {
-    InformerEventSource<ConfigMap, DatabaseSchema> source = configMaps;
-    return source == null || uid == null ? List.of() : source.byIndex(BY_OWNER_UID, uid);
+  /** The ConfigMaps of {@code namespace} an owner with {@code uid} owns (metadata only). */
+  List<ConfigMap> ownedConfigMaps(String namespace, String uid) {
+    return uid == null ? List.of() : configMaps.byIndex(namespace, BY_OWNER_UID, uid);
   }
 
   /** The informer learns of a Job a moment after its create; until then its cache answers with this one. */

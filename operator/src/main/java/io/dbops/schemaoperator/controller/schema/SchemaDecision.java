@@ -34,6 +34,15 @@ final class SchemaDecision {
   private SchemaDecision() {}
 
   static Step decide(Observation o) {
+    Step step = next(o);
+    if (step instanceof Step.Start && o.jobRefused() != null) {
+      // Checked before anything is created: creating the resource must not be creating a Pod the settings forbid.
+      return new Step.Stall(o.jobRefused().reason(), o.jobRefused().message());
+    }
+    return step;
+  }
+
+  private static Step next(Observation o) {
     Optional<Step> inputs = inputs(o);
     if (inputs.isPresent()) {
       return inputs.get();

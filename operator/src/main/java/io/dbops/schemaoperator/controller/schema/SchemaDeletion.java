@@ -14,6 +14,7 @@ import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.dbops.schemaoperator.model.DeletionPolicy;
 import io.dbops.schemaoperator.model.SchemaDefaults;
+import io.dbops.schemaoperator.policy.WorkloadPolicy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -39,12 +40,15 @@ final class SchemaDeletion {
   private final InstanceAddresses instanceAddresses;
   private final SchemaCaches caches;
   private final TargetLocks locks;
+  private final WorkloadPolicy policy;
 
-  SchemaDeletion(String operatorImage, InstanceAddresses instanceAddresses, SchemaCaches caches, TargetLocks locks) {
+  SchemaDeletion(String operatorImage, InstanceAddresses instanceAddresses, SchemaCaches caches, TargetLocks locks,
+      WorkloadPolicy policy) {
     this.operatorImage = operatorImage;
     this.instanceAddresses = instanceAddresses;
     this.caches = caches;
     this.locks = locks;
+    this.policy = policy;
   }
 
   DeleteControl cleanup(DatabaseSchema schema, KubernetesClient client) {
@@ -86,7 +90,8 @@ final class SchemaDeletion {
           + " is gone, so nothing can be dropped: the data was left untouched");
       return DeleteControl.defaultDelete();
     }
-    Optional<String> sharedWith = new SharedSchemas(caches, instanceAddresses).usedElsewhere(schema, connection);
+    Optional<String> sharedWith = new SharedSchemas(caches, instanceAddresses).usedElsewhere(schema, connection)
+        .or(() -> policy.checkMigrationJob(schema).map(r -> "the drop Job is not allowed: " + r.message()));
     if (sharedWith.isPresent()) {
       events.warning(schema, "DropRefused", sharedWith.get() + ": the data was left untouched");
       return DeleteControl.defaultDelete();

@@ -18,6 +18,7 @@ import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.dbops.schemaoperator.model.DatabaseSchemaStatus;
 import io.dbops.schemaoperator.model.LastRun;
 import io.dbops.schemaoperator.model.RunResult;
+import io.dbops.schemaoperator.policy.WorkloadPolicy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -39,14 +40,16 @@ final class SchemaObserver {
   private final ConnectionResolver resolver;
   private final SchemaReconciler.SecretCache secretCache;
   private final TargetLocks locks;
+  private final WorkloadPolicy policy;
 
   SchemaObserver(SchemaCaches caches, InstanceAddresses instanceAddresses, ConnectionResolver resolver, SchemaReconciler.SecretCache secretCache,
-      TargetLocks locks) {
+      TargetLocks locks, WorkloadPolicy policy) {
     this.caches = caches;
     this.instanceAddresses = instanceAddresses;
     this.resolver = resolver;
     this.secretCache = secretCache;
     this.locks = locks;
+    this.policy = policy;
   }
 
   Observation observe(DatabaseSchema schema, KubernetesClient client) {
@@ -61,8 +64,7 @@ final class SchemaObserver {
     }
     Map<String, Map<String, String>> configMapData = new LinkedHashMap<>();
     for (ConfigMapRef ref : schema.getSpec().getMigrations().getConfigMapRefs()) {
-      ConfigMap cm = caches.configMap(namespace, ref.getName())
-          .orElseGet(() -> client.configMaps().inNamespace(namespace).withName(ref.getName()).get());
+      ConfigMap cm = caches.configMap(namespace, ref.getName()).orElse(null);
       if (cm == null) {
         return Observation.inputsOnly(schema, now, connection, ref.getName());
       }
@@ -90,14 +92,14 @@ final class SchemaObserver {
       status = StatusFacts.finished(status, finished, completion);
     }
 
-    SecretReader secrets = new SecretReader(n -> secretCache.get(namespace, n)
-        .or(() -> Optional.ofNullable(client.secrets().inNamespace(namespace).withName(n).get())));
+    SecretReader secrets = new SecretReader(n -> secretCache.get(namespace, n));
     Lookup<Resolved> access = resolver.resolve(connection.getSpec(), secrets);
     String target = TargetKeys.of(connection, schema);
     String lockHolder = locks.holder(target, schema).orElse(null);
     ActiveRun running = active.isEmpty() ? null : new ActiveRun(active.get().getMetadata().getName(), status.getLastRun().getOperation());
     return new Observation(schema, now, connection, null, access, configMapData, hash, target, newRevision, status, running,
-        finished, jobs, lastRunHash(status, jobs), highestAttempt(jobs, hash), lockHolder, null, null);
+        finished, jobs, lastRunHash(status, jobs), highestAttempt(jobs, hash), lockHolder, null, null,
+        policy.checkMigrationJob(schema).orElse(null));
   }
 
   /**

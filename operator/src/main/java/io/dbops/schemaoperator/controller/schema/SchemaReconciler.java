@@ -11,6 +11,7 @@ import io.dbops.schemaoperator.migration.MigrationSettings;
 import io.dbops.schemaoperator.model.Approval;
 import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.dbops.schemaoperator.model.SchemaDefaults;
+import io.dbops.schemaoperator.policy.WorkloadPolicy;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -44,18 +45,22 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
   private final SchemaObserver observer;
   private final SchemaDeletion deletion;
 
-  /** Reads Secrets from a cache kept elsewhere (the connection controller's informer); empty = not cached. */
+  /**
+   * Reads a Secret with its content the way the connection controller does (its informer knows every
+   * Secret's name and version, and content is read from the API server once per version); empty when
+   * the Secret does not exist.
+   */
   @FunctionalInterface
   public interface SecretCache {
     Optional<Secret> get(String namespace, String name);
   }
 
   public SchemaReconciler(String operatorImage, DatabaseReader reader, ConnectionResolver resolver, SecretCache secretCache,
-      InstanceAddresses instanceAddresses) {
+      InstanceAddresses instanceAddresses, WorkloadPolicy policy) {
     this.reader = reader;
     this.actions = new SchemaActions(operatorImage, caches, locks);
-    this.observer = new SchemaObserver(caches, instanceAddresses, resolver, secretCache, locks);
-    this.deletion = new SchemaDeletion(operatorImage, instanceAddresses, caches, locks);
+    this.observer = new SchemaObserver(caches, instanceAddresses, resolver, secretCache, locks, policy);
+    this.deletion = new SchemaDeletion(operatorImage, instanceAddresses, caches, locks, policy);
   }
 
   @Override

@@ -27,6 +27,7 @@ import io.dbops.schemaoperator.model.InlineMigration;
 import io.dbops.schemaoperator.model.LastRun;
 import io.dbops.schemaoperator.model.Migrations;
 import io.dbops.schemaoperator.model.RunResult;
+import io.dbops.schemaoperator.policy.WorkloadPolicy;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +52,7 @@ final class ObservationBuilder {
   private String lockHolder;
   private MigrationResult database;
   private DriftVerdict drift;
+  private WorkloadPolicy.Refusal jobRefused;
 
   ObservationBuilder() {
     schema.setMetadata(new ObjectMetaBuilder().withName("app-schema").withNamespace("team-a").withGeneration(1L).build());
@@ -160,6 +162,11 @@ final class ObservationBuilder {
     return lastRunSucceeded(HASH);
   }
 
+  ObservationBuilder jobRefused(String reason) {
+    jobRefused = new WorkloadPolicy.Refusal(reason, "not allowed by the operator's settings");
+    return this;
+  }
+
   ObservationBuilder waitingForLock(String holder) {
     status.setConditions(Conditions.with(List.of(), Conditions.READY, false, "WaitingForLock", holder, 1L));
     lockHolder = holder;
@@ -172,7 +179,7 @@ final class ObservationBuilder {
     }
     return new Observation(schema, NOW, connection, null, access, Map.of(), HASH, "target", newRevision, status, active,
         finished, List.of(), lastRunHash, status.getLastRun() == null ? 0 : status.getLastRun().getAttempt(), lockHolder,
-        database, drift);
+        database, drift, jobRefused);
   }
 
   private static LastRun run(RunResult result, int attempt, Instant completed, String hash) {

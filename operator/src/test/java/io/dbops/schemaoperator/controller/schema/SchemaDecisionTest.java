@@ -63,6 +63,12 @@ class SchemaDecisionTest {
         row("the history holds a failed row", o -> o.database(state(List.of(failedRow()), List.of(V2))), "Stall", "RepairNeeded"),
         row("another resource migrates the same database and schema", o -> o.waitingForLock("another resource migrates"),
             "Queue", "WaitingForLock"),
+        row("a Job would be started, but its image is not allowed", o -> o.fromImage().jobRefused("ImageNotAllowed"),
+            "Stall", "ImageNotAllowed"),
+        row("a Job would be started, but its ServiceAccount is not allowed", o -> o.database(state(List.of(V1), List.of(V2)))
+            .jobRefused("ServiceAccountNotAllowed"), "Stall", "ServiceAccountNotAllowed"),
+        row("nothing to start, and the settings would refuse a Job", o -> o.database(state(List.of(V1), List.of()))
+            .drift(new DriftVerdict(true, null)).jobRefused("ServiceAccountNotAllowed"), "UpToDate", "UpToDate"),
         row("scripts in an image, already applied for this revision", o -> o.fromImage().lastRunSucceeded(ObservationBuilder.HASH),
             "UpToDate", "UpToDate"),
         row("scripts in an image, applied for an earlier revision", o -> o.fromImage().lastRunSucceeded("b".repeat(64)),

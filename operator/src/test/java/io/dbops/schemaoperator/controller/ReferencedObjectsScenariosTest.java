@@ -1,0 +1,185 @@
+package io.dbops.schemaoperator.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dbops.schemaoperator.controller.common.Conditions;
+import io.dbops.schemaoperator.model.DatabaseConnection;
+import io.dbops.schemaoperator.model.DatabaseSchema;
+import io.dbops.schemaoperator.runtime.OperatorSettings;
+import io.dbops.schemaoperator.runtime.SchemaOperator;
+import io.dbops.schemaoperator.testing.FakeJobController;
+import io.dbops.schemaoperator.testing.MockCluster;
+import io.dbops.schemaoperator.testing.Namespace;
+import io.dbops.schemaoperator.testing.PasswordCheckingPostgres;
+import io.dbops.schemaoperator.testing.StatusTrail;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The operator keeps only the names and versions of the Secrets and ConfigMaps it watches and reads
+ * their content when it needs it (see MetadataOnlyInformers); what a user sees must not change: a
+ * missing Secret or ConfigMap heals as soon as it is created, and an edited ConfigMap runs its new
+ * scripts. With named namespaces, where each namespace has an informer of its own.
+ */
+class ReferencedObjectsScenariosTest {
+  private static final Duration CONVERGE = Duration.ofSeconds(60);
+  private static final String PASSWORD = "Referenced-0bjects-Pa55";
+  private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+  private static EmbeddedPostgres postgres;
+  private static MockCluster cluster;
+  private static FakeJobController jobs;
+  private SchemaOperator operator;
+  private List<Namespace> namespaces;
+
+  @RegisterExtension
+  final StatusTrail statusTrail = new StatusTrail(() -> cluster.client());
+
+  @BeforeAll
+  static void startWorld() throws Exception {
+    postgres = PasswordCheckingPostgres.start();
+    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+      st.execute("CREATE ROLE app LOGIN CREATEDB PASSWORD '" + PASSWORD + "'");
+    }
+    cluster = MockCluster.start();
+    jobs = FakeJobController.start(cluster.client());
+  }
+
+  @AfterAll
+  static void stopWorld() throws Exception {
+    jobs.close();
+    cluster.close();
+    postgres.close();
+  }
+
+  @BeforeEach
+  void startOperator() {
+    int n = SEQUENCE.incrementAndGet();
+    namespaces = List.of(new Namespace(cluster.client(), "refs" + n + "a"), new Namespace(cluster.client(), "refs" + n + "b"));
+    operator = SchemaOperator.start(cluster.newClient(), new OperatorSettings(
+        Set.of(namespaces.get(0).name(), namespaces.get(1).name()), null, 4, "ghcr.io/dbops/schema-operator:test", null, -1));
+    Eventually.await("operator ready", CONVERGE, operator::ready);
+  }
+
+  @AfterEach
+  void stopOperator() {
+    operator.close();
+  }
+
+  @Test
+  void in_each_watched_namespace_a_missing_secret_and_a_missing_configmap_heal_as_soon_as_they_are_created() {
+    for (Namespace k8s : namespaces) {
+      k8s.create(connection(database(k8s)));
+      k8s.create(schema());
+    }
+    for (Namespace k8s : namespaces) {
+      Eventually.await(k8s.name() + ": SecretNotFound", CONVERGE, () -> "SecretNotFound".equals(readyReason(k8s.connection("app-db"))));
+    }
+
+    for (Namespace k8s : namespaces) {
+      cluster.secret(k8s.name(), "app-db", Map.of("username", "app", "password", PASSWORD));
+    }
+    for (Namespace k8s : namespaces) {
+      Eventually.await(k8s.name() + ": schema waits for its ConfigMap", CONVERGE,
+          () -> "ConfigMapNotFound".equals(readyReason(k8s.schema("app-schema"))));
+      assertThat(Conditions.isTrue(k8s.connection("app-db").getStatus().getConditions(), Conditions.READY)).isTrue();
+    }
+
+    for (Namespace k8s : namespaces) {
+      configMap(k8s, Map.of("V1__create_items.sql", "CREATE TABLE items (id BIGINT PRIMARY KEY);"));
+    }
+    for (Namespace k8s : namespaces) {
+      awaitVersion(k8s, "1");
+    }
+  }
+
+  @Test
+  void editing_a_referenced_configmap_runs_its_new_scripts() {
+    Namespace k8s = namespaces.get(1);
+    cluster.secret(k8s.name(), "app-db", Map.of("username", "app", "password", PASSWORD));
+    Map<String, String> scripts = new LinkedHashMap<>(Map.of("V1__create_items.sql", "CREATE TABLE items (id BIGINT PRIMARY KEY);"));
+    configMap(k8s, scripts);
+    k8s.create(connection(database(k8s)));
+    k8s.create(schema());
+    awaitVersion(k8s, "1");
+
+    scripts.put("V2__add_name.sql", "ALTER TABLE items ADD COLUMN name TEXT;");
+    configMap(k8s, scripts);
+
+    awaitVersion(k8s, "2");
+    assertThat(k8s.jobs()).hasSize(2);
+  }
+
+  private void awaitVersion(Namespace k8s, String version) {
+    Eventually.await(k8s.name() + ": schema Ready at version " + version, CONVERGE, () -> {
+      DatabaseSchema schema = k8s.schema("app-schema");
+      return schema.getStatus() != null && Conditions.isTrue(schema.getStatus().getConditions(), Conditions.READY)
+          && version.equals(schema.getStatus().getCurrentVersion())
+          && schema.getMetadata().getGeneration().equals(schema.getStatus().getObservedGeneration());
+    });
+  }
+
+  private static void configMap(Namespace k8s, Map<String, String> scripts) {
+    cluster.client().configMaps().inNamespace(k8s.name()).resource(new ConfigMapBuilder()
+        .withNewMetadata().withName("app-migrations").withNamespace(k8s.name()).endMetadata()
+        .withData(scripts).build()).createOr(existing -> existing.update());
+  }
+
+  private static String database(Namespace k8s) {
+    return "app_" + k8s.name();
+  }
+
+  private static String readyReason(DatabaseConnection connection) {
+    return connection == null || connection.getStatus() == null ? null
+        : Conditions.find(connection.getStatus().getConditions(), Conditions.READY).map(c -> c.getReason()).orElse(null);
+  }
+
+  private static String readyReason(DatabaseSchema schema) {
+    return schema == null || schema.getStatus() == null ? null
+        : Conditions.find(schema.getStatus().getConditions(), Conditions.READY).map(c -> c.getReason()).orElse(null);
+  }
+
+  private static String connection(String database) {
+    return """
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseConnection
+        metadata: {name: app-db}
+        spec:
+          engine: postgres
+          host: 127.0.0.1
+          port: %d
+          database: %s
+          createDatabase: true
+          credentials: {secretName: app-db}
+          tls: {mode: disable}
+          healthCheck: {intervalSeconds: 300}
+        """.formatted(postgres.getPort(), database);
+  }
+
+  private static String schema() {
+    return """
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseSchema
+        metadata: {name: app-schema}
+        spec:
+          connectionRef: {name: app-db}
+          schemas: [app]
+          migrations:
+            configMapRefs: [{name: app-migrations}]
+        """;
+  }
+}
