@@ -32,8 +32,8 @@ final class OperatorRbac {
       use("dbops.io/databaseconnections", "list", "java-operator-sdk's informer of the connection controller; the schema controller's"
           + " connection informer; ResourceMetrics"),
       use("dbops.io/databaseconnections", "watch", "the same informers"),
-      use("dbops.io/databaseconnections", "get", "SchemaReconciler (connection not in the informer yet), SchemaDeletion (Drop),"
-          + " StatusWriter (re-read after a Conflict)"),
+      unexercised("dbops.io/databaseconnections", "get", "SchemaObserver and SchemaDeletion (a connection not in the informer"
+          + " yet), StatusWriter (re-read after a Conflict)", "only when the informer lags behind, or a status write meets a Conflict"),
       use("dbops.io/databaseconnections/status", "update", "StatusWriter: every status write is a PUT of the status subresource"),
       unexercised("dbops.io/databaseconnections/finalizers", "update", "the StatefulSet and Services of a managed instance name their"
           + " connection as owner with blockOwnerDeletion", "the API server's OwnerReferencesPermissionEnforcement checks it; the mock"
@@ -53,20 +53,20 @@ final class OperatorRbac {
       use("/configmaps", "list", "the schema controller's metadata-only ConfigMap informers"),
       use("/configmaps", "watch", "the same informers"),
       use("/configmaps", "get", "MetadataOnlyStore.content: a ConfigMap named in spec.migrations.configMapRefs"),
-      use("/configmaps", "create", "SchemaReconciler and SchemaDeletion: the immutable scripts ConfigMap of inline migrations"),
-      use("/configmaps", "delete", "SchemaReconciler.pruneOldScripts: scripts ConfigMaps of earlier revisions"),
+      use("/configmaps", "create", "SchemaActions and SchemaDeletion: the immutable scripts ConfigMap of inline migrations"),
+      use("/configmaps", "delete", "SchemaActions.pruneOldScripts: scripts ConfigMaps of earlier revisions"),
       use("/services", "create", "ManagedInstanceDriver: a managed instance's headless and client Services"),
       use("/services", "get", "ApiWrites.createIfAbsent: the Service already there after a Conflict (ManagedInstanceDriver"
           + " creates both Services at every reconcile)"),
-      use("/pods", "list", "the schema controller's Pod informer (our Jobs' Pods, by label); SchemaReconciler and SchemaDeletion"
+      use("/pods", "list", "the schema controller's Pod informer (our Jobs' Pods, by label); SchemaDeletion"
           + " read a Job's Pods for its result"),
       use("/pods", "watch", "the same informer"),
       use("/events", "create", "EventRecorder"),
       use("batch/jobs", "list", "the schema controller's Job informer (by label); SchemaDeletion"),
       use("batch/jobs", "watch", "the same informer"),
-      unexercised("batch/jobs", "get", "SchemaReconciler: a Job that status names and the informer does not have yet",
+      unexercised("batch/jobs", "get", "SchemaObserver: a Job that status names and the informer does not have yet",
           "only when the informer lags behind a Job this process did not create"),
-      use("batch/jobs", "create", "SchemaReconciler (migrate, repair), SchemaDeletion (drop)"),
+      use("batch/jobs", "create", "SchemaActions (migrate, repair), SchemaDeletion (drop)"),
       use("apps/statefulsets", "list", "the connection controller's StatefulSet informer (by label)"),
       use("apps/statefulsets", "watch", "the same informer"),
       unexercised("apps/statefulsets", "get", "ManagedInstanceDriver: the StatefulSet when the informer does not have it yet",
