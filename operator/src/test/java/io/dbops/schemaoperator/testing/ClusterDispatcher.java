@@ -8,15 +8,33 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.HttpURLConnection;
+import java.util.function.Consumer;
 
 /**
  * fabric8's CRUD dispatcher, plus the one question an API server answers rather than stores: a
  * SelfSubjectRulesReview (java-operator-sdk asks one before leader election; the stock dispatcher
  * would store it and answer without a status). The answer is what the Helm chart's leader-election
- * Role grants the operator in the asked namespace, and nothing more.
+ * Role grants the operator in the asked namespace, and nothing more. Every request it answers goes
+ * to the listener, with the answer's status code.
  */
 class ClusterDispatcher extends KubernetesCrudDispatcher {
   private static final String RULES_REVIEWS = "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews";
+  private volatile Consumer<ApiCall> listener = call -> {};
+
+  void listener(Consumer<ApiCall> listener) {
+    this.listener = listener;
+  }
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    // Read before dispatching: the dispatcher's own read of the body empties the buffer.
+    byte[] bytes = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
+    String body = bytes.length == 0 ? null : new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    MockResponse response = super.dispatch(request);
+    listener.accept(new ApiCall(request.getMethod(), request.getPath(), request.getHeader("User-Agent"), body,
+        response == null ? 404 : response.code()));
+    return response;
+  }
 
   @Override
   public MockResponse handleCreate(RecordedRequest request) {
