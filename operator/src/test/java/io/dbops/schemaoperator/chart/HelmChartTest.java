@@ -94,7 +94,7 @@ class HelmChartTest {
     assertThat(grants(one(objects, ClusterRole.class).getRules())).isEqualTo(LEAST_PRIVILEGE);
     assertThat(one(objects, Role.class).getRules()).singleElement().satisfies(rule -> {
       assertThat(rule.getResources()).containsExactly("leases");
-      assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "create", "update");
+      assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "create", "update", "patch");
     });
     assertOnlyTheOperatorIsBound(objects);
   }

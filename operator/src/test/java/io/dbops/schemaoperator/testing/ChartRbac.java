@@ -91,6 +91,13 @@ public final class ChartRbac {
     return rendered;
   }
 
+  /** The rules that apply to the operator in {@code namespace}: the cluster-wide ones and that namespace's. */
+  public List<PolicyRule> rulesIn(String namespace) {
+    List<PolicyRule> rules = new ArrayList<>(clusterWide);
+    rules.addAll(inNamespace.getOrDefault(namespace, List.of()));
+    return rules;
+  }
+
   public boolean allows(ResourceRequest request) {
     if (EVERY_USER_MAY.contains(request.verb() + " " + request.group() + "/" + request.resource())) {
       return true;

@@ -3,6 +3,7 @@ package io.dbops.schemaoperator.testing;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectRulesReviewStatusBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -13,9 +14,9 @@ import java.util.function.Consumer;
 /**
  * fabric8's CRUD dispatcher, plus the one question an API server answers rather than stores: a
  * SelfSubjectRulesReview (java-operator-sdk asks one before leader election; the stock dispatcher
- * would store it and answer without a status). The answer is what the Helm chart's leader-election
- * Role grants the operator in the asked namespace, and nothing more. Every request it answers goes
- * to the listener, with the answer's status code.
+ * would store it and answer without a status). The answer is what the Helm chart, rendered, grants
+ * the operator in the asked namespace, and nothing more. Every request it answers goes to the
+ * listener, with the answer's status code.
  */
 class ClusterDispatcher extends KubernetesCrudDispatcher {
   private static final String RULES_REVIEWS = "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews";
@@ -42,14 +43,12 @@ class ClusterDispatcher extends KubernetesCrudDispatcher {
       return super.handleCreate(request);
     }
     SelfSubjectRulesReview review = Serialization.unmarshal(request.getUtf8Body(), SelfSubjectRulesReview.class);
-    review.setStatus(new SubjectRulesReviewStatusBuilder()
-        .withIncomplete(false)
-        .addToResourceRules(new ResourceRuleBuilder()
-            .withApiGroups("coordination.k8s.io")
-            .withResources("leases")
-            .withVerbs("get", "create", "update")
-            .build())
-        .build());
+    SubjectRulesReviewStatusBuilder status = new SubjectRulesReviewStatusBuilder().withIncomplete(false);
+    for (PolicyRule rule : ChartRbac.ofDefaultChart().rulesIn(review.getSpec().getNamespace())) {
+      status.addToResourceRules(new ResourceRuleBuilder().withApiGroups(rule.getApiGroups()).withResources(rule.getResources())
+          .withResourceNames(rule.getResourceNames()).withVerbs(rule.getVerbs()).build());
+    }
+    review.setStatus(status.build());
     return new MockResponse().setResponseCode(HttpURLConnection.HTTP_CREATED).setBody(Serialization.asJson(review));
   }
 }
