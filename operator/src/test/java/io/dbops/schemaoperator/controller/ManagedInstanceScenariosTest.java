@@ -83,6 +83,7 @@ class ManagedInstanceScenariosTest {
     assertThat(generated).hasSize(32).containsPattern("[A-Z]").containsPattern("[a-z]").containsPattern("[0-9]")
         .containsPattern("[-_.+]");
     assertThat(adminSecret("fresh").getMetadata().getOwnerReferences()).as("the password outlives the resource").isEmpty();
+    assertThat(world.scansFor(generated)).as("the world's leak scan looks for the generated password").isTrue();
 
     world.awaitCaughtUp(world.restartOperator());
     awaitConnectionReady("fresh");

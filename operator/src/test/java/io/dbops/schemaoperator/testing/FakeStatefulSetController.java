@@ -48,7 +48,7 @@ public final class FakeStatefulSetController implements AutoCloseable {
     this.informer = client.apps().statefulSets().inAnyNamespace().inform(new ResourceEventHandler<>() {
       @Override
       public void onAdd(StatefulSet set) {
-        starter.submit(() -> start(set));
+        starter.submit(() -> reporting("start", set, () -> start(set)));
       }
 
       @Override
@@ -56,9 +56,20 @@ public final class FakeStatefulSetController implements AutoCloseable {
 
       @Override
       public void onDelete(StatefulSet set, boolean finalStateUnknown) {
-        starter.submit(() -> stop(set));
+        starter.submit(() -> reporting("stop", set, () -> stop(set)));
       }
     });
+  }
+
+  /** A failure here would vanish in the executor; a test waiting for the instance then says only that it waited. */
+  private static void reporting(String what, StatefulSet set, Runnable action) {
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      System.err.println("fake StatefulSet controller: cannot " + what + " " + set.getMetadata().getNamespace() + "/"
+          + set.getMetadata().getName() + ": " + e);
+      e.printStackTrace();
+    }
   }
 
   public static FakeStatefulSetController start(KubernetesClient client) {
@@ -91,15 +102,19 @@ public final class FakeStatefulSetController implements AutoCloseable {
         }
       });
       boolean initialized = Files.exists(data.resolve("postgresql.conf"));
+      if (initialized) {
+        // The embedded server checks it is up by logging in without a password; the data and the
+        // password in it stay, and the password rule is back before the instance is reported ready.
+        Files.writeString(data.resolve("pg_hba.conf"), "local all all trust\nhost all all all trust\n", StandardCharsets.UTF_8);
+      }
       EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).start();
-      if (!initialized) {
-        String password = adminPassword(set);
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
-          st.execute("ALTER USER postgres WITH PASSWORD '" + password.replace("'", "''") + "'");
-          // From now on, as in the postgres image: a password over the network, for everyone.
-          Files.writeString(data.resolve("pg_hba.conf"), "local all all trust\nhost all all all scram-sha-256\n", StandardCharsets.UTF_8);
-          st.execute("SELECT pg_reload_conf()");
+      try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+        if (!initialized) {
+          st.execute("ALTER USER postgres WITH PASSWORD '" + adminPassword(set).replace("'", "''") + "'");
         }
+        // From now on, as in the postgres image: a password over the network, for everyone.
+        Files.writeString(data.resolve("pg_hba.conf"), "local all all trust\nhost all all all scram-sha-256\n", StandardCharsets.UTF_8);
+        st.execute("SELECT pg_reload_conf()");
       }
       databases.put(key(namespace, name), postgres);
       client.apps().statefulSets().inNamespace(namespace).withName(name).edit(s -> {

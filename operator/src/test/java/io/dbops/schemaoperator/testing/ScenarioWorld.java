@@ -181,12 +181,7 @@ public final class ScenarioWorld implements BeforeAllCallback, AfterAllCallback,
   /** Secret values in request bodies, logs, Job logs and scrapes, and anything that kept the scan from working. */
   public List<String> leaks() {
     List<ApiCall> all = requests();
-    LeakScan scan = new LeakScan();
-    for (ApiCall call : all) {
-      if (isSecretWrite(call)) {
-        scan.secretWrite(call.resourceRequest().map(r -> r.namespace() + "/" + r.name()).orElse(call.path()), call.body());
-      }
-    }
+    LeakScan scan = leakScan(all);
     List<String> leaks = new ArrayList<>(scan.problems());
     for (ApiCall call : all) {
       if (call.body() != null && !isSecretWrite(call)) {
@@ -205,6 +200,22 @@ public final class ScenarioWorld implements BeforeAllCallback, AfterAllCallback,
       leaks.addAll(scan.scan("metrics scrape " + (i + 1), scraped.get(i)));
     }
     return leaks;
+  }
+
+  /** Whether the leak scan looks for {@code value}: it was written to the cluster in a Secret, under a key that is secret. */
+  public boolean scansFor(String value) {
+    return !leakScan(requests()).scan("", value).isEmpty();
+  }
+
+  /** A scan for the value of every Secret written to the cluster so far, whoever wrote it (the operator's generated ones too). */
+  private static LeakScan leakScan(List<ApiCall> all) {
+    LeakScan scan = new LeakScan();
+    for (ApiCall call : all) {
+      if (isSecretWrite(call)) {
+        scan.secretWrite(call.resourceRequest().map(r -> r.namespace() + "/" + r.name()).orElse(call.path()), call.body());
+      }
+    }
+    return scan;
   }
 
   /** A Secret's body, written: where its values belong. */
