@@ -91,7 +91,7 @@ class ManagedInstanceScenariosTest {
   }
 
   @Test
-  void sqlServerIsNotDeployedUntilItsLicenceIsAccepted() {
+  void sqlServerIsNotDeployedWhileItsLicenceIsNotAccepted() {
     k8s.create("""
         apiVersion: dbops.io/v1alpha1
         kind: DatabaseConnection
