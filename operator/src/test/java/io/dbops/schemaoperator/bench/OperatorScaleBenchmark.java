@@ -105,6 +105,7 @@ class OperatorScaleBenchmark {
         }
       }
       cluster.onRequest(this::count);
+      counting = true;
 
       SharedIndexInformer<DatabaseSchema> schemaWatch = client.resources(DatabaseSchema.class).inAnyNamespace()
           .inform(handler(this::observeSchema));
@@ -129,7 +130,6 @@ class OperatorScaleBenchmark {
       }, "progress");
       progress.setDaemon(true);
       progress.start();
-      counting = true;
       RunningOperator operator = RunningOperator.start(cluster, OPERATOR,
           RunningOperator.Options.defaults().concurrency(concurrency).image("ghcr.io/dbops/schema-operator:bench").withoutHttp(),
           scrape -> {});
