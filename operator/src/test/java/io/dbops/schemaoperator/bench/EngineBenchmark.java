@@ -29,12 +29,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * How much the engine costs over the floor the database itself sets. Prints figures; asserts only
- * that the work really happened. Run: mvn -B -pl operator -Pbench test -Dtest=EngineBenchmark
+ * How much the engine costs over the floor the database itself sets. Each sample applies the
+ * scripts to a fresh database with the engine and to another with psql, the order alternating from
+ * one sample to the next so that neither always meets a warmer (or busier) machine; the medians are
+ * compared. Prints figures; asserts only that the work really happened.
+ * Run: mvn -B -pl operator -Pbench test -Dtest=EngineBenchmark ({@code bench.samples}, 5 by default)
  */
 class EngineBenchmark {
   private static final int SCRIPTS = 500;
   private static final int NOOP_RUNS = 5;
+  private static final int SAMPLES = Integer.getInteger("bench.samples", 5);
 
   @Test
   void engineAgainstPsqlFloor() throws Exception {
@@ -44,21 +48,21 @@ class EngineBenchmark {
     }
     List<String> report = new ArrayList<>();
     try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
-      createDatabase(postgres, "bench_engine");
-      createDatabase(postgres, "bench_psql");
-
-      ConnectionSettings connection = new ConnectionSettings(Engine.POSTGRES, "localhost", postgres.getPort(),
-          "bench_engine", TlsMode.DISABLE, null, Map.of(), false);
-      MigrationEngine engine = new MigrationEngine(connection, Login.of("postgres", "postgres"),
-          MigrationSettings.defaults(), MigrationScripts.fromDirectories(List.of(scripts)),
-          JdbcTargets.withTemporaryTrustStores(), Progress.silent());
-      long t0 = System.nanoTime();
-      MigrationResult result = engine.migrate();
-      double engineSeconds = (System.nanoTime() - t0) / 1e9;
-      assertThat(result.success()).as(String.valueOf(result.failure())).isTrue();
-      assertThat(result.applied()).hasSize(SCRIPTS);
-
-      double psqlSeconds = psql(postgres.getPort(), scripts);
+      double[] engineSeconds = new double[SAMPLES];
+      double[] psqlSeconds = new double[SAMPLES];
+      for (int i = 0; i < SAMPLES; i++) {
+        if (i % 2 == 0) {
+          engineSeconds[i] = engine(postgres, scripts, i);
+          psqlSeconds[i] = psql(postgres, scripts, i);
+        } else {
+          psqlSeconds[i] = psql(postgres, scripts, i);
+          engineSeconds[i] = engine(postgres, scripts, i);
+        }
+      }
+      String engineRuns = Arrays.toString(engineSeconds);
+      String psqlRuns = Arrays.toString(psqlSeconds);
+      Arrays.sort(engineSeconds);
+      Arrays.sort(psqlSeconds);
 
       Path archive = Path.of("target", "bench", "migrate.jsa").toAbsolutePath();
       Files.createDirectories(archive.getParent());
@@ -71,10 +75,13 @@ class EngineBenchmark {
       }
       Arrays.sort(noop);
 
-      double ratio = engineSeconds / psqlSeconds;
-      report.add(String.format(Locale.ROOT, "scripts: %d (each CREATE TABLE, CREATE INDEX, 3 INSERTs)", SCRIPTS));
-      report.add(String.format(Locale.ROOT, "engine migrate, in-process: %.3f s", engineSeconds));
-      report.add(String.format(Locale.ROOT, "psql, one session, BEGIN/COMMIT per file: %.3f s", psqlSeconds));
+      double ratio = median(engineSeconds) / median(psqlSeconds);
+      report.add(String.format(Locale.ROOT, "scripts: %d (each CREATE TABLE, CREATE INDEX, 3 INSERTs), %d samples, engine first"
+          + " in samples 1, 3, ..., psql first in 2, 4, ...", SCRIPTS, SAMPLES));
+      report.add(String.format(Locale.ROOT, "engine migrate, in-process, into a fresh database: median %.3f s (runs in order: %s)",
+          median(engineSeconds), engineRuns));
+      report.add(String.format(Locale.ROOT, "psql, one session, BEGIN/COMMIT per file, into a fresh database: median %.3f s"
+          + " (runs in order: %s)", median(psqlSeconds), psqlRuns));
       report.add(String.format(Locale.ROOT, "no-op migrate process, default JVM options: %.3f s (CDS training run: %.3f s)",
           plainNoop, training));
       report.add(String.format(Locale.ROOT, "no-op migrate process wall time (MigrateJvm options, CDS archive): median %.3f s, best %.3f s, worst %.3f s (%d runs)",
@@ -101,8 +108,33 @@ class EngineBenchmark {
     }
   }
 
-  /** One psql session, each file in its own transaction: what the database itself costs. */
-  private static double psql(int port, Path scripts) throws Exception {
+  /** The engine's migrate of every script into database bench_engine_{@code sample}, created for it: seconds. */
+  private static double engine(EmbeddedPostgres postgres, Path scripts, int sample) throws Exception {
+    String database = "bench_engine_" + sample;
+    createDatabase(postgres, database);
+    ConnectionSettings connection = new ConnectionSettings(Engine.POSTGRES, "localhost", postgres.getPort(),
+        database, TlsMode.DISABLE, null, Map.of(), false);
+    MigrationEngine engine = new MigrationEngine(connection, Login.of("postgres", "postgres"),
+        MigrationSettings.defaults(), MigrationScripts.fromDirectories(List.of(scripts)),
+        JdbcTargets.withTemporaryTrustStores(), Progress.silent());
+    long t0 = System.nanoTime();
+    MigrationResult result = engine.migrate();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    assertThat(result.success()).as(String.valueOf(result.failure())).isTrue();
+    assertThat(result.applied()).hasSize(SCRIPTS);
+    return seconds;
+  }
+
+  private static double median(double[] sorted) {
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  /** One psql session into database bench_psql_{@code sample}, created for it, each file in its own transaction: seconds. */
+  private static double psql(EmbeddedPostgres postgres, Path scripts, int sample) throws Exception {
+    String database = "bench_psql_" + sample;
+    createDatabase(postgres, database);
+    int port = postgres.getPort();
     StringBuilder all = new StringBuilder();
     for (int i = 1; i <= SCRIPTS; i++) {
       all.append("BEGIN;\n")
@@ -112,7 +144,7 @@ class EngineBenchmark {
     Path input = Files.createTempFile("bench", ".sql");
     Files.writeString(input, all);
     ProcessBuilder pb = new ProcessBuilder("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "localhost",
-        "-p", String.valueOf(port), "-U", "postgres", "-d", "bench_psql")
+        "-p", String.valueOf(port), "-U", "postgres", "-d", database)
         .redirectInput(input.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
     long t0 = System.nanoTime();
     Process p = pb.start();
@@ -136,7 +168,7 @@ class EngineBenchmark {
     pb.redirectOutput(out.toFile());
     Map<String, String> env = pb.environment();
     env.put("DBOPS_CONNECTION", "{\"engine\":\"postgres\",\"host\":\"localhost\",\"port\":" + port
-        + ",\"database\":\"bench_engine\",\"tls\":{\"mode\":\"disable\"}}");
+        + ",\"database\":\"bench_engine_0\",\"tls\":{\"mode\":\"disable\"}}");
     env.put("DBOPS_SCHEMA", "{}");
     env.put("DBOPS_MIGRATIONS", scripts.toString());
     env.put("DBOPS_USERNAME", "postgres");

@@ -15,16 +15,15 @@ import io.dbops.schemaoperator.model.InlineMigration;
 import io.dbops.schemaoperator.model.Migrations;
 import io.dbops.schemaoperator.model.Tls;
 import io.dbops.schemaoperator.model.TlsMode;
-import io.dbops.schemaoperator.runtime.OperatorSettings;
-import io.dbops.schemaoperator.runtime.SchemaOperator;
+import io.dbops.schemaoperator.testing.ApiCall;
 import io.dbops.schemaoperator.testing.FakeJobController;
 import io.dbops.schemaoperator.testing.MockCluster;
+import io.dbops.schemaoperator.testing.RunningOperator;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +41,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -59,8 +59,11 @@ import org.junit.jupiter.api.Test;
  * ({@code indexed}, the default, or {@code stock}: see {@link MockCluster#startIndexed}), {@code
  * bench.connections} and {@code bench.schemasPerConnection} (10 and 100).
  *
- * <p>Reconciles are counted from the mock server's request log as DatabaseSchema status writes: a
- * reconcile that changes nothing writes nothing and is not counted.
+ * <p>Reconciles are counted from the mock server's request log as successful DatabaseSchema status
+ * writes: a reconcile that changes nothing writes nothing and is not counted, and neither is a write
+ * the API server refused (a 409 conflict wrote nothing). A schema counts as Ready while its latest
+ * status says so for its current generation; the clock stops when all are Ready at once, and each is
+ * checked again at the end.
  */
 class OperatorScaleBenchmark {
   private static final int CONNECTIONS = Integer.getInteger("bench.connections", 10);
@@ -68,13 +71,18 @@ class OperatorScaleBenchmark {
   private static final int SCHEMAS = CONNECTIONS * SCHEMAS_PER_CONNECTION;
   private static final long LIMIT_SECONDS = 600;
 
+  private static final String OPERATOR = "schema-operator-bench";
   private final Set<String> withJob = ConcurrentHashMap.newKeySet();
-  private final Set<String> ready = ConcurrentHashMap.newKeySet();
+  /** Each schema's readiness as its latest status says: Ready for its current generation, or not. */
+  private final Map<String, Boolean> ready = new ConcurrentHashMap<>();
+  private final AtomicInteger readyNow = new AtomicInteger();
   private final CountDownLatch allJobs = new CountDownLatch(1);
   private final CountDownLatch allReady = new CountDownLatch(1);
   private final AtomicLong allJobsAt = new AtomicLong();
   private final AtomicLong allReadyAt = new AtomicLong();
-  private final Map<String, Long> requests = new TreeMap<>();
+  /** "who: verb group/resource" -> [answered 2xx, answered otherwise]. */
+  private final Map<String, long[]> requests = new TreeMap<>();
+  private volatile boolean counting;
 
   @Test
   void thousandSchemasOnTenConnections() throws Exception {
@@ -96,7 +104,8 @@ class OperatorScaleBenchmark {
           client.resource(schema(ns, s)).create();
         }
       }
-      cluster.drainRequests(r -> {});
+      cluster.onRequest(this::count);
+      counting = true;
 
       SharedIndexInformer<DatabaseSchema> schemaWatch = client.resources(DatabaseSchema.class).inAnyNamespace()
           .inform(handler(this::observeSchema));
@@ -104,19 +113,6 @@ class OperatorScaleBenchmark {
       FakeJobController jobs = "instant".equals(jobMode)
           ? FakeJobController.startInstant(client, jobWorkers)
           : FakeJobController.start(client, jobWorkers);
-
-      Thread tally = new Thread(() -> {
-        while (!Thread.currentThread().isInterrupted()) {
-          cluster.drainRequests(this::count);
-          try {
-            Thread.sleep(200);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "request-tally");
-      tally.setDaemon(true);
-      tally.start();
 
       long jvmCpuBefore = jvmCpuNanos();
       long postgresCpuBefore = postgresCpuTicks(data);
@@ -129,13 +125,14 @@ class OperatorScaleBenchmark {
             return;
           }
           System.out.printf(Locale.ROOT, "  %5.1f s: %d schemas with a Job, %d Ready%n", (System.nanoTime() - start) / 1e9,
-              withJob.size(), ready.size());
+              withJob.size(), readyNow.get());
         }
       }, "progress");
       progress.setDaemon(true);
       progress.start();
-      SchemaOperator operator = SchemaOperator.start(cluster.newClient(),
-          new OperatorSettings(Set.of(), null, concurrency, "ghcr.io/dbops/schema-operator:bench", null, -1));
+      RunningOperator operator = RunningOperator.start(cluster, OPERATOR,
+          RunningOperator.Options.defaults().concurrency(concurrency).image("ghcr.io/dbops/schema-operator:bench").withoutHttp(),
+          scrape -> {});
       boolean jobsDone = allJobs.await(LIMIT_SECONDS, TimeUnit.SECONDS);
       boolean readyDone = allReady.await(LIMIT_SECONDS, TimeUnit.SECONDS);
       long end = System.nanoTime();
@@ -143,7 +140,7 @@ class OperatorScaleBenchmark {
       double jvmCpu = (jvmCpuNanos() - jvmCpuBefore) / 1e9;
       double postgresCpu = (postgresCpuTicks(data) - postgresCpuBefore) / 100.0;
       assertThat(jobsDone).as("every schema got a Job within %d s (%d did)", LIMIT_SECONDS, withJob.size()).isTrue();
-      assertThat(readyDone).as("every schema Ready within %d s (%d were)", LIMIT_SECONDS, ready.size()).isTrue();
+      assertThat(readyDone).as("every schema Ready at once within %d s (%d were at the end)", LIMIT_SECONDS, readyNow.get()).isTrue();
       double jobsSeconds = (allJobsAt.get() - start) / 1e9;
       double readySeconds = (allReadyAt.get() - start) / 1e9;
 
@@ -151,9 +148,7 @@ class OperatorScaleBenchmark {
       Thread.sleep(1000);
       schemaWatch.close();
       jobWatch.close();
-      tally.interrupt();
-      tally.join();
-      cluster.drainRequests(this::count);
+      counting = false;
 
       List<Job> created = client.batch().v1().jobs().inAnyNamespace().list().getItems();
       assertThat(created).as("exactly one Job per schema").hasSize(SCHEMAS);
@@ -163,6 +158,7 @@ class OperatorScaleBenchmark {
             .isEqualTo(n % 2 == 0 ? "3" : "2");
         assertThat(Conditions.isTrue(s.getStatus().getConditions(), Conditions.DRIFTED)).as("%s drifted: %s", s.getMetadata().getName(),
             s.getStatus().getConditions()).isFalse();
+        assertThat(isReady(s)).as("%s still Ready at the end: %s", s.getMetadata().getName(), s.getStatus().getConditions()).isTrue();
       }
       double applySeconds = 0;
       if ("instant".equals(jobMode)) {
@@ -175,7 +171,6 @@ class OperatorScaleBenchmark {
       for (int c = 0; c < CONNECTIONS; c++) {
         assertThat(itemsTables(postgres, "bench_" + c)).as("tables in bench_%d", c).isEqualTo(SCHEMAS_PER_CONNECTION);
       }
-      cluster.drainRequests(r -> {});
 
       // Only the operator's own memory should differ between the two measurements: the fake Job
       // controller and the test's bookkeeping go first, the mock server's store stays for both.
@@ -186,8 +181,13 @@ class OperatorScaleBenchmark {
       operator.close();
       long heapWithout = heapAfterGc();
 
-      long statusWrites = requests.getOrDefault("PUT databaseschemas/status", 0L);
-      long total = requests.values().stream().mapToLong(Long::longValue).sum();
+      long statusWrites = answered(OPERATOR + ": update dbops.io/databaseschemas/status", true)
+          + answered(OPERATOR + ": patch dbops.io/databaseschemas/status", true);
+      long refusedStatusWrites = answered(OPERATOR + ": update dbops.io/databaseschemas/status", false)
+          + answered(OPERATOR + ": patch dbops.io/databaseschemas/status", false);
+      long byOperator = requests.entrySet().stream().filter(e -> e.getKey().startsWith(OPERATOR + ":"))
+          .mapToLong(e -> e.getValue()[0] + e.getValue()[1]).sum();
+      long total = requests.values().stream().mapToLong(v -> v[0] + v[1]).sum();
       double windowSeconds = (end - start) / 1e9;
       List<String> lines = new ArrayList<>();
       lines.add("operator scale benchmark: " + SCHEMAS + " DatabaseSchemas, " + CONNECTIONS + " DatabaseConnections in "
@@ -205,14 +205,15 @@ class OperatorScaleBenchmark {
       lines.add(String.format(Locale.ROOT, "every schema has its Job after %.1f s", jobsSeconds));
       lines.add(String.format(Locale.ROOT, "every schema Ready after %.1f s", readySeconds));
       lines.add(String.format(Locale.ROOT,
-          "reconciles, counted as DatabaseSchema status writes: %d, %.0f per second",
-          statusWrites, statusWrites / readySeconds));
-      lines.add(String.format(Locale.ROOT, "API requests: %d, %.0f per second", total, total / windowSeconds));
+          "reconciles, counted as successful DatabaseSchema status writes: %d, %.0f per second (%d more status writes refused, not counted)",
+          statusWrites, statusWrites / readySeconds, refusedStatusWrites));
+      lines.add(String.format(Locale.ROOT, "API requests by the operator: %d, %.0f per second; by everyone (the fake Job controller"
+          + " and this test's watches too): %d", byOperator, byOperator / windowSeconds, total));
       lines.add(String.format(Locale.ROOT,
-          "CPU until all Ready: %.0f s in this JVM (operator, mock API server, fake Job controller), %.0f s in PostgreSQL,"
-              + " of %.0f s available on %d cores",
+          "CPU until all Ready: %.0f s in this JVM (operator, mock API server, fake Job controller), %.0f s in PostgreSQL"
+              + " (postmaster and every backend, live or ended), of %.0f s available on %d cores",
           jvmCpu, postgresCpu, readySeconds * Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors()));
-      requests.forEach((k, v) -> lines.add("  " + k + ": " + v));
+      requests.forEach((k, v) -> lines.add("  " + k + ": " + v[0] + (v[1] == 0 ? "" : " (and " + v[1] + " answered with an error)")));
       lines.add(String.format(Locale.ROOT,
           "heap after full GC: %d MiB with the operator running, which counts the mock API server and its store of every "
               + "object (the same JVM); %d MiB once the operator stopped, so about %d MiB are the operator's own",
@@ -227,12 +228,20 @@ class OperatorScaleBenchmark {
   }
 
   private void observeSchema(DatabaseSchema schema) {
-    if (schema.getStatus() != null && Conditions.isTrue(schema.getStatus().getConditions(), Conditions.READY)
-        && schema.getMetadata().getGeneration().equals(schema.getStatus().getObservedGeneration())
-        && ready.add(key(schema.getMetadata().getNamespace(), schema.getMetadata().getName())) && ready.size() == SCHEMAS) {
+    boolean now = isReady(schema);
+    Boolean before = ready.put(key(schema.getMetadata().getNamespace(), schema.getMetadata().getName()), now);
+    if (now == Boolean.TRUE.equals(before)) {
+      return;
+    }
+    if (readyNow.addAndGet(now ? 1 : -1) == SCHEMAS && now && allReady.getCount() > 0) {
       allReadyAt.set(System.nanoTime());
       allReady.countDown();
     }
+  }
+
+  private static boolean isReady(DatabaseSchema schema) {
+    return schema.getStatus() != null && Conditions.isTrue(schema.getStatus().getConditions(), Conditions.READY)
+        && schema.getMetadata().getGeneration().equals(schema.getStatus().getObservedGeneration());
   }
 
   private void observeJob(Job job) {
@@ -243,30 +252,22 @@ class OperatorScaleBenchmark {
     }
   }
 
-  /** "VERB resource[/subresource]", with list and watch told apart from a read of one object. */
-  private void count(RecordedRequest request) {
-    String path = request.getPath();
-    String query = "";
-    int q = path.indexOf('?');
-    if (q >= 0) {
-      query = path.substring(q + 1);
-      path = path.substring(0, q);
+  /** "who: verb group/resource[/subresource]", answered 2xx or not; from the operator's start on. */
+  private void count(ApiCall call) {
+    if (!counting) {
+      return;
     }
-    String[] parts = path.split("/");
-    int base = path.startsWith("/api/") ? 3 : 4;
-    int i = base;
-    if (parts.length > i + 1 && "namespaces".equals(parts[i]) && parts.length > i + 2) {
-      i += 2;
-    }
-    String resource = parts.length > i ? parts[i] : path;
-    boolean named = parts.length > i + 1;
-    String sub = parts.length > i + 2 ? "/" + parts[i + 2] : "";
-    String verb = request.getMethod();
-    if ("GET".equals(verb) && !named) {
-      verb = query.contains("watch=true") ? "WATCH" : "LIST";
-    }
+    String who = OPERATOR.equals(call.userAgent()) ? OPERATOR : "others";
+    String what = call.resourceRequest().map(ApiCall.ResourceRequest::describe).orElse(call.method() + " " + call.path());
     synchronized (requests) {
-      requests.merge(verb + " " + resource + sub, 1L, Long::sum);
+      requests.computeIfAbsent(who + ": " + what, k -> new long[2])[call.succeeded() || what.startsWith("watch ") ? 0 : 1]++;
+    }
+  }
+
+  private long answered(String key, boolean successfully) {
+    synchronized (requests) {
+      long[] counts = requests.get(key);
+      return counts == null ? 0 : counts[successfully ? 0 : 1];
     }
   }
 
@@ -347,23 +348,42 @@ class OperatorScaleBenchmark {
   }
 
   /**
-   * CPU of the postmaster and its finished backends, in clock ticks (1/100 s on Linux): a backend
-   * lives as long as one connection, so this is nearly all the database did. -1 when unreadable.
+   * CPU of the postmaster, its finished backends (reaped, so in its cutime/cstime) and its live
+   * backends (idle connections a pool keeps open), in clock ticks (1/100 s on Linux). -1 when
+   * unreadable. A backend that ends between two readings moves from the live sum to the reaped one
+   * with the CPU it had, so the difference of two readings is what the database did in between.
    */
   private static long postgresCpuTicks(Path dataDirectory) {
     try {
-      String pid = Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim();
-      String stat = Files.readString(Path.of("/proc", pid, "stat"));
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      String postmaster = Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim();
+      String[] own = statFields(Path.of("/proc", postmaster, "stat"));
       // utime, stime, cutime, cstime are fields 14-17 of /proc/<pid>/stat, 12-15 after the name.
       long sum = 0;
       for (int i = 11; i <= 14; i++) {
-        sum += Long.parseLong(fields[i]);
+        sum += Long.parseLong(own[i]);
+      }
+      try (var procs = Files.list(Path.of("/proc"))) {
+        for (Path proc : procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+          try {
+            String[] fields = statFields(proc.resolve("stat"));
+            // ppid is field 4, 2 after the name; a backend's own utime and stime only (its children are none).
+            if (postmaster.equals(fields[1])) {
+              sum += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            }
+          } catch (java.io.IOException | RuntimeException gone) {
+            // The process ended while being read; its CPU shows in the postmaster's reaped sum.
+          }
+        }
       }
       return sum;
     } catch (Exception e) {
       return -1;
     }
+  }
+
+  private static String[] statFields(Path stat) throws java.io.IOException {
+    String text = Files.readString(stat);
+    return text.substring(text.lastIndexOf(')') + 2).split(" ");
   }
 
   private static long heapAfterGc() throws InterruptedException {

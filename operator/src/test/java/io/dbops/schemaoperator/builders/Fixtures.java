@@ -5,7 +5,6 @@ import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.dbops.schemaoperator.model.ImageSource;
 import io.dbops.schemaoperator.model.InlineMigration;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,10 +38,6 @@ final class Fixtures {
     DatabaseConnection connection = read(BRING_YOUR_OWN.resolve("connection.yaml"), DatabaseConnection.class);
     connection.getMetadata().setNamespace(NAMESPACE);
     return connection;
-  }
-
-  static Secret secret() {
-    return read(BRING_YOUR_OWN.resolve("secret.yaml"), Secret.class);
   }
 
   /** The quickstart schema with its scripts moved out of the resource into a ConfigMap and an image. */

@@ -8,6 +8,7 @@ import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.dbops.schemaoperator.runtime.LeaderElection;
 import io.dbops.schemaoperator.runtime.OperatorSettings;
 import io.dbops.schemaoperator.runtime.SchemaOperator;
+import io.dbops.schemaoperator.testing.ApiCall;
 import io.dbops.schemaoperator.testing.FakeJobController;
 import io.dbops.schemaoperator.testing.FakeStatefulSetController;
 import io.dbops.schemaoperator.testing.MockCluster;
@@ -15,7 +16,6 @@ import io.dbops.schemaoperator.testing.Namespace;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,13 +52,18 @@ class OperatorRbacTest {
 
   @Test
   void every_request_of_a_running_operator_is_granted_by_the_chart_and_every_granted_verb_is_used() throws Exception {
-    List<Access> accesses = new ArrayList<>();
+    List<Access> accesses = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (MockCluster cluster = MockCluster.start();
         FakeStatefulSetController statefulSets = FakeStatefulSetController.start(cluster.client());
         FakeJobController jobs = FakeJobController.start(cluster.client())) {
       Namespace k8s = new Namespace(cluster.client(), WATCHED);
       OperatorSettings settings = new OperatorSettings(Set.of(WATCHED), null, 2, "ghcr.io/dbops/schema-operator:test",
           LeaderElection.in(RenderedChart.NAMESPACE, "replica-1"), -1);
+      cluster.onRequest(call -> {
+        if (USER_AGENT.equals(call.userAgent())) {
+          accesses.add(access(call));
+        }
+      });
       SchemaOperator operator = SchemaOperator.start(cluster.newClient(USER_AGENT), settings, statefulSets.addresses());
       try {
         await("operator ready", operator::ready);
@@ -66,11 +71,6 @@ class OperatorRbacTest {
       } finally {
         operator.close();
       }
-      cluster.drainRequests(r -> {
-        if (USER_AGENT.equals(r.getHeader("User-Agent"))) {
-          accesses.add(access(r));
-        }
-      });
     }
 
     Map<String, Long> counted = accesses.stream().collect(Collectors.groupingBy(Access::toString, TreeMap::new, Collectors.counting()));
@@ -175,43 +175,10 @@ class OperatorRbacTest {
   }
 
   /** RBAC's reading of a request: verb, "group/resource[/subresource]", namespace (null: cluster-wide). */
-  static Access access(RecordedRequest request) {
-    String path = request.getPath();
-    String query = "";
-    int q = path.indexOf('?');
-    if (q >= 0) {
-      query = path.substring(q + 1);
-      path = path.substring(0, q);
-    }
-    String[] parts = path.substring(1).split("/");
-    int i;
-    String group;
-    if (parts[0].equals("api")) {
-      group = "";
-      i = 2;
-    } else if (parts[0].equals("apis") && parts.length > 2) {
-      group = parts[1];
-      i = 3;
-    } else {
-      return new Access(null, "non-resource " + path, request.getMethod());
-    }
-    String namespace = null;
-    if (parts.length > i + 1 && parts[i].equals("namespaces")) {
-      namespace = parts[i + 1];
-      i += 2;
-    }
-    String resource = parts[i];
-    boolean named = parts.length > i + 1;
-    String subresource = parts.length > i + 2 ? "/" + parts[i + 2] : "";
-    String verb = switch (request.getMethod()) {
-      case "GET" -> named ? "get" : query.contains("watch=true") || query.contains("watch=1") ? "watch" : "list";
-      case "POST" -> "create";
-      case "PUT" -> "update";
-      case "PATCH" -> "patch";
-      case "DELETE" -> named ? "delete" : "deletecollection";
-      default -> request.getMethod();
-    };
-    return new Access(namespace, group + "/" + resource + subresource, verb);
+  static Access access(ApiCall call) {
+    return call.resourceRequest()
+        .map(r -> new Access(r.namespace().isEmpty() ? null : r.namespace(), r.group() + "/" + r.rbacResource(), r.verb()))
+        .orElseGet(() -> new Access(null, "non-resource " + call.path().replaceAll("\\?.*", ""), call.method()));
   }
 
   private static List<OperatorRbac.Use> concat(List<OperatorRbac.Use> a, List<OperatorRbac.Use> b) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dbops.schemaoperator.testing.LeakScan;
 import io.dbops.schemaoperator.testing.PasswordCheckingPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -117,7 +118,10 @@ class MigrateCommandProcessTest {
     assertThat(run.exitCode()).isEqualTo(1);
     String result = Files.readString(resultFile);
     assertThat(JSON.readTree(result).get("failure").get("reason").asText()).isEqualTo("AuthenticationFailed");
-    assertThat(result + run.stdout() + run.stderr()).doesNotContain(wrong).contains("credentials Secret");
+    assertThat(result + run.stdout() + run.stderr()).contains("credentials Secret");
+    LeakScan scan = new LeakScan();
+    scan.secret("the wrong password", wrong);
+    assertThat(scan.scan("the result, stdout and stderr", result + run.stdout() + run.stderr())).as("in any encoding").isEmpty();
   }
 
   @Test

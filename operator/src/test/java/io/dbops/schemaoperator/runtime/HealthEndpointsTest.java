@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dbops.schemaoperator.migration.ConfigurationException;
 import io.dbops.schemaoperator.testing.MockCluster;
+import io.dbops.schemaoperator.testing.RunningOperator;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -16,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,7 +47,8 @@ class HealthEndpointsTest {
 
   @Test
   void portZeroListensOnAFreePortAndAnswersHealthAndReadinessUntilClosed() throws Exception {
-    SchemaOperator operator = SchemaOperator.start(cluster.newClient(), settings(0));
+    RunningOperator operator = RunningOperator.start(cluster, "schema-operator", RunningOperator.Options.defaults().concurrency(2),
+        scrape -> {});
     int port;
     try {
       port = operator.httpPort();
@@ -68,7 +69,8 @@ class HealthEndpointsTest {
 
   @Test
   void minusOneStartsNoServer() {
-    SchemaOperator operator = SchemaOperator.start(cluster.newClient(), settings(-1));
+    RunningOperator operator = RunningOperator.start(cluster, "schema-operator",
+        RunningOperator.Options.defaults().concurrency(2).withoutHttp(), scrape -> {});
     try {
       assertThat(operator.httpPort()).isEqualTo(-1);
     } finally {
@@ -126,10 +128,6 @@ class HealthEndpointsTest {
     OperatorSettings optedOut = OperatorSettings.from(Map.of("OPERATOR_IMAGE", IMAGE, "KUBERNETES_SERVICE_HOST", "10.96.0.1",
         "LEADER_ELECTION", "false"));
     assertThat(optedOut.leaderElection()).isNull();
-  }
-
-  private static OperatorSettings settings(int httpPort) {
-    return new OperatorSettings(Set.of(), null, 2, IMAGE, null, httpPort);
   }
 
   private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {

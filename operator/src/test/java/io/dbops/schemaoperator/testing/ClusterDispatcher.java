@@ -3,6 +3,7 @@ package io.dbops.schemaoperator.testing;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectRulesReviewStatusBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -13,21 +14,39 @@ import java.net.HttpURLConnection;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * fabric8's CRUD dispatcher, plus the one question an API server answers rather than stores: a
  * SelfSubjectRulesReview (java-operator-sdk asks one before leader election; the stock dispatcher
- * would store it and answer without a status). The answer is what the Helm chart's leader-election
- * Role grants the operator in the asked namespace, and nothing more. Writes to paths a test has
- * {@linkplain #forbid forbidden} are refused as RBAC refuses them, with 403 Forbidden.
+ * would store it and answer without a status). The answer is what the Helm chart, rendered, grants
+ * the operator in the asked namespace, and nothing more. Every request it answers goes to the
+ * listener, with the answer's status code. Writes to paths a test has {@linkplain #forbid forbidden}
+ * are refused as RBAC refuses them, with 403 Forbidden.
  */
 class ClusterDispatcher extends KubernetesCrudDispatcher {
   private static final String RULES_REVIEWS = "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews";
   private final Set<String> forbidden = ConcurrentHashMap.newKeySet();
+  private volatile Consumer<ApiCall> listener = call -> {};
+
+  void listener(Consumer<ApiCall> listener) {
+    this.listener = listener;
+  }
 
   /** From now on, every update and patch of exactly this path is refused. */
   void forbid(String path) {
     forbidden.add(path);
+  }
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    // Read before dispatching: the dispatcher's own read of the body empties the buffer.
+    byte[] bytes = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
+    String body = bytes.length == 0 ? null : new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    MockResponse response = super.dispatch(request);
+    listener.accept(new ApiCall(request.getMethod(), request.getPath(), request.getHeader("User-Agent"), body,
+        response == null ? 404 : response.code()));
+    return response;
   }
 
   @Override
@@ -60,14 +79,12 @@ class ClusterDispatcher extends KubernetesCrudDispatcher {
       return super.handleCreate(request);
     }
     SelfSubjectRulesReview review = Serialization.unmarshal(request.getUtf8Body(), SelfSubjectRulesReview.class);
-    review.setStatus(new SubjectRulesReviewStatusBuilder()
-        .withIncomplete(false)
-        .addToResourceRules(new ResourceRuleBuilder()
-            .withApiGroups("coordination.k8s.io")
-            .withResources("leases")
-            .withVerbs("get", "create", "update")
-            .build())
-        .build());
+    SubjectRulesReviewStatusBuilder status = new SubjectRulesReviewStatusBuilder().withIncomplete(false);
+    for (PolicyRule rule : ChartRbac.ofDefaultChart().rulesIn(review.getSpec().getNamespace())) {
+      status.addToResourceRules(new ResourceRuleBuilder().withApiGroups(rule.getApiGroups()).withResources(rule.getResources())
+          .withResourceNames(rule.getResourceNames()).withVerbs(rule.getVerbs()).build());
+    }
+    review.setStatus(status.build());
     return new MockResponse().setResponseCode(HttpURLConnection.HTTP_CREATED).setBody(Serialization.asJson(review));
   }
 }

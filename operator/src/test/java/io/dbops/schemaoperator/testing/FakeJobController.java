@@ -1,7 +1,7 @@
 package io.dbops.schemaoperator.testing;
 
-import io.dbops.schemaoperator.jobenv.JobEnvironment;
 import io.dbops.schemaoperator.cli.MigrateCommand;
+import io.dbops.schemaoperator.jobenv.JobEnvironment;
 import io.dbops.schemaoperator.migration.MigrationEngine;
 import io.dbops.schemaoperator.migration.MigrationResult;
 import io.dbops.schemaoperator.migration.MigrationScripts;
@@ -48,8 +48,11 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Does what the kubelet and the Job controller would for our migration Jobs: resolves the
- * container's environment and volumes from the API server, runs the container's real `migrate`
- * in-process, then records a Pod with its termination message and the Job's outcome.
+ * container's environment and volumes from the API server, runs the init containers' commands for
+ * real (with their paths mapped to temporary directories: one standing in for the image's
+ * filesystem, one for each volume), runs the container's real `migrate` in-process, then records a
+ * Pod with its termination message and the Job's outcome. Everything each container printed is
+ * kept ({@link #logs()}).
  */
 public final class FakeJobController implements AutoCloseable {
   private final KubernetesClient client;
@@ -57,7 +60,7 @@ public final class FakeJobController implements AutoCloseable {
   private final SharedIndexInformer<Job> informer;
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
   private final Map<String, Job> paused = new ConcurrentHashMap<>();
-  private final Map<String, String> logs = new ConcurrentHashMap<>();
+  private final List<JobLog> logs = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<String, Map<String, String>> images = new ConcurrentHashMap<>();
   private volatile boolean pausing;
   private final boolean instant;
@@ -122,6 +125,9 @@ public final class FakeJobController implements AutoCloseable {
         if (done.isEmpty()) {
           return answered.getKey() + ": the container could not start";
         }
+        if (done.get().failedInitContainer() != null) {
+          return answered.getKey() + ": init container " + done.get().failedInitContainer() + " failed";
+        }
         MigrationResult real = ResultCodec.fromJson(done.get().terminationMessage());
         MigrationResult said = reported.get(answered.getKey());
         if (real.success() != said.success() || !Objects.equals(real.currentVersion(), said.currentVersion())
@@ -150,8 +156,15 @@ public final class FakeJobController implements AutoCloseable {
     return applied.stream().map(MigrationResult.AppliedScript::script).toList();
   }
 
-  /** What `copy-migrations` would copy out of an application image. */
+  /**
+   * The files of an application image, by absolute path inside it, for the init containers that
+   * run it. An init container whose image has no contents here cannot start (as if the image could
+   * not be pulled), and its Job stays active.
+   */
   public void imageContents(String imageRef, Map<String, String> files) {
+    files.keySet().stream().filter(path -> !path.startsWith("/")).findFirst().ifPresent(path -> {
+      throw new IllegalArgumentException("paths inside an image are absolute: " + path);
+    });
     images.put(imageRef, Map.copyOf(files));
   }
 
@@ -177,13 +190,12 @@ public final class FakeJobController implements AutoCloseable {
     finish(job, false, "DeadlineExceeded", "Job was active longer than specified deadline");
   }
 
-  /** Everything every container printed. */
-  public String allLogs() {
-    return String.join("\n", logs.values());
-  }
+  /** What the containers of one Job's Pod printed. @param job namespace/name */
+  public record JobLog(String job, String text) {}
 
-  public String logs(String jobName) {
-    return logs.getOrDefault(jobName, "");
+  /** Everything every container printed, one entry per Pod run, kept when a later Job reuses the name. */
+  public List<JobLog> logs() {
+    return List.copyOf(logs);
   }
 
   private void accept(Job job) {
@@ -210,36 +222,41 @@ public final class FakeJobController implements AutoCloseable {
   }
 
   private void answerInstantly(Job job) {
-    try {
-      MigrationResult result = resultOnUntouchedSchema(job);
+    try (PodRun pod = new PodRun(job)) {
+      if (!pod.start()) {
+        return;
+      }
+      if (pod.failedInit != null) {
+        createPod(job, new Execution(pod.initExit, null, pod.failedInit));
+        finish(job, false, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+        return;
+      }
+      MigrationResult result = resultOnUntouchedSchema(pod);
       answeredInstantly.put(key(job), job);
       reported.put(key(job), result);
-      createPod(job, 0, ResultCodec.compact(result, ResultCodec.TERMINATION_MESSAGE_LIMIT));
+      createPod(job, new Execution(0, ResultCodec.compact(result, ResultCodec.TERMINATION_MESSAGE_LIMIT), null));
       finish(job, true, null, null);
     } catch (KubernetesClientException e) {
       // The Job or its namespace went away; a kubelet would find nothing to report to.
     }
   }
 
-  /** What `migrate` reports when none of the Job's scripts has run yet: every one applied, in Flyway's order. */
-  private MigrationResult resultOnUntouchedSchema(Job job) {
-    String namespace = job.getMetadata().getNamespace();
-    var podSpec = job.getSpec().getTemplate().getSpec();
+  /**
+   * What `migrate` reports when none of the Job's scripts has run yet: every one applied, in
+   * Flyway's order. The scripts are what the Pod's volumes hold once its init containers ran.
+   */
+  private MigrationResult resultOnUntouchedSchema(PodRun pod) {
     Map<String, String> files = new java.util.TreeMap<>();
-    for (Volume volume : podSpec.getVolumes()) {
-      if (volume.getConfigMap() != null) {
-        ConfigMap cm = client.configMaps().inNamespace(namespace).withName(volume.getConfigMap().getName()).get();
-        Map<String, String> data = cm == null || cm.getData() == null ? Map.of() : cm.getData();
-        List<KeyToPath> items = volume.getConfigMap().getItems();
-        if (items == null || items.isEmpty()) {
-          files.putAll(data);
-        } else {
-          items.stream().filter(i -> data.containsKey(i.getKey())).forEach(i -> files.put(i.getPath(), data.get(i.getKey())));
+    for (Volume volume : pod.spec.getVolumes()) {
+      if (volume.getSecret() == null) {
+        try (var walk = Files.walk(pod.volumes.get(volume.getName()))) {
+          for (Path file : walk.filter(Files::isRegularFile).toList()) {
+            files.put(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8));
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
         }
       }
-    }
-    if (podSpec.getInitContainers() != null) {
-      podSpec.getInitContainers().forEach(init -> files.putAll(images.getOrDefault(init.getImage(), Map.of())));
     }
     List<MigrationResult.PendingScript> order;
     try (MigrationScripts scripts = MigrationScripts.fromNamedSources(List.of(files))) {
@@ -262,67 +279,192 @@ public final class FakeJobController implements AutoCloseable {
         return;
       }
       int exit = done.get().exitCode();
-      createPod(job, exit, done.get().terminationMessage());
+      createPod(job, done.get());
       finish(job, exit == 0, exit == 0 ? null : "BackoffLimitExceeded", exit == 0 ? null : "Job has reached the specified backoff limit");
     } catch (KubernetesClientException e) {
       // The Job or its namespace went away while it ran; a kubelet would find nothing to report to.
     }
   }
 
-  /** What the container did: its exit code and termination message. */
-  private record Execution(int exitCode, String terminationMessage) {}
+  /**
+   * What the Pod did: the exit code and termination message of its migrate container, or of the
+   * init container that failed (then migrate never ran and {@code failedInitContainer} names it).
+   */
+  private record Execution(int exitCode, String terminationMessage, String failedInitContainer) {}
 
-  /** Runs the Job's container; empty when it cannot start (CreateContainerConfigError). */
+  /** Runs the Job's Pod; empty when a container cannot start (CreateContainerConfigError, an unknown image). */
   private Optional<Execution> execute(Job job) {
-    Map<String, Path> volumes = new HashMap<>();
-    Path result = null;
-    try {
-      String namespace = job.getMetadata().getNamespace();
-      var podSpec = job.getSpec().getTemplate().getSpec();
-      for (Volume volume : podSpec.getVolumes()) {
-        volumes.put(volume.getName(), materialize(namespace, volume));
+    try (PodRun pod = new PodRun(job)) {
+      if (!pod.start()) {
+        return Optional.empty();
       }
-      if (podSpec.getInitContainers() != null) {
-        for (Container init : podSpec.getInitContainers()) {
-          Map<String, String> files = images.getOrDefault(init.getImage(), Map.of());
-          Path target = volumes.get(init.getVolumeMounts().get(0).getName());
-          for (Map.Entry<String, String> f : files.entrySet()) {
-            Files.writeString(target.resolve(f.getKey()), f.getValue(), StandardCharsets.UTF_8);
+      if (pod.failedInit != null) {
+        return Optional.of(new Execution(pod.initExit, null, pod.failedInit));
+      }
+      return pod.migrate();
+    }
+  }
+
+  /**
+   * One Pod on this pretend node: its volumes as temporary directories, its init containers run,
+   * then its migrate container. Closing it cleans up, as a node does after its Pods, and keeps what
+   * the containers printed.
+   */
+  private final class PodRun implements AutoCloseable {
+    private final Job job;
+    private final String namespace;
+    private final io.fabric8.kubernetes.api.model.PodSpec spec;
+    private final Map<String, Path> volumes = new HashMap<>();
+    private final List<Path> scratch = new java.util.ArrayList<>();
+    private final StringBuilder log = new StringBuilder();
+    private String failedInit;
+    private int initExit;
+
+    PodRun(Job job) {
+      this.job = job;
+      this.namespace = job.getMetadata().getNamespace();
+      this.spec = job.getSpec().getTemplate().getSpec();
+    }
+
+    /** Volumes ready and init containers run (one may have failed: {@link #failedInit}); false when the Pod cannot start. */
+    boolean start() {
+      try {
+        for (Volume volume : spec.getVolumes()) {
+          volumes.put(volume.getName(), materialize(namespace, volume));
+        }
+        for (Container init : spec.getInitContainers() == null ? List.<Container>of() : spec.getInitContainers()) {
+          Map<String, String> image = images.get(init.getImage());
+          if (image == null) {
+            log.append("ErrImagePull: image ").append(init.getImage()).append(" of init container ").append(init.getName())
+                .append(" is unknown to the fake Job controller (FakeJobController.imageContents)\n");
+            return false;
+          }
+          int exit = runInit(init, image);
+          if (exit != 0) {
+            failedInit = init.getName();
+            initExit = exit;
+            return true;
           }
         }
-      }
-      Container container = podSpec.getContainers().get(0);
-      Map<String, String> mounts = new LinkedHashMap<>();
-      for (VolumeMount m : container.getVolumeMounts()) {
-        mounts.put(m.getMountPath(), volumes.get(m.getName()).toString());
-      }
-      Map<String, String> env = new HashMap<>();
-      Map<String, Optional<Secret>> secrets = new HashMap<>();
-      for (EnvVar var : container.getEnv()) {
-        Optional<String> value = resolve(namespace, var, secrets);
-        if (value.isEmpty()) {
-          // CreateContainerConfigError: the Pod never starts and the Job stays active.
-          logs.put(job.getMetadata().getName(), "CreateContainerConfigError: " + var.getName() + " cannot be resolved");
-          return Optional.empty();
-        }
-        env.put(var.getName(), rewritePaths(value.get(), mounts));
-      }
-      result = Files.createTempFile("termination-log", ".json");
-      env.put(JobEnvironment.RESULT_FILE, result.toString());
-      StringWriter out = new StringWriter();
-      int exit = MigrateCommand.run(env, new PrintWriter(out, true), new PrintWriter(out, true));
-      logs.put(job.getMetadata().getName(), out.toString());
-      String message = Files.readString(result, StandardCharsets.UTF_8);
-      return Optional.of(new Execution(exit, message.length() > 4096 ? message.substring(0, 4096) : message));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      // A node cleans up after its Pods; a long test run would otherwise fill the temporary directory.
-      volumes.values().forEach(FakeJobController::deleteTree);
-      if (result != null) {
-        deleteTree(result);
+        return true;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
     }
+
+    /**
+     * Runs an init container's command with the host's shell: its volume mounts become their
+     * directories, and environment values that are absolute paths become paths in a directory
+     * holding the image's files, standing in for the image's root. (A path to the image's files
+     * written literally into the command is not rewritten, so such a command fails here.)
+     */
+    private int runInit(Container init, Map<String, String> image) throws IOException {
+      Path root = Files.createTempDirectory("image-root");
+      scratch.add(root);
+      for (Map.Entry<String, String> file : image.entrySet()) {
+        Path target = root.resolve(file.getKey().substring(1));
+        Files.createDirectories(target.getParent());
+        Files.writeString(target, file.getValue(), StandardCharsets.UTF_8);
+      }
+      Map<String, String> mounts = new LinkedHashMap<>();
+      for (VolumeMount m : init.getVolumeMounts() == null ? List.<VolumeMount>of() : init.getVolumeMounts()) {
+        mounts.put(m.getMountPath(), volumes.get(m.getName()).toString());
+      }
+      List<String> command = new java.util.ArrayList<>();
+      java.util.stream.Stream.concat(
+              init.getCommand() == null ? java.util.stream.Stream.<String>empty() : init.getCommand().stream(),
+              init.getArgs() == null ? java.util.stream.Stream.<String>empty() : init.getArgs().stream())
+          .forEach(arg -> command.add(mountedPaths(arg, mounts)));
+      ProcessBuilder process = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
+      process.environment().clear();
+      process.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin");
+      for (EnvVar var : init.getEnv() == null ? List.<EnvVar>of() : init.getEnv()) {
+        if (var.getValueFrom() != null) {
+          throw new IllegalStateException("the fake runs init containers with literal environment values only: " + var.getName());
+        }
+        String value = var.getValue() == null ? "" : var.getValue();
+        process.environment().put(var.getName(), value.startsWith("/") ? hostPath(value, mounts, root) : value);
+      }
+      try {
+        Process p = process.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+          throw new IllegalStateException("init container " + init.getName() + " ran longer than 60 s");
+        }
+        log.append(output);
+        return p.exitValue();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted running init container " + init.getName(), e);
+      }
+    }
+
+    /** Runs the migrate container in-process; empty when its environment cannot be resolved. */
+    Optional<Execution> migrate() {
+      Path result = null;
+      try {
+        Container container = spec.getContainers().get(0);
+        Map<String, String> mounts = new LinkedHashMap<>();
+        for (VolumeMount m : container.getVolumeMounts()) {
+          mounts.put(m.getMountPath(), volumes.get(m.getName()).toString());
+        }
+        Map<String, String> env = new HashMap<>();
+        Map<String, Optional<Secret>> secrets = new HashMap<>();
+        for (EnvVar var : container.getEnv()) {
+          Optional<String> value = resolve(namespace, var, secrets);
+          if (value.isEmpty()) {
+            // CreateContainerConfigError: the Pod never starts and the Job stays active.
+            log.append("CreateContainerConfigError: ").append(var.getName()).append(" cannot be resolved\n");
+            return Optional.empty();
+          }
+          env.put(var.getName(), rewritePaths(value.get(), mounts));
+        }
+        result = Files.createTempFile("termination-log", ".json");
+        env.put(JobEnvironment.RESULT_FILE, result.toString());
+        StringWriter out = new StringWriter();
+        int exit = MigrateCommand.run(env, new PrintWriter(out, true), new PrintWriter(out, true));
+        log.append(out);
+        String message = Files.readString(result, StandardCharsets.UTF_8);
+        return Optional.of(new Execution(exit, message.length() > 4096 ? message.substring(0, 4096) : message, null));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } finally {
+        if (result != null) {
+          deleteTree(result);
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      // A node cleans up after its Pods; a long test run would otherwise fill the temporary directory.
+      volumes.values().forEach(FakeJobController::deleteTree);
+      scratch.forEach(FakeJobController::deleteTree);
+      if (log.length() > 0) {
+        logs.add(new JobLog(key(job), log.toString()));
+      }
+    }
+  }
+
+  /** {@code arg} with each volume's mount path, where it appears as a whole path, replaced by its directory. */
+  private static String mountedPaths(String arg, Map<String, String> mounts) {
+    String mapped = arg;
+    for (Map.Entry<String, String> m : mounts.entrySet()) {
+      mapped = mapped.replaceAll(java.util.regex.Pattern.quote(m.getKey()) + "(?=/|\"|'|\\s|$)",
+          java.util.regex.Matcher.quoteReplacement(m.getValue()));
+    }
+    return mapped;
+  }
+
+  /** Where an absolute path inside the container is on this machine: in a volume, or in the image's root. */
+  private static String hostPath(String path, Map<String, String> mounts, Path imageRoot) {
+    for (Map.Entry<String, String> m : mounts.entrySet()) {
+      if (path.equals(m.getKey()) || path.startsWith(m.getKey() + "/")) {
+        return m.getValue() + path.substring(m.getKey().length());
+      }
+    }
+    return imageRoot.resolve(path.substring(1)).toString();
   }
 
   private static void deleteTree(Path root) {
@@ -410,8 +552,22 @@ public final class FakeJobController implements AutoCloseable {
     return value.startsWith("/") ? out.toString() : value;
   }
 
-  private void createPod(Job job, int exitCode, String message) {
+  private void createPod(Job job, Execution execution) {
     String suffix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36), 36);
+    int exitCode = execution.exitCode();
+    String migrate = job.getSpec().getTemplate().getSpec().getContainers().get(0).getName();
+    var terminated = new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
+        .withNewState().withNewTerminated().withExitCode(exitCode).withReason(exitCode == 0 ? "Completed" : "Error")
+        .withMessage(execution.terminationMessage()).endTerminated().endState();
+    var status = new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase(exitCode == 0 ? "Succeeded" : "Failed");
+    if (execution.failedInitContainer() == null) {
+      status.addToContainerStatuses(terminated.withName(migrate).build());
+    } else {
+      // The init container failed, so migrate never started: it waits, as a kubelet reports it.
+      status.addToInitContainerStatuses(terminated.withName(execution.failedInitContainer()).build())
+          .addNewContainerStatus().withName(migrate).withNewState().withNewWaiting().withReason("PodInitializing")
+          .endWaiting().endState().endContainerStatus();
+    }
     Pod pod = new PodBuilder()
         .withNewMetadata()
         .withName(job.getMetadata().getName() + "-" + "0".repeat(5 - suffix.length()) + suffix)
@@ -425,14 +581,7 @@ public final class FakeJobController implements AutoCloseable {
         .withCreationTimestamp(now())
         .endMetadata()
         .withSpec(job.getSpec().getTemplate().getSpec())
-        .withNewStatus()
-        .withPhase(exitCode == 0 ? "Succeeded" : "Failed")
-        .addNewContainerStatus()
-        .withName(job.getSpec().getTemplate().getSpec().getContainers().get(0).getName())
-        .withNewState().withNewTerminated().withExitCode(exitCode).withReason(exitCode == 0 ? "Completed" : "Error")
-        .withMessage(message).endTerminated().endState()
-        .endContainerStatus()
-        .endStatus()
+        .withStatus(status.build())
         .build();
     client.pods().inNamespace(job.getMetadata().getNamespace()).resource(pod).create();
   }
@@ -483,6 +632,5 @@ public final class FakeJobController implements AutoCloseable {
     answeredInstantly.clear();
     reported.clear();
     paused.clear();
-    logs.clear();
   }
 }

@@ -19,6 +19,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -26,13 +27,19 @@ import java.util.concurrent.Executors;
 
 /**
  * Does what the StatefulSet controller and the kubelet would for a managed PostgreSQL: for each
- * StatefulSet the operator creates, starts a real PostgreSQL whose superuser has the password from
- * the admin Secret its Pod would get (and no other way in), then reports one ready replica. It is
- * also this test cluster's DNS for those databases ({@link #addresses()}).
+ * StatefulSet the operator creates, creates its PersistentVolumeClaim (owned by the StatefulSet only
+ * when its retention policy says Delete) and starts a real PostgreSQL on that claim's volume, a
+ * directory here. On an empty volume the database is initialized with the password from the admin
+ * Secret the Pod would get (and no other way in), as the postgres image does; on a volume that has
+ * data, the data and the password in it are kept. Then it reports one ready replica. A deleted
+ * StatefulSet's database stops; its volume stays. It is also this test cluster's DNS for those
+ * databases ({@link #addresses()}).
  */
 public final class FakeStatefulSetController implements AutoCloseable {
   private final KubernetesClient client;
   private final Map<String, EmbeddedPostgres> databases = new ConcurrentHashMap<>();
+  /** Each claim's volume: namespace/claim name to a data directory. */
+  private final Map<String, Path> volumes = new ConcurrentHashMap<>();
   private final ExecutorService starter = Executors.newSingleThreadExecutor();
   private final SharedIndexInformer<StatefulSet> informer;
 
@@ -41,15 +48,28 @@ public final class FakeStatefulSetController implements AutoCloseable {
     this.informer = client.apps().statefulSets().inAnyNamespace().inform(new ResourceEventHandler<>() {
       @Override
       public void onAdd(StatefulSet set) {
-        starter.submit(() -> start(set));
+        starter.submit(() -> reporting("start", set, () -> start(set)));
       }
 
       @Override
       public void onUpdate(StatefulSet before, StatefulSet set) {}
 
       @Override
-      public void onDelete(StatefulSet set, boolean finalStateUnknown) {}
+      public void onDelete(StatefulSet set, boolean finalStateUnknown) {
+        starter.submit(() -> reporting("stop", set, () -> stop(set)));
+      }
     });
+  }
+
+  /** A failure here would vanish in the executor; a test waiting for the instance then says only that it waited. */
+  private static void reporting(String what, StatefulSet set, Runnable action) {
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      System.err.println("fake StatefulSet controller: cannot " + what + " " + set.getMetadata().getNamespace() + "/"
+          + set.getMetadata().getName() + ": " + e);
+      e.printStackTrace();
+    }
   }
 
   public static FakeStatefulSetController start(KubernetesClient client) {
@@ -74,11 +94,24 @@ public final class FakeStatefulSetController implements AutoCloseable {
     String namespace = set.getMetadata().getNamespace();
     String name = set.getMetadata().getName();
     try {
-      String password = adminPassword(set);
-      Path data = Files.createTempDirectory("instance-" + name);
-      EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(true).start();
+      Path data = volumes.computeIfAbsent(key(namespace, claim(set)), k -> {
+        try {
+          return Files.createTempDirectory("instance-" + name);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      boolean initialized = Files.exists(data.resolve("postgresql.conf"));
+      if (initialized) {
+        // The embedded server checks it is up by logging in without a password; the data and the
+        // password in it stay, and the password rule is back before the instance is reported ready.
+        Files.writeString(data.resolve("pg_hba.conf"), "local all all trust\nhost all all all trust\n", StandardCharsets.UTF_8);
+      }
+      EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).start();
       try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
-        st.execute("ALTER USER postgres WITH PASSWORD '" + password.replace("'", "''") + "'");
+        if (!initialized) {
+          st.execute("ALTER USER postgres WITH PASSWORD '" + adminPassword(set).replace("'", "''") + "'");
+        }
         // From now on, as in the postgres image: a password over the network, for everyone.
         Files.writeString(data.resolve("pg_hba.conf"), "local all all trust\nhost all all all scram-sha-256\n", StandardCharsets.UTF_8);
         st.execute("SELECT pg_reload_conf()");
@@ -92,6 +125,46 @@ public final class FakeStatefulSetController implements AutoCloseable {
       throw new UncheckedIOException(e);
     } catch (SQLException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The claim of the StatefulSet's Pod 0, created as the StatefulSet controller does unless it is
+   * there already (left behind by an earlier StatefulSet of the same name): its name.
+   */
+  private String claim(StatefulSet set) {
+    var templates = set.getSpec().getVolumeClaimTemplates();
+    if (templates == null || templates.isEmpty()) {
+      return set.getMetadata().getName();
+    }
+    var template = templates.get(0);
+    String claim = template.getMetadata().getName() + "-" + set.getMetadata().getName() + "-0";
+    var policy = set.getSpec().getPersistentVolumeClaimRetentionPolicy();
+    boolean deletedWithSet = policy != null && "Delete".equals(policy.getWhenDeleted());
+    var pvc = new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+        .withNewMetadata().withName(claim).withNamespace(set.getMetadata().getNamespace())
+        .withLabels(set.getSpec().getSelector() == null ? Map.of() : set.getSpec().getSelector().getMatchLabels())
+        .withOwnerReferences(deletedWithSet ? List.of(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+            .withApiVersion("apps/v1").withKind("StatefulSet").withName(set.getMetadata().getName())
+            .withUid(set.getMetadata().getUid()).withController(true).build()) : List.of())
+        .endMetadata()
+        .withSpec(template.getSpec())
+        .build();
+    if (client.persistentVolumeClaims().inNamespace(set.getMetadata().getNamespace()).withName(claim).get() == null) {
+      client.persistentVolumeClaims().inNamespace(set.getMetadata().getNamespace()).resource(pvc).create();
+    }
+    return claim;
+  }
+
+  /** The StatefulSet is gone, and its Pod with it: the database stops, its volume stays. */
+  private void stop(StatefulSet set) {
+    EmbeddedPostgres postgres = databases.remove(key(set.getMetadata().getNamespace(), set.getMetadata().getName()));
+    if (postgres != null) {
+      try {
+        postgres.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 
@@ -121,6 +194,14 @@ public final class FakeStatefulSetController implements AutoCloseable {
     starter.shutdownNow();
     for (EmbeddedPostgres postgres : databases.values()) {
       postgres.close();
+    }
+    // The cluster goes away, and its volumes with it.
+    for (Path volume : volumes.values()) {
+      try (var walk = Files.walk(volume)) {
+        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
     }
   }
 }

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,22 +17,26 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * fabric8's mock API server in CRUD mode with our generated CRDs posted, so the status
  * subresource behaves. It stands in for a cluster: it stores and watches, it never runs anything.
+ * Every request it answers goes to the listeners ({@link #onRequest}).
  */
 public final class MockCluster implements AutoCloseable {
   private final KubernetesMockServer server;
   private final ClusterDispatcher dispatcher;
   private final KubernetesClient client;
   private final List<KubernetesClient> clients = new ArrayList<>();
+  private final List<Consumer<ApiCall>> listeners = new CopyOnWriteArrayList<>();
 
   private MockCluster(KubernetesMockServer server, ClusterDispatcher dispatcher) {
     this.server = server;
     this.dispatcher = dispatcher;
+    dispatcher.listener(this::answered);
     this.client = newClient();
   }
 
@@ -95,21 +98,22 @@ public final class MockCluster implements AutoCloseable {
   }
 
   /**
-   * Hands every request the server has received since the last call to {@code sink}, oldest first.
-   * The server keeps each request (body included) until it is taken, so a long run must drain it.
+   * {@code listener} hears of every request from now on, with its answer's status code, on the
+   * server's thread as the request is answered: it must be quick and thread-safe.
    */
-  public int drainRequests(Consumer<RecordedRequest> sink) {
-    int n = 0;
+  public void onRequest(Consumer<ApiCall> listener) {
+    listeners.add(listener);
+  }
+
+  private void answered(ApiCall call) {
+    listeners.forEach(l -> l.accept(call));
+    // The server also queues every request, body included, for takeRequest(), which nothing here
+    // calls: a long run would keep them all. The listeners are the request log.
     try {
-      for (var r = server.takeRequest(0, TimeUnit.MILLISECONDS); r != null;
-          r = server.takeRequest(0, TimeUnit.MILLISECONDS)) {
-        sink.accept(r);
-        n++;
-      }
+      server.takeRequest(0, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return n;
   }
 
   /**

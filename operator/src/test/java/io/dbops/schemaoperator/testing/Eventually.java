@@ -1,13 +1,13 @@
-package io.dbops.schemaoperator.controller;
+package io.dbops.schemaoperator.testing;
 
 import java.time.Duration;
 import java.util.function.Supplier;
 
 /** Polls until a condition holds: controllers converge, they do not answer synchronously. */
-final class Eventually {
+public final class Eventually {
   private Eventually() {}
 
-  static void await(String what, Duration limit, Supplier<Boolean> condition) {
+  public static void await(String what, Duration limit, Supplier<Boolean> condition) {
     long deadline = System.nanoTime() + limit.toNanos();
     while (System.nanoTime() < deadline) {
       try {

@@ -1,0 +1,138 @@
+package io.dbops.schemaoperator.testing;
+
+import com.marcnuri.helm.Helm;
+import io.dbops.schemaoperator.testing.ApiCall.ResourceRequest;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleRef;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What the Helm chart, rendered by real Helm with its default values, lets the operator's
+ * ServiceAccount do: the ClusterRoles bound to it cluster-wide, and the Roles (or ClusterRoles)
+ * bound to it in one namespace. Read from the chart each time, never from a copy, so a narrowed
+ * chart is checked as it is.
+ */
+public final class ChartRbac {
+  /** Where the chart is installed in the scenarios: the leader-election Lease lives here too. */
+  public static final String RELEASE_NAMESPACE = "dbops-system";
+  private static final Path CHART = Path.of("..", "helm", "schema-operator");
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  /**
+   * Granted to every authenticated user by Kubernetes' default ClusterRoles (system:basic-user,
+   * system:discovery), whatever a chart says: a client asking what it may do.
+   */
+  private static final Set<String> EVERY_USER_MAY = Set.of(
+      "create authorization.k8s.io/selfsubjectrulesreviews", "create authorization.k8s.io/selfsubjectaccessreviews");
+  private static ChartRbac rendered;
+
+  private final List<PolicyRule> clusterWide = new ArrayList<>();
+  private final Map<String, List<PolicyRule>> inNamespace = new HashMap<>();
+
+  private ChartRbac(List<HasMetadata> objects) {
+    String account = objects.stream().filter(ServiceAccount.class::isInstance).map(o -> o.getMetadata().getName())
+        .findFirst().orElseThrow(() -> new IllegalStateException("the chart renders no ServiceAccount"));
+    Map<String, List<PolicyRule>> clusterRoles = new HashMap<>();
+    Map<String, List<PolicyRule>> roles = new HashMap<>();
+    for (HasMetadata o : objects) {
+      if (o instanceof ClusterRole r) {
+        clusterRoles.put(r.getMetadata().getName(), r.getRules());
+      } else if (o instanceof Role r) {
+        roles.put(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(), r.getRules());
+      }
+    }
+    for (HasMetadata o : objects) {
+      if (o instanceof ClusterRoleBinding b && bindsAccount(b.getSubjects(), account)) {
+        clusterWide.addAll(clusterRoles.getOrDefault(b.getRoleRef().getName(), List.of()));
+      } else if (o instanceof RoleBinding b && bindsAccount(b.getSubjects(), account)) {
+        String ns = b.getMetadata().getNamespace();
+        RoleRef ref = b.getRoleRef();
+        List<PolicyRule> granted = "ClusterRole".equals(ref.getKind()) ? clusterRoles.getOrDefault(ref.getName(), List.of())
+            : roles.getOrDefault(ns + "/" + ref.getName(), List.of());
+        inNamespace.computeIfAbsent(ns, k -> new ArrayList<>()).addAll(granted);
+      }
+    }
+  }
+
+  private static boolean bindsAccount(List<io.fabric8.kubernetes.api.model.rbac.Subject> subjects, String account) {
+    return subjects != null && subjects.stream().anyMatch(s -> "ServiceAccount".equals(s.getKind())
+        && account.equals(s.getName()) && RELEASE_NAMESPACE.equals(s.getNamespace()));
+  }
+
+  /** The chart with its default values, installed in {@link #RELEASE_NAMESPACE}; rendered once per JVM. */
+  public static synchronized ChartRbac ofDefaultChart() {
+    if (rendered == null) {
+      String yaml = new Helm(CHART).template().withName("schema-operator").withNamespace(RELEASE_NAMESPACE)
+          .withKubeVersion("1.31.0").call();
+      List<HasMetadata> objects = new ArrayList<>();
+      for (String document : yaml.split("(?m)^---\\s*$")) {
+        if (document.lines().allMatch(l -> l.isBlank() || l.trim().startsWith("#"))) {
+          continue;
+        }
+        if (SERIALIZATION.unmarshal(document) instanceof HasMetadata object) {
+          objects.add(object);
+        }
+      }
+      rendered = new ChartRbac(objects);
+    }
+    return rendered;
+  }
+
+  /** The rules that apply to the operator in {@code namespace}: the cluster-wide ones and that namespace's. */
+  public List<PolicyRule> rulesIn(String namespace) {
+    List<PolicyRule> rules = new ArrayList<>(clusterWide);
+    rules.addAll(inNamespace.getOrDefault(namespace, List.of()));
+    return rules;
+  }
+
+  public boolean allows(ResourceRequest request) {
+    if (EVERY_USER_MAY.contains(request.verb() + " " + request.group() + "/" + request.resource())) {
+      return true;
+    }
+    if (clusterWide.stream().anyMatch(rule -> matches(rule, request))) {
+      return true;
+    }
+    return !request.namespace().isEmpty()
+        && inNamespace.getOrDefault(request.namespace(), List.of()).stream().anyMatch(rule -> matches(rule, request));
+  }
+
+  private static boolean matches(PolicyRule rule, ResourceRequest request) {
+    return anyOf(rule.getApiGroups(), request.group())
+        && anyOf(rule.getResources(), request.rbacResource())
+        && anyOf(rule.getVerbs(), request.verb())
+        // resourceNames narrow a rule to named objects; a create or a list names none.
+        && (rule.getResourceNames() == null || rule.getResourceNames().isEmpty()
+            || !request.name().isEmpty() && rule.getResourceNames().contains(request.name()));
+  }
+
+  private static boolean anyOf(List<String> allowed, String value) {
+    return allowed != null && (allowed.contains(value) || allowed.contains("*"));
+  }
+
+  /**
+   * The requests in {@code calls} that the chart does not allow, one line for each distinct
+   * "verb group/resource in namespace"; requests that name no resource (discovery) are not checked.
+   */
+  public List<String> refused(Collection<ApiCall> calls) {
+    Map<String, String> refused = new TreeMap<>();
+    for (ApiCall call : calls) {
+      call.resourceRequest().filter(r -> !allows(r)).ifPresent(r -> refused.putIfAbsent(
+          r.describe() + (r.namespace().isEmpty() ? " cluster-wide" : " in namespace " + r.namespace()),
+          "for example " + call.method() + " " + call.path() + ", answered " + call.status()));
+    }
+    return refused.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").toList();
+  }
+}
