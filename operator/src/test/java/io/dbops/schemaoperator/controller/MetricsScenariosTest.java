@@ -155,6 +155,9 @@ class MetricsScenariosTest {
     // The failure meters appear with the first failed reconcile of "unwritable".
     Eventually.await("a failed reconcile counted", CONVERGE, () -> sampleNames(scrape()).contains("operator_sdk_reconciliations_failed_total"));
 
+    // GC pause series appear with the first collection after the meter is bound; a short test JVM may not have had one.
+    System.gc();
+    Eventually.await("a GC pause counted", CONVERGE, () -> sampleNames(scrape()).contains("jvm_gc_pause_seconds_sum"));
     Set<String> served = sampleNames(scrape());
 
     queried.forEach((metric, where) -> assertThat(served).as("%s, queried by %s, on /metrics", metric, where).contains(metric));

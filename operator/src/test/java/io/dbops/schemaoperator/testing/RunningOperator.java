@@ -2,6 +2,7 @@ package io.dbops.schemaoperator.testing;
 
 import io.dbops.schemaoperator.controller.common.InstanceAddresses;
 import io.dbops.schemaoperator.runtime.LeaderElection;
+import io.dbops.schemaoperator.policy.WorkloadPolicy;
 import io.dbops.schemaoperator.runtime.OperatorSettings;
 import io.dbops.schemaoperator.runtime.SchemaOperator;
 import java.io.IOException;
@@ -38,29 +39,38 @@ public final class RunningOperator implements AutoCloseable {
    * @param httpPort 0 for a free port, -1 for no health and metrics server
    */
   public record Options(int concurrency, String image, LeaderElection leaderElection, InstanceAddresses instanceAddresses,
-      int httpPort) {
+      int httpPort, WorkloadPolicy policy) {
+    /**
+     * The operator as a platform team would install it for the scenarios' application team: the
+     * default policy, plus that team's images allowed as migration sources ({@code ghcr.io/acme/**}).
+     */
     public static Options defaults() {
-      return new Options(4, IMAGE, null, InstanceAddresses.CLUSTER_DNS, 0);
+      return new Options(4, IMAGE, null, InstanceAddresses.CLUSTER_DNS, 0,
+          WorkloadPolicy.from(Map.of(WorkloadPolicy.MIGRATION_IMAGES, "ghcr.io/acme/**")));
+    }
+
+    public Options policy(WorkloadPolicy workloadPolicy) {
+      return new Options(concurrency, image, leaderElection, instanceAddresses, httpPort, workloadPolicy);
     }
 
     public Options concurrency(int threads) {
-      return new Options(threads, image, leaderElection, instanceAddresses, httpPort);
+      return new Options(threads, image, leaderElection, instanceAddresses, httpPort, policy);
     }
 
     public Options image(String operatorImage) {
-      return new Options(concurrency, operatorImage, leaderElection, instanceAddresses, httpPort);
+      return new Options(concurrency, operatorImage, leaderElection, instanceAddresses, httpPort, policy);
     }
 
     public Options leaderElection(LeaderElection election) {
-      return new Options(concurrency, image, election, instanceAddresses, httpPort);
+      return new Options(concurrency, image, election, instanceAddresses, httpPort, policy);
     }
 
     public Options instanceAddresses(InstanceAddresses addresses) {
-      return new Options(concurrency, image, leaderElection, addresses, httpPort);
+      return new Options(concurrency, image, leaderElection, addresses, httpPort, policy);
     }
 
     public Options withoutHttp() {
-      return new Options(concurrency, image, leaderElection, instanceAddresses, -1);
+      return new Options(concurrency, image, leaderElection, instanceAddresses, -1, policy);
     }
   }
 
@@ -73,7 +83,8 @@ public final class RunningOperator implements AutoCloseable {
   /** Starts reconciling; returns once informers are running (not yet necessarily synced: see {@link #ready()}). */
   public static RunningOperator start(MockCluster cluster, String userAgent, Options options, Consumer<String> scrapes) {
     SchemaOperator operator = SchemaOperator.start(cluster.newClient(userAgent),
-        new OperatorSettings(Set.of(), null, options.concurrency(), options.image(), options.leaderElection(), options.httpPort()),
+        new OperatorSettings(Set.of(), null, options.concurrency(), options.image(), options.leaderElection(), options.httpPort(),
+            options.policy()),
         options.instanceAddresses());
     return new RunningOperator(operator, userAgent, scrapes);
   }
