@@ -26,6 +26,12 @@ public interface EngineDialect {
   /** Driver properties for TLS, timeouts and the database name where the URL does not carry it. */
   Properties properties(ConnectionSettings settings, boolean admin, TrustStoreFactory trustStores);
 
+  /**
+   * What the operator's connections carry whatever the login: its name for the server's session
+   * lists, and connect and login timeouts so that an unreachable server cannot hold a reconcile.
+   */
+  Properties clientDefaults();
+
   /** Session settings applied to every connection Flyway opens. */
   String initSql(int lockSeconds, int statementSeconds);
 

@@ -22,9 +22,7 @@ final class MySqlDialect implements EngineDialect {
 
   @Override
   public Properties properties(ConnectionSettings s, boolean admin, TrustStoreFactory trustStores) {
-    Properties p = new Properties();
-    p.setProperty("connectTimeout", "10000");
-    p.setProperty("connectionAttributes", "program_name:schema-operator");
+    Properties p = clientDefaults();
     switch (s.tlsMode()) {
       case DISABLE -> p.setProperty("sslMode", "DISABLED");
       case REQUIRE -> p.setProperty("sslMode", "REQUIRED");
@@ -44,6 +42,14 @@ final class MySqlDialect implements EngineDialect {
     p.setProperty("trustCertificateKeyStoreUrl", store.path().toUri().toString());
     p.setProperty("trustCertificateKeyStorePassword", store.password());
     p.setProperty("trustCertificateKeyStoreType", store.type());
+  }
+
+  @Override
+  public Properties clientDefaults() {
+    Properties p = new Properties();
+    p.setProperty("connectTimeout", "10000");
+    p.setProperty("connectionAttributes", "program_name:schema-operator");
+    return p;
   }
 
   @Override

@@ -18,10 +18,7 @@ final class PostgresDialect implements EngineDialect {
 
   @Override
   public Properties properties(ConnectionSettings s, boolean admin, TrustStoreFactory trustStores) {
-    Properties p = new Properties();
-    p.setProperty("ApplicationName", "schema-operator");
-    p.setProperty("connectTimeout", "10");
-    p.setProperty("loginTimeout", "10");
+    Properties p = clientDefaults();
     switch (s.tlsMode()) {
       case DISABLE -> p.setProperty("sslmode", "disable");
       case REQUIRE -> p.setProperty("sslmode", "require");
@@ -34,6 +31,15 @@ final class PostgresDialect implements EngineDialect {
         p.setProperty("sslrootcert", s.caCertificate().toString());
       }
     }
+    return p;
+  }
+
+  @Override
+  public Properties clientDefaults() {
+    Properties p = new Properties();
+    p.setProperty("ApplicationName", "schema-operator");
+    p.setProperty("connectTimeout", "10");
+    p.setProperty("loginTimeout", "10");
     return p;
   }
 

@@ -17,10 +17,8 @@ final class SqlServerDialect implements EngineDialect {
 
   @Override
   public Properties properties(ConnectionSettings s, boolean admin, TrustStoreFactory trustStores) {
-    Properties p = new Properties();
+    Properties p = clientDefaults();
     p.setProperty("databaseName", admin || s.database() == null ? ADMIN_DATABASE : s.database());
-    p.setProperty("applicationName", "schema-operator");
-    p.setProperty("loginTimeout", "10");
     switch (s.tlsMode()) {
       case DISABLE -> p.setProperty("encrypt", "false");
       case REQUIRE -> {
@@ -46,6 +44,14 @@ final class SqlServerDialect implements EngineDialect {
     p.setProperty("trustStore", store.path().toString());
     p.setProperty("trustStorePassword", store.password());
     p.setProperty("trustStoreType", store.type());
+  }
+
+  @Override
+  public Properties clientDefaults() {
+    Properties p = new Properties();
+    p.setProperty("applicationName", "schema-operator");
+    p.setProperty("loginTimeout", "10");
+    return p;
   }
 
   @Override

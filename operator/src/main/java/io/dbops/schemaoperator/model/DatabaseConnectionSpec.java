@@ -20,8 +20,23 @@ import java.util.Map;
     value = "!has(self.host) || has(self.credentials)",
     message = "an external database (host) needs credentials.secretName")
 @ValidationRule(
-    value = "!has(self.parameters) || self.parameters.all(k, k.matches('^[A-Za-z][A-Za-z0-9_.]*$'))",
-    message = "parameter names are driver property names: letters, digits, '_' and '.'")
+    value = "self.engine != 'postgres' || !has(self.parameters)"
+        + " || self.parameters.all(k, k.matches('^(" + DriverParameterNames.POSTGRES + ")$'))",
+    messageExpression = "'parameters not allowed for postgres: ' + self.parameters.filter(k, !k.matches('^("
+        + DriverParameterNames.POSTGRES + ")$')).join(', ') + '; allowed: " + DriverParameterNames.POSTGRES + "'",
+    message = "parameters for postgres are limited to: " + DriverParameterNames.POSTGRES)
+@ValidationRule(
+    value = "!(self.engine == 'mysql' || self.engine == 'mariadb') || !has(self.parameters)"
+        + " || self.parameters.all(k, k.matches('^(" + DriverParameterNames.MYSQL + ")$'))",
+    messageExpression = "'parameters not allowed for ' + self.engine + ': ' + self.parameters.filter(k, !k.matches('^("
+        + DriverParameterNames.MYSQL + ")$')).join(', ') + '; allowed: " + DriverParameterNames.MYSQL + "'",
+    message = "parameters for mysql and mariadb are limited to: " + DriverParameterNames.MYSQL)
+@ValidationRule(
+    value = "self.engine != 'sqlserver' || !has(self.parameters)"
+        + " || self.parameters.all(k, k.matches('^(" + DriverParameterNames.SQLSERVER + ")$'))",
+    messageExpression = "'parameters not allowed for sqlserver: ' + self.parameters.filter(k, !k.matches('^("
+        + DriverParameterNames.SQLSERVER + ")$')).join(', ') + '; allowed: " + DriverParameterNames.SQLSERVER + "'",
+    message = "parameters for sqlserver are limited to: " + DriverParameterNames.SQLSERVER)
 public class DatabaseConnectionSpec {
   @Required
   private Engine engine;

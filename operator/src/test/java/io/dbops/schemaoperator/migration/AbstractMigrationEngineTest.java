@@ -432,6 +432,42 @@ abstract class AbstractMigrationEngineTest {
     assertThat(tableExists("users")).isFalse();
   }
 
+  @Test
+  void aUrlLoginFromASecretMigratesThroughTheUrlRebuiltFromItsCheckedParts() throws Exception {
+    givenStandardScripts();
+    String user = "app_" + UUID.randomUUID().toString().substring(0, 8);
+    // '&' and '@' would end the URL's password if the driver read the Secret's text itself.
+    String password = "Url&Pa55@" + UUID.randomUUID().toString().substring(0, 8);
+    createPasswordUser(user, password, database);
+    String url = testJdbcUrl(database) + "&user=" + user + "&password="
+        + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8);
+    ConnectionSettings fromUrl = new ConnectionSettings(engineKind(), null, engineKind().defaultPort(), null, null, null,
+        Map.of(), false);
+
+    MigrationResult result = engine(fromUrl, Login.ofUrl(url), settings().build()).migrate();
+
+    assertSucceeded(result);
+    assertThat(tableExists("users")).isTrue();
+    assertThat(String.join("\n", progressLines)).doesNotContain(password);
+  }
+
+  @Test
+  void aUrlLoginThatAsksForADangerousSwitchIsRefusedBeforeAnyConnection() throws Exception {
+    givenStandardScripts();
+    String url = testJdbcUrl(database) + "&user=" + adminLogin().username()
+        + (engineKind() == Engine.POSTGRES ? "&socketFactory=javax.net.DefaultSocketFactory" : "&allowLoadLocalInfile=true");
+    ConnectionSettings fromUrl = new ConnectionSettings(engineKind(), null, engineKind().defaultPort(), null, null, null,
+        Map.of(), false);
+
+    MigrationResult result = engine(fromUrl, Login.ofUrl(url), settings().build()).migrate();
+
+    assertThat(result.success()).isFalse();
+    assertThat(result.failure().reason()).isEqualTo(FailureReason.ConfigurationInvalid);
+    assertThat(result.failure().message()).contains("is not allowed");
+    assertThat(result.exitCode()).isEqualTo(3);
+    assertThat(tableExists("users")).isFalse();
+  }
+
   // ---- helpers the scenarios read with --------------------------------------------------------
 
   void givenStandardScripts() throws IOException {

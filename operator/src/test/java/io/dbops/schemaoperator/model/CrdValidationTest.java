@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The committed CRDs accept what the design promises and reject what it forbids, with messages a person can act on. */
 class CrdValidationTest {
@@ -30,7 +33,7 @@ class CrdValidationTest {
             caSecretRef: {name: db-ca, key: ca.crt}
           parameters:
             connectTimeout: "10"
-            ssl.factory: org.example.Factory
+            tcpKeepAlive: "true"
           healthCheck: {intervalSeconds: 30}
           """));
     }
@@ -140,7 +143,62 @@ class CrdValidationTest {
     @Test
     void parameterNameWithSpaceIsRejected() {
       assertRejected(external("parameters: {\"connect timeout\": \"10\"}"),
-          "parameter names are driver property names");
+          "parameters not allowed for postgres: connect timeout; allowed: ApplicationName|");
+    }
+
+    @ParameterizedTest(name = "{0} admits every name of its allowlist")
+    @EnumSource(Engine.class)
+    void everyAllowlistedParameterIsAdmittedForItsEngine(Engine engine) {
+      StringBuilder parameters = new StringBuilder("parameters:\n");
+      DriverParameterNames.of(engine).forEach(name -> parameters.append("  ").append(name).append(": \"1\"\n"));
+
+      assertAccepted(connection("""
+          engine: %s
+          host: db.prod.svc
+          credentials: {secretName: app-db}
+          """.formatted(engine.wireName()) + parameters));
+    }
+
+    @ParameterizedTest(name = "{0}: {1} is refused at admission, named in the message")
+    @CsvSource({
+        "postgres,  socketFactory",
+        "postgres,  loggerFile",
+        "postgres,  authenticationPluginClassName",
+        "postgres,  sslfactory",
+        "postgres,  PGHOST",
+        "postgres,  host",
+        "postgres,  password",
+        "mysql,     allowLoadLocalInfile",
+        "mysql,     autoDeserialize",
+        "mariadb,   queryInterceptors",
+        "mariadb,   allowUrlInLocalInfile",
+        "sqlserver, server",
+        "sqlserver, port",
+        "sqlserver, serverName",
+        "sqlserver, instanceName",
+        "sqlserver, failoverPartner",
+        "sqlserver, trustManagerClass",
+        "sqlserver, accessTokenCallbackClass",
+        "sqlserver, LoginTimeout"})
+    void aParameterOutsideTheAllowlistIsRefusedNamingIt(String engine, String name) {
+      assertRejected(connection("""
+          engine: %s
+          host: db.prod.svc
+          credentials: {secretName: app-db}
+          parameters: {connectTimeout: "5", %s: "x"}
+          """.formatted(engine, name).replace("connectTimeout", engine.equals("sqlserver") ? "loginTimeout" : "connectTimeout")),
+          "parameters not allowed for " + engine + ": " + name + "; allowed: ");
+    }
+
+    @Test
+    void aParameterAllowedForOneEngineIsRefusedForAnother() {
+      // ApplicationName is pgjdbc's spelling; mssql-jdbc's is applicationName, and MySQL has neither.
+      assertRejected(connection("""
+          engine: mysql
+          host: db.prod.svc
+          credentials: {secretName: app-db}
+          parameters: {ApplicationName: billing}
+          """), "parameters not allowed for mysql: ApplicationName");
     }
 
     @Test
