@@ -1,5 +1,7 @@
 package io.dbops.schemaoperator.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -22,5 +24,15 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Pending", jsonPath = ".status.pending[*].version", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@JsonDeserialize(using = TolerantResourceDeserializer.Schemas.class)
 public class DatabaseSchema extends CustomResource<DatabaseSchemaSpec, DatabaseSchemaStatus>
-    implements Namespaced {}
+    implements Namespaced, TolerantlyRead {
+  @JsonIgnore
+  private transient String readProblem;
+
+  @Override
+  public String readProblem() { return readProblem; }
+
+  @Override
+  public void setReadProblem(String problem) { this.readProblem = problem; }
+}

@@ -190,6 +190,39 @@ class CrdValidationTest {
           "parameters not allowed for " + engine + ": " + name + "; allowed: ");
     }
 
+    @ParameterizedTest(name = "an instance named {0} is refused")
+    @CsvSource({"db.prod", "1db", "app_db", "abcdefghij-abcdefghij-abcdefghij-abcdefghij-abcdefghi"})
+    void aManagedInstanceWhoseNameCannotNameAServiceIsRefused(String name) {
+      assertRejected(document("DatabaseConnection", name, """
+          engine: postgres
+          instance:
+            image: postgres:16
+            storage: {size: 1Gi}
+          """), "its name must be a Service name: at most 52 lower-case letters");
+    }
+
+    @Test
+    void aManagedInstanceNamedWith52CharactersIsAccepted() {
+      String name = "abcdefghij-abcdefghij-abcdefghij-abcdefghij-abcdefgh";
+      assertThat(name).hasSize(52);
+      assertAccepted(document("DatabaseConnection", name, """
+          engine: postgres
+          instance:
+            image: postgres:16
+            storage: {size: 1Gi}
+          """));
+    }
+
+    @Test
+    void anExternalDatabaseMayHaveADottedName() {
+      // Only a managed instance's name becomes a Service name.
+      assertAccepted(document("DatabaseConnection", "db.prod", """
+          engine: postgres
+          host: db.prod.svc
+          credentials: {secretName: app-db}
+          """));
+    }
+
     @Test
     void aParameterAllowedForOneEngineIsRefusedForAnother() {
       // ApplicationName is pgjdbc's spelling; mssql-jdbc's is applicationName, and MySQL has neither.

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +20,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * fabric8's mock API server in CRUD mode with our generated CRDs posted, so the status
@@ -45,6 +48,14 @@ public final class MockCluster implements AutoCloseable {
    */
   public static MockCluster startIndexed() {
     return start(new IndexedCrudDispatcher());
+  }
+
+  /**
+   * The same, with some requests answered by {@code refusals} (those it returns a response for), as
+   * an API server that refuses them would: a 422 for an invalid object, a 403 over a quota.
+   */
+  public static MockCluster startRefusing(Function<RecordedRequest, Optional<MockResponse>> refusals) {
+    return start(new RefusingDispatcher(refusals));
   }
 
   private static MockCluster start(KubernetesCrudDispatcher dispatcher) {

@@ -1,9 +1,13 @@
 package io.dbops.schemaoperator.controller.common;
 
+import io.dbops.schemaoperator.migration.ConfigurationException;
 import io.dbops.schemaoperator.migration.Login;
 import io.dbops.schemaoperator.model.DatabaseConnectionSpec;
 import io.dbops.schemaoperator.model.SecretKeyRef;
 import io.fabric8.kubernetes.api.model.Secret;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
@@ -14,6 +18,8 @@ import java.util.function.Function;
  * answer, not an exception: the reason and the name looked for go into status.
  */
 public final class SecretReader {
+  /** A Secret whose value cannot be a login, URL or certificate as it stands. */
+  public static final String SECRET_INVALID = "SecretInvalid";
   private final Function<String, Optional<Secret>> secretsByName;
 
   /** {@code secretsByName} looks a Secret up by name in the connection's namespace. */
@@ -40,7 +46,14 @@ public final class SecretReader {
     if (spec.getUrlFrom() != null && spec.getUrlFrom().getSecretKeyRef() != null) {
       SecretKeyRef ref = spec.getUrlFrom().getSecretKeyRef();
       Lookup<String> url = value(ref.getName(), ref.getKey());
-      return url.found() ? Lookup.of(Login.ofUrl(url.value())) : Lookup.missing(url.reason(), url.message());
+      if (!url.found()) {
+        return Lookup.missing(url.reason(), url.message());
+      }
+      try {
+        return Lookup.of(Login.ofUrl(url.value()));
+      } catch (ConfigurationException e) {
+        return Lookup.missing(SECRET_INVALID, "Secret " + ref.getName() + " key " + ref.getKey() + ": " + e.getMessage());
+      }
     }
     if (spec.getCredentials() == null) {
       return Lookup.missing("CredentialsMissing", "spec.credentials.secretName is not set: name the Secret holding the login");
@@ -54,7 +67,11 @@ public final class SecretReader {
     if (!password.found()) {
       return Lookup.missing(password.reason(), password.message());
     }
-    return Lookup.of(Login.of(username.value(), password.value()));
+    try {
+      return Lookup.of(Login.of(username.value(), password.value()));
+    } catch (ConfigurationException e) {
+      return Lookup.missing(SECRET_INVALID, "Secret " + name + ": " + e.getMessage());
+    }
   }
 
   public Lookup<String> caCertificate(DatabaseConnectionSpec spec) {
@@ -72,7 +89,17 @@ public final class SecretReader {
     }
     Secret s = secret.get();
     if (s.getData() != null && s.getData().get(key) != null) {
-      return Lookup.of(new String(Base64.getDecoder().decode(s.getData().get(key).trim()), StandardCharsets.UTF_8));
+      try {
+        byte[] bytes = Base64.getDecoder().decode(s.getData().get(key).trim());
+        return Lookup.of(StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(bytes)).toString());
+      } catch (IllegalArgumentException | CharacterCodingException e) {
+        // Read as replacement characters it would be a wrong password, with no word on why.
+        return Lookup.missing(SECRET_INVALID, "Secret " + secretName + " key " + key
+            + " is not UTF-8 text: store the value as text (kubectl create secret generic --from-literal)");
+      }
     }
     if (s.getStringData() != null && s.getStringData().get(key) != null) {
       return Lookup.of(s.getStringData().get(key));

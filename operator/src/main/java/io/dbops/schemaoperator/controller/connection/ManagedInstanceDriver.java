@@ -10,11 +10,13 @@ import io.dbops.schemaoperator.builders.ManagedInstance;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.Engine;
 import io.dbops.schemaoperator.model.InstanceStatus;
+import io.dbops.schemaoperator.model.Patterns;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.security.SecureRandom;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,6 +28,8 @@ import java.util.function.Function;
  * is written, so nothing is ever half-applied.
  */
 final class ManagedInstanceDriver {
+  private static final int CONFLICT = 409;
+  private static final int TOO_MANY_REQUESTS = 429;
   private final SecureRandom random = new SecureRandom();
 
   /** Refused: nothing was changed. Otherwise the instance as it stands. */
@@ -49,6 +53,22 @@ final class ManagedInstanceDriver {
     if (unsupported != null) {
       return unsupported;
     }
+    try {
+      return apply(connection, client, cachedSet, cachedSecret);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() < 400 || e.getCode() >= 500 || e.getCode() == CONFLICT || e.getCode() == TOO_MANY_REQUESTS) {
+        throw e;
+      }
+      // Invalid (422), forbidden by a quota or an admission policy (403), or otherwise refused: as the
+      // spec stands it will be refused again, so a person must change something.
+      String refusal = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+      return refused("InstanceRejected", "the API server refused an object of this instance (" + refusal
+          + "): change spec.instance (image, resources or storage) or what the message names, e.g. a quota");
+    }
+  }
+
+  private Outcome apply(DatabaseConnection connection, KubernetesClient client, Optional<StatefulSet> cachedSet,
+      Function<String, Optional<Secret>> cachedSecret) {
     String namespace = connection.getMetadata().getNamespace();
     StatefulSet desired = InstanceStatefulSetBuilder.build(connection);
     // From the cache when it has it: a stale copy at worst makes an update fail with Conflict, retried.
@@ -85,6 +105,13 @@ final class ManagedInstanceDriver {
   }
 
   private static Outcome unsupported(DatabaseConnection connection) {
+    String name = connection.getMetadata().getName();
+    if (!name.matches(Patterns.INSTANCE_NAME)) {
+      // The CRD refuses such names; one stored before that rule would fail half-way through the objects.
+      return refused("InstanceNameInvalid", "the instance's StatefulSet and Services are named after this"
+          + " DatabaseConnection, and '" + name + "' cannot be a Service name: use a name of at most 52 lower-case"
+          + " letters, digits and '-' that starts with a letter, and create the DatabaseConnection again under it");
+    }
     Engine engine = connection.getSpec().getEngine();
     if (engine == Engine.MYSQL) {
       return refused("InstanceNotSupported", "a managed instance runs MariaDB, which speaks MySQL's protocol: set spec.engine: mariadb,"

@@ -239,6 +239,19 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     }
 
     Duration reconcile() {
+      if (schema.getSpec() == null) {
+        // Stored under an older CRD or written past the API server's checks: reported, and skipped.
+        String message = "the operator cannot read this DatabaseSchema ("
+            + (schema.readProblem() == null ? "spec is missing" : schema.readProblem()) + "): correct the spec";
+        if (Conditions.find(status.getConditions(), Conditions.READY).filter(c -> message.equals(c.getMessage())).isEmpty()) {
+          events.warning(schema, "ConfigurationInvalid", message);
+        }
+        condition(Conditions.READY, false, "ConfigurationInvalid", message);
+        condition(Conditions.RECONCILING, false, "ConfigurationInvalid", "");
+        condition(Conditions.STALLED, true, "ConfigurationInvalid", message);
+        flush();
+        return DEFAULT_DRIFT_CHECK;
+      }
       DatabaseSchemaSpec spec = schema.getSpec();
       String connectionName = spec.getConnectionRef().getName();
       // A managed instance is, from here on, an external database at its Service with its admin login.
