@@ -32,7 +32,11 @@ public interface EngineDialect {
    */
   Properties clientDefaults();
 
-  /** Session settings applied to every connection Flyway opens. */
+  /**
+   * Session settings applied to every connection Flyway opens. {@code lockSeconds} is how long a
+   * statement waits for a lock another session holds; 0 means not at all: it fails at once (a lock
+   * timeout, retried as transient), on every engine alike.
+   */
   String initSql(int lockSeconds, int statementSeconds);
 
   /** A query with one parameter, the database name, that returns a row when the database exists. */

@@ -54,8 +54,9 @@ final class MySqlDialect implements EngineDialect {
 
   @Override
   public String initSql(int lockSeconds, int statementSeconds) {
-    String sql = "SET SESSION lock_wait_timeout = " + Math.max(1, lockSeconds)
-        + ", SESSION innodb_lock_wait_timeout = " + Math.max(1, lockSeconds);
+    // MariaDB reads 0 as "do not wait" (NOWAIT); MySQL's lowest setting is one second.
+    int lockTimeout = mariadb ? lockSeconds : Math.max(1, lockSeconds);
+    String sql = "SET SESSION lock_wait_timeout = " + lockTimeout + ", SESSION innodb_lock_wait_timeout = " + lockTimeout;
     if (mariadb) {
       sql += ", SESSION max_statement_time = " + statementSeconds;
     } else {

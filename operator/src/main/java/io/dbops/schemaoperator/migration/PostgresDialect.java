@@ -45,7 +45,9 @@ final class PostgresDialect implements EngineDialect {
 
   @Override
   public String initSql(int lockSeconds, int statementSeconds) {
-    return "SET lock_timeout = '" + lockSeconds + "s'; SET statement_timeout = '" + statementSeconds + "s'";
+    // lock_timeout 0 would mean "wait forever"; one millisecond is PostgreSQL's "do not wait".
+    String lockTimeout = lockSeconds == 0 ? "1ms" : lockSeconds + "s";
+    return "SET lock_timeout = '" + lockTimeout + "'; SET statement_timeout = '" + statementSeconds + "s'";
   }
 
   @Override

@@ -57,6 +57,7 @@ final class SqlServerDialect implements EngineDialect {
   @Override
   public String initSql(int lockSeconds, int statementSeconds) {
     // SQL Server has no session statement timeout; queryTimeout in parameters bounds statements.
+    // LOCK_TIMEOUT 0 is already "do not wait" (-1 would be forever, which lockSeconds cannot say).
     return "SET LOCK_TIMEOUT " + lockSeconds * 1000L;
   }
 

@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,6 +109,22 @@ class MariaDbMigrationEngineTest extends AbstractMigrationEngineTest {
   @Override
   Map<String, String> shortDriverTimeouts() {
     return Map.of("connectTimeout", "2000", "socketTimeout", "3000");
+  }
+
+  @Override
+  List<String> holdLockOnUsers() {
+    // An open transaction that read the table holds its metadata lock until it ends.
+    return List.of("SELECT COUNT(*) FROM users");
+  }
+
+  @Override
+  String lockTimeoutQuery() {
+    return "SELECT @@SESSION.lock_wait_timeout AS metadata, @@SESSION.innodb_lock_wait_timeout AS innodb";
+  }
+
+  @Override
+  List<String> expectedLockTimeout(int lockSeconds) {
+    return List.of(String.valueOf(lockSeconds), String.valueOf(lockSeconds));
   }
 
   @Test
