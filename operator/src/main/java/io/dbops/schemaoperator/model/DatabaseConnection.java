@@ -1,6 +1,8 @@
 package io.dbops.schemaoperator.model;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -28,11 +30,23 @@ import io.fabric8.kubernetes.model.annotation.Version;
     value = "!has(self.spec) || !has(self.spec.instance) || self.metadata.name.matches('" + Patterns.INSTANCE_NAME + "')",
     message = "a DatabaseConnection with spec.instance names its StatefulSet and Services after itself, so its name must be"
         + " a Service name: at most 52 lower-case letters, digits and '-', starting with a letter")
+@JsonClassDescription(
+    "Where a database is and how to log in to it: an external server (host, credentials), one the "
+        + "operator deploys (instance), or a JDBC URL kept in a Secret (urlFrom). The operator probes it and "
+        + "reports Ready when it can log in; DatabaseSchemas name it in connectionRef.")
 @JsonDeserialize(using = TolerantResourceDeserializer.Connections.class)
 public class DatabaseConnection extends CustomResource<DatabaseConnectionSpec, DatabaseConnectionStatus>
     implements Namespaced, TolerantlyRead {
   @JsonIgnore
   private transient String readProblem;
+
+  @Override
+  @JsonPropertyDescription("Where the database is (host, instance or urlFrom), how to log in, and how to encrypt the connection.")
+  public DatabaseConnectionSpec getSpec() { return super.getSpec(); }
+
+  @Override
+  @JsonPropertyDescription("What the operator found when it last probed the database; written by the operator only.")
+  public DatabaseConnectionStatus getStatus() { return super.getStatus(); }
 
   @Override
   public String readProblem() { return readProblem; }

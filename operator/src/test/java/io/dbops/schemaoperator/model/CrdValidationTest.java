@@ -241,6 +241,14 @@ class CrdValidationTest {
       assertThat(crd.at("/spec/names/shortNames").toString()).contains("\"dbconn\"");
     }
 
+    @Test
+    void aHealthCheckIntervalPastAYearIsRejected() {
+      // 3000000000 does not even fit the operator's Integer: before this bound it stopped the operator.
+      assertRejected(external("healthCheck: {intervalSeconds: 3000000000}"), "spec.healthCheck.intervalSeconds",
+          "maximum");
+      assertAccepted(external("healthCheck: {intervalSeconds: 31536000}"));
+    }
+
     /** A valid external connection plus one more spec line. */
     private String external(String extraSpecLine) {
       return connection("""
@@ -338,6 +346,52 @@ class CrdValidationTest {
           migrations:
             configMapRefs: [{name: app-migrations}]
           """), "connectionRef");
+    }
+
+    @Test
+    void twoInlineScriptsWithTheSameNameAreRejected() {
+      assertRejected(schema("""
+          connectionRef: {name: app-db}
+          migrations:
+            inline:
+              - {name: V1__create_users.sql, sql: "CREATE TABLE users (id INT);"}
+              - {name: V1__create_users.sql, sql: "CREATE TABLE people (id INT);"}
+          """), "spec.migrations.inline[1]: Duplicate value", "V1__create_users.sql");
+    }
+
+    @Test
+    void inlineSqlMoreThanOneConfigMapCarriesIsRejectedNamingTheOtherSources() {
+      String half = "-- " + "x".repeat(Migrations.MAX_INLINE_CHARACTERS / 2) + "\n";
+      assertRejected(schema("""
+          connectionRef: {name: app-db}
+          migrations:
+            inline:
+              - {name: V1__a.sql, sql: "%s"}
+              - {name: V2__b.sql, sql: "%s"}
+          """.formatted(half.replace("\n", "\\n"), half.replace("\n", "\\n"))),
+          "spec.migrations: spec.migrations.inline holds more SQL than the one ConfigMap", "configMapRefs", "image");
+    }
+
+    @Test
+    void inlineSqlUpToWhatAConfigMapCarriesIsAccepted() {
+      String sql = "x".repeat(Migrations.MAX_INLINE_CHARACTERS - 2 * "V1__a.sql".length() - 10);
+      assertAccepted(schema("""
+          connectionRef: {name: app-db}
+          migrations:
+            inline:
+              - {name: V1__a.sql, sql: "%s"}
+              - {name: V2__b.sql, sql: "-- b"}
+          """.formatted(sql)));
+    }
+
+    @Test
+    void numbersPastTheirRealRangeAreRejected() {
+      assertRejected(withConfigMap("driftCheck: {intervalSeconds: 3000000000}"), "spec.driftCheck.intervalSeconds",
+          "maximum");
+      assertRejected(withConfigMap("job: {activeDeadlineSeconds: 604801}"), "spec.job.activeDeadlineSeconds", "maximum");
+      assertRejected(withConfigMap("retry: {limit: 101}"), "spec.retry.limit", "maximum");
+      assertRejected(withConfigMap("job: {tolerations: [{key: k, operator: Exists, effect: NoExecute,"
+          + " tolerationSeconds: 9223372036854775807}]}"), "spec.job.tolerations[0].tolerationSeconds", "maximum");
     }
 
     @Test

@@ -114,6 +114,7 @@ public final class CrdValidator {
 
     List<String> violations = new ArrayList<>();
     StructuralSchema.findUnknownFields(schema, defaulted, "", violations);
+    StructuralSchema.findDuplicateListMapKeys(schema, defaulted, "", violations);
     boolean blocked = false;
     for (Error error : jsonSchema(apiVersion + "/" + kind, schema).validate(defaulted)) {
       violations.add(describe(error));
