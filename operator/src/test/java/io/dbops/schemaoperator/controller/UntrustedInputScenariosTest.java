@@ -264,6 +264,38 @@ class UntrustedInputScenariosTest {
     assertThat(client.apps().statefulSets().inNamespace(ns).list().getItems()).isEmpty();
   }
 
+  @Test
+  void aStatefulSetOrServiceOfTheSameNameThatIsNotTheConnectionsIsNeitherTakenOverNorUsed() throws Exception {
+    operator = startedOperator();
+    client.apps().statefulSets().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder()
+        .withNewMetadata().withName("shop-db").withNamespace(ns).endMetadata()
+        .withNewSpec().withServiceName("shop").withNewTemplate().withNewSpec()
+        .addNewContainer().withName("app").withImage("shop:1").endContainer().endSpec().endTemplate().endSpec()
+        .build()).create();
+    client.services().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+        .withNewMetadata().withName("pay-db").withNamespace(ns).endMetadata()
+        .withNewSpec().withExternalName("db.elsewhere.example").withType("ExternalName").endSpec().build()).create();
+    for (String name : new String[] {"shop-db", "pay-db"}) {
+      k8s.create("""
+          apiVersion: dbops.io/v1alpha1
+          kind: DatabaseConnection
+          metadata: {name: %s}
+          spec:
+            engine: postgres
+            instance:
+              image: postgres:16
+              storage: {size: 1Gi}
+          """.formatted(name));
+    }
+
+    assertStalled("shop-db", "InstanceNameTaken", "a StatefulSet named shop-db exists in this namespace and does not"
+        + " belong to this DatabaseConnection");
+    assertStalled("pay-db", "InstanceNameTaken", "a Service named pay-db exists");
+    assertThat(client.apps().statefulSets().inNamespace(ns).withName("shop-db").get().getSpec().getTemplate().getSpec()
+        .getContainers()).singleElement().satisfies(c -> assertThat(c.getImage()).isEqualTo("shop:1"));
+    assertThat(client.apps().statefulSets().inNamespace(ns).withName("pay-db").get()).isNull();
+  }
+
   // --- helpers -------------------------------------------------------------------------------
 
   private SchemaOperator startedOperator() {

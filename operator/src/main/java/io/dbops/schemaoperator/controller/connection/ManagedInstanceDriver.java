@@ -7,6 +7,7 @@ import static io.dbops.schemaoperator.controller.common.ApiWrites.createIfAbsent
 
 import io.dbops.schemaoperator.builders.Labels;
 import io.dbops.schemaoperator.builders.ManagedInstance;
+import io.dbops.schemaoperator.builders.Owners;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.Engine;
 import io.dbops.schemaoperator.model.InstanceStatus;
@@ -14,10 +15,12 @@ import io.dbops.schemaoperator.model.Patterns;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -74,6 +77,9 @@ final class ManagedInstanceDriver {
     // From the cache when it has it: a stale copy at worst makes an update fail with Conflict, retried.
     StatefulSet existing = cachedSet.orElseGet(
         () -> client.apps().statefulSets().inNamespace(namespace).withName(desired.getMetadata().getName()).get());
+    if (existing != null && !Owners.isControlledBy(existing, connection)) {
+      return refused("InstanceNameTaken", takenMessage("StatefulSet", existing.getMetadata().getName()));
+    }
     if (existing != null) {
       String change = refusedChange(existing, desired, connection);
       if (change != null) {
@@ -85,8 +91,12 @@ final class ManagedInstanceDriver {
     if (cachedSecret.apply(adminSecret).isEmpty() && client.secrets().inNamespace(namespace).withName(adminSecret).get() == null) {
       createIfAbsent(client, AdminSecretBuilder.build(connection, random));
     }
-    createIfAbsent(client, InstanceServicesBuilder.headless(connection));
-    createIfAbsent(client, InstanceServicesBuilder.client(connection));
+    for (Service service : List.of(InstanceServicesBuilder.headless(connection), InstanceServicesBuilder.client(connection))) {
+      // One made by someone else would route the operator's and the Jobs' connections wherever it points.
+      if (!Owners.isControlledBy(createIfAbsent(client, service), connection)) {
+        return refused("InstanceNameTaken", takenMessage("Service", service.getMetadata().getName()));
+      }
+    }
     if (existing == null) {
       existing = createIfAbsent(client, desired);
     } else if (!Objects.equals(existing.getSpec().getTemplate().getSpec().getContainers(),
@@ -150,6 +160,11 @@ final class ManagedInstanceDriver {
           + " back here";
     }
     return null;
+  }
+
+  private static String takenMessage(String kind, String name) {
+    return "a " + kind + " named " + name + " exists in this namespace and does not belong to this DatabaseConnection:"
+        + " delete it, or give the connection another name";
   }
 
   private static Outcome refused(String reason, String message) {
