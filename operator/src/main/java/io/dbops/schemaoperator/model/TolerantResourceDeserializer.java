@@ -2,6 +2,7 @@ package io.dbops.schemaoperator.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -86,6 +87,14 @@ abstract class TolerantResourceDeserializer<R extends CustomResource<S, T> & Tol
     }
     if (e instanceof InvalidFormatException invalid) {
       return path + ": " + shown(invalid.getValue()) + " is not " + expected(invalid.getTargetType());
+    }
+    InputCoercionException coercion = e.getCause() instanceof InputCoercionException c ? c : null;
+    if (coercion != null && coercion.getTargetType() != null) {
+      // A number past its type, read from YAML or JSON as a number: Jackson names it only in its message.
+      java.util.regex.Matcher number = java.util.regex.Pattern.compile("\\((-?[0-9.eE+]{1,400})\\)")
+          .matcher(String.valueOf(coercion.getOriginalMessage()));
+      return path + ": " + (number.find() ? shown(number.group(1)) : "the number") + " is not "
+          + expected(coercion.getTargetType());
     }
     if (e instanceof MismatchedInputException mismatched && mismatched.getTargetType() != null) {
       return path + ": has the wrong type, expected " + expected(mismatched.getTargetType());

@@ -79,6 +79,20 @@ class TolerantReadingTest {
   }
 
   @Test
+  void aNumberPastItsTypeReadFromYamlIsNamedWithItsValue() throws Exception {
+    DatabaseConnection read = new com.fasterxml.jackson.databind.ObjectMapper(
+        new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readValue("""
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseConnection
+        metadata: {name: bad}
+        spec: {engine: postgres, port: 99999999999}
+        """, DatabaseConnection.class);
+
+    assertThat(read.readProblem())
+        .isEqualTo("spec.port: '99999999999' is not a whole number from -2147483648 to 2147483647");
+  }
+
+  @Test
   void anUnreadableStatusIsNamedWhileTheSpecIsRead() {
     DatabaseSchema read = JSON.unmarshal("""
         {"apiVersion": "dbops.io/v1alpha1", "kind": "DatabaseSchema", "metadata": {"name": "s"},
