@@ -260,7 +260,9 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
       if (connection == null) {
         return waiting("ConnectionNotFound", "DatabaseConnection " + connectionName + " not found in namespace " + namespace + ": create it");
       }
-      if (connection.getStatus() == null || !Conditions.isTrue(connection.getStatus().getConditions(), Conditions.READY)) {
+      // A spec the operator cannot read is never ready, whatever its last status said.
+      if (connection.getSpec() == null || connection.getStatus() == null
+          || !Conditions.isTrue(connection.getStatus().getConditions(), Conditions.READY)) {
         String why = connection.getStatus() == null ? "not probed yet"
             : Conditions.find(connection.getStatus().getConditions(), Conditions.READY).map(c -> c.getReason() + ": " + c.getMessage()).orElse("not probed yet");
         return waiting("ConnectionNotReady", "DatabaseConnection " + connectionName + " is not Ready (" + why + ")");
