@@ -217,7 +217,7 @@ final class DriverProperties {
     if (rule == null) {
       String danger = DANGERS.get(name.toLowerCase(Locale.ROOT));
       return what + " '" + name + "' is not allowed" + (danger == null ? "" : ": " + danger)
-          + "; " + engine.wireName() + " allows " + String.join(", ", allowed(engine).keySet());
+          + "; " + engine.wireName() + " allows " + String.join(", ", allowed.keySet());
     }
     String separators = parameter ? separatorsIn(engine, value) : "";
     if (!separators.isEmpty()) {

@@ -50,6 +50,8 @@ class UntrustedInputScenariosTest {
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
   /** Namespaces whose StatefulSet creates the API server refuses as invalid. */
   private static final String REFUSING_PREFIX = "refusing";
+  /** Namespaces whose Service quota is used up. */
+  private static final String QUOTA_PREFIX = "quota";
 
   private static EmbeddedPostgres postgres;
   private static MockCluster cluster;
@@ -74,6 +76,14 @@ class UntrustedInputScenariosTest {
                 + " Invalid value: \"64\": must be less than or equal to cpu limit of 2")
             .build();
         return Optional.of(new MockResponse().setResponseCode(422).setBody(Serialization.asJson(invalid)));
+      }
+      if ("POST".equals(request.getMethod()) && path.startsWith("/api/v1/namespaces/" + QUOTA_PREFIX)
+          && path.contains("/services")) {
+        Status forbidden = new StatusBuilder().withStatus("Failure").withCode(403).withReason("Forbidden")
+            .withMessage("services \"small-db-headless\" is forbidden: exceeded quota: compute, requested:"
+                + " services=1, used: services=10, limited: services=10")
+            .build();
+        return Optional.of(new MockResponse().setResponseCode(403).setBody(Serialization.asJson(forbidden)));
       }
       return Optional.empty();
     });
@@ -241,6 +251,26 @@ class UntrustedInputScenariosTest {
 
     assertStalled("big-db", "InstanceRejected", "must be less than or equal to cpu limit of 2");
     assertThat(condition(k8s.connection("big-db"), Conditions.READY).getMessage()).contains("change spec.instance");
+  }
+
+  @Test
+  void aServiceOverTheNamespacesQuotaStallsTheConnectionSayingSo() throws Exception {
+    ns = QUOTA_PREFIX + SEQUENCE.incrementAndGet();
+    k8s = new Namespace(client, ns);
+    operator = startedOperator();
+    k8s.create("""
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseConnection
+        metadata: {name: small-db}
+        spec:
+          engine: postgres
+          instance:
+            image: postgres:16
+            storage: {size: 1Gi}
+        """);
+
+    assertStalled("small-db", "InstanceRejected", "exceeded quota: compute");
+    assertThat(client.apps().statefulSets().inNamespace(ns).list().getItems()).as("nothing after the refusal").isEmpty();
   }
 
   @Test

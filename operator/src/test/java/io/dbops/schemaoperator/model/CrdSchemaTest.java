@@ -25,7 +25,7 @@ import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What kubectl and the API server read from the generated CRDs beyond validation: a description on
@@ -35,10 +35,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class CrdSchemaTest {
   private static final CrdValidator CRDS = CrdValidator.forProject();
-  private static final List<String> KINDS = List.of("DatabaseConnection", "DatabaseSchema");
+  private static final List<String> KINDS = CRDS.kinds();
+
+  @Test
+  void theCrdsOfBothKindsAreChecked() {
+    assertThat(KINDS).contains("DatabaseConnection", "DatabaseSchema");
+  }
 
   @ParameterizedTest
-  @ValueSource(strings = {"DatabaseConnection", "DatabaseSchema"})
+  @MethodSource("kinds")
   void everyFieldHasADescriptionForKubectlExplain(String kind) {
     List<String> undescribed = new ArrayList<>();
     JsonNode root = schema(kind);
@@ -76,7 +81,7 @@ class CrdSchemaTest {
     List<String> tooWide = new ArrayList<>();
     List<String> seen = new ArrayList<>();
     for (String kind : KINDS) {
-      Class<?> type = KINDS.indexOf(kind) == 0 ? DatabaseConnection.class : DatabaseSchema.class;
+      Class<?> type = modelClass(kind);
       walkTyped(schema(kind), type, kind, (path, property, javaType) -> {
         if (!isNumber(property)) {
           return;
@@ -120,6 +125,21 @@ class CrdSchemaTest {
   }
 
   // --- walking ---------------------------------------------------------------------------------
+
+  static List<String> kinds() {
+    return KINDS;
+  }
+
+  /** The model class a CRD was generated from. */
+  private static Class<?> modelClass(String kind) {
+    try {
+      return CrdGeneration.customResources(java.nio.file.Path.of("target", "classes")).stream()
+          .filter(c -> io.fabric8.kubernetes.api.model.HasMetadata.getKind(c).equals(kind))
+          .findFirst().orElseThrow(() -> new AssertionError("no model class for kind " + kind));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   private static JsonNode schema(String kind) {
     return CRDS.crd(kind).at("/spec/versions/0/schema/openAPIV3Schema");
