@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.dbops.schemaoperator.migration.ConfigurationException;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseSchema;
+import io.dbops.schemaoperator.model.TolerantlyRead;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -89,6 +90,10 @@ final class ManifestSet {
   private static <T extends HasMetadata> void add(Map<String, T> into, T resource, String where) {
     if (resource.getMetadata() == null || resource.getMetadata().getName() == null) {
       throw new ConfigurationException(where + ": " + resource.getKind() + " has no metadata.name");
+    }
+    if (resource instanceof TolerantlyRead read && read.readProblem() != null) {
+      throw new ConfigurationException(where + ": " + resource.getKind() + " " + resource.getMetadata().getName() + ": "
+          + read.readProblem());
     }
     if (into.put(key(namespaceOf(resource), resource.getMetadata().getName()), resource) != null) {
       throw new ConfigurationException(where + ": " + resource.getKind() + " " + resource.getMetadata().getName()

@@ -46,7 +46,7 @@ public record ConnectionSettings(
           "tls.mode " + tlsMode.wireName() + " needs the CA certificate: set tls.caSecretRef");
     }
     parameters = Map.copyOf(parameters == null ? Map.of() : new LinkedHashMap<>(parameters));
-    DriverParameters.check(engine, parameters);
+    DriverProperties.checkParameters(engine, parameters);
   }
 
   /**

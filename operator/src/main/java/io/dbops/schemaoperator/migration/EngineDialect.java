@@ -26,7 +26,17 @@ public interface EngineDialect {
   /** Driver properties for TLS, timeouts and the database name where the URL does not carry it. */
   Properties properties(ConnectionSettings settings, boolean admin, TrustStoreFactory trustStores);
 
-  /** Session settings applied to every connection Flyway opens. */
+  /**
+   * What the operator's connections carry whatever the login: its name for the server's session
+   * lists, and connect and login timeouts so that an unreachable server cannot hold a reconcile.
+   */
+  Properties clientDefaults();
+
+  /**
+   * Session settings applied to every connection Flyway opens. {@code lockSeconds} is how long a
+   * statement waits for a lock another session holds; 0 means not at all: it fails at once (a lock
+   * timeout, retried as transient), on every engine alike.
+   */
   String initSql(int lockSeconds, int statementSeconds);
 
   /** A query with one parameter, the database name, that returns a row when the database exists. */

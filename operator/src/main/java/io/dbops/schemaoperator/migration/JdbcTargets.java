@@ -33,8 +33,12 @@ public final class JdbcTargets {
     Properties props = new Properties();
     String url;
     if (login.hasUrl()) {
-      // The Secret's URL is complete as written, TLS included; only user parameters are added.
-      url = login.jdbcUrl();
+      // The Secret's URL holds address, login, TLS mode and tuning; the driver gets it rebuilt from
+      // the checked parts, so that nothing in its text is read by a driver unchecked.
+      JdbcUrl parsed = JdbcUrl.parse(settings.engine(), login.jdbcUrl());
+      url = parsed.driverUrl(settings.engine());
+      props.putAll(dialect.clientDefaults());
+      props.putAll(parsed.driverProperties(settings.engine()));
     } else {
       if (settings.host() == null) {
         throw new ConfigurationException("spec.host is missing: name the database server to connect to");
@@ -47,6 +51,7 @@ public final class JdbcTargets {
     for (Map.Entry<String, String> p : settings.parameters().entrySet()) {
       props.setProperty(p.getKey(), p.getValue());
     }
+    DriverProperties.forceOff(settings.engine(), props);
     return new JdbcTarget(url, props);
   }
 }

@@ -22,9 +22,7 @@ final class MySqlDialect implements EngineDialect {
 
   @Override
   public Properties properties(ConnectionSettings s, boolean admin, TrustStoreFactory trustStores) {
-    Properties p = new Properties();
-    p.setProperty("connectTimeout", "10000");
-    p.setProperty("connectionAttributes", "program_name:schema-operator");
+    Properties p = clientDefaults();
     switch (s.tlsMode()) {
       case DISABLE -> p.setProperty("sslMode", "DISABLED");
       case REQUIRE -> p.setProperty("sslMode", "REQUIRED");
@@ -47,9 +45,18 @@ final class MySqlDialect implements EngineDialect {
   }
 
   @Override
+  public Properties clientDefaults() {
+    Properties p = new Properties();
+    p.setProperty("connectTimeout", "10000");
+    p.setProperty("connectionAttributes", "program_name:schema-operator");
+    return p;
+  }
+
+  @Override
   public String initSql(int lockSeconds, int statementSeconds) {
-    String sql = "SET SESSION lock_wait_timeout = " + Math.max(1, lockSeconds)
-        + ", SESSION innodb_lock_wait_timeout = " + Math.max(1, lockSeconds);
+    // MariaDB reads 0 as "do not wait" (NOWAIT); MySQL's lowest setting is one second.
+    int lockTimeout = mariadb ? lockSeconds : Math.max(1, lockSeconds);
+    String sql = "SET SESSION lock_wait_timeout = " + lockTimeout + ", SESSION innodb_lock_wait_timeout = " + lockTimeout;
     if (mariadb) {
       sql += ", SESSION max_statement_time = " + statementSeconds;
     } else {

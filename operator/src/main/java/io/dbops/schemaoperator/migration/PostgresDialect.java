@@ -18,10 +18,7 @@ final class PostgresDialect implements EngineDialect {
 
   @Override
   public Properties properties(ConnectionSettings s, boolean admin, TrustStoreFactory trustStores) {
-    Properties p = new Properties();
-    p.setProperty("ApplicationName", "schema-operator");
-    p.setProperty("connectTimeout", "10");
-    p.setProperty("loginTimeout", "10");
+    Properties p = clientDefaults();
     switch (s.tlsMode()) {
       case DISABLE -> p.setProperty("sslmode", "disable");
       case REQUIRE -> p.setProperty("sslmode", "require");
@@ -38,8 +35,19 @@ final class PostgresDialect implements EngineDialect {
   }
 
   @Override
+  public Properties clientDefaults() {
+    Properties p = new Properties();
+    p.setProperty("ApplicationName", "schema-operator");
+    p.setProperty("connectTimeout", "10");
+    p.setProperty("loginTimeout", "10");
+    return p;
+  }
+
+  @Override
   public String initSql(int lockSeconds, int statementSeconds) {
-    return "SET lock_timeout = '" + lockSeconds + "s'; SET statement_timeout = '" + statementSeconds + "s'";
+    // lock_timeout 0 would mean "wait forever"; one millisecond is PostgreSQL's "do not wait".
+    String lockTimeout = lockSeconds == 0 ? "1ms" : lockSeconds + "s";
+    return "SET lock_timeout = '" + lockTimeout + "'; SET statement_timeout = '" + statementSeconds + "s'";
   }
 
   @Override

@@ -17,10 +17,8 @@ final class SqlServerDialect implements EngineDialect {
 
   @Override
   public Properties properties(ConnectionSettings s, boolean admin, TrustStoreFactory trustStores) {
-    Properties p = new Properties();
+    Properties p = clientDefaults();
     p.setProperty("databaseName", admin || s.database() == null ? ADMIN_DATABASE : s.database());
-    p.setProperty("applicationName", "schema-operator");
-    p.setProperty("loginTimeout", "10");
     switch (s.tlsMode()) {
       case DISABLE -> p.setProperty("encrypt", "false");
       case REQUIRE -> {
@@ -49,8 +47,17 @@ final class SqlServerDialect implements EngineDialect {
   }
 
   @Override
+  public Properties clientDefaults() {
+    Properties p = new Properties();
+    p.setProperty("applicationName", "schema-operator");
+    p.setProperty("loginTimeout", "10");
+    return p;
+  }
+
+  @Override
   public String initSql(int lockSeconds, int statementSeconds) {
     // SQL Server has no session statement timeout; queryTimeout in parameters bounds statements.
+    // LOCK_TIMEOUT 0 is already "do not wait" (-1 would be forever, which lockSeconds cannot say).
     return "SET LOCK_TIMEOUT " + lockSeconds * 1000L;
   }
 

@@ -1,5 +1,6 @@
 package io.dbops.schemaoperator.model;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 
@@ -7,6 +8,7 @@ import io.fabric8.generator.annotation.Required;
 public class ConfigMapRef {
   @Required
   @Pattern(Patterns.K8S_NAME)
+  @JsonPropertyDescription("The ConfigMap's name, e.g. app-migrations.")
   private String name;
 
   public ConfigMapRef() {}

@@ -1,5 +1,6 @@
 package io.dbops.schemaoperator.model;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -18,37 +19,61 @@ import java.util.Map;
     message = "placeholder names: a letter first, then letters, digits, '_' or '.'")
 public class DatabaseSchemaSpec {
   @Required
+  @JsonPropertyDescription("The DatabaseConnection, in this namespace, whose database the migrations are for.")
   private ConnectionRef connectionRef;
 
   // Bounds the CEL rule above needs: without them the API server estimates its cost as unbounded and
   // refuses the whole CRD at install ("estimated rule cost exceeds budget").
   @Size(max = 32)
+  @JsonPropertyDescription("The schemas Flyway manages, e.g. [app]; the first holds its history table and is the"
+      + " scripts' default. On MySQL/MariaDB a schema is a database. Default: the connection's default schema"
+      + " (public, dbo, or the connection's database).")
   private List<@Size(max = 63) String> schemas = new ArrayList<>();
 
   @Required
+  @JsonPropertyDescription("Where the scripts come from: inline, ConfigMaps and/or an application image (at least one).")
   private Migrations migrations;
 
   @Default("latest")
   @Pattern(Patterns.TARGET)
+  @JsonPropertyDescription("The version to migrate to: latest (every script) or a version such as 4 or 1.2, leaving"
+      + " later scripts pending. Default latest.")
   private String target;
 
   @Size(max = 100)
+  @JsonPropertyDescription("Values for ${name} placeholders in the scripts, e.g. {env: prod}.")
   private Map<String, String> placeholders = new LinkedHashMap<>();
+
+  @JsonPropertyDescription("How to adopt a database that already holds a schema made without these migrations.")
   private Baseline baseline;
 
   @Default("false")
+  @JsonPropertyDescription("Apply a script whose version is below the database's current version instead of"
+      + " refusing it (e.g. after merging branches). Default false.")
   private Boolean outOfOrder;
 
   @Default("Automatic")
+  @JsonPropertyDescription("Automatic: pending scripts run as soon as they are seen. Manual: the operator reports the"
+      + " plan (status.pending, status.planHash) and runs it once the annotation dbops.io/approve names that planHash."
+      + " Default Automatic.")
   private Approval approval;
 
+  @JsonPropertyDescription("How long statements may wait for locks and run.")
   private Timeouts timeouts;
+
+  @JsonPropertyDescription("How often transient failures (unreachable, lock timeout, deadlock) are retried.")
   private Retry retry;
+
+  @JsonPropertyDescription("How often the operator compares applied scripts with the database's history.")
   private DriftCheck driftCheck;
 
   @Default("Retain")
+  @JsonPropertyDescription("What deleting this resource does to the data. Retain: nothing (the default). Drop: a Job"
+      + " drops the schemas listed in schemas, unless another DatabaseSchema still uses them (never the engine's own"
+      + " schemas; not on SQL Server).")
   private DeletionPolicy deletionPolicy;
 
+  @JsonPropertyDescription("How the migration Job's Pod is scheduled, sized and identified.")
   private JobSettings job;
 
   public ConnectionRef getConnectionRef() { return connectionRef; }

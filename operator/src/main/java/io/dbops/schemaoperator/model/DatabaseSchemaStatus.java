@@ -1,22 +1,55 @@
 package io.dbops.schemaoperator.model;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
 
 public class DatabaseSchemaStatus {
+  @Min(0)
+  @Max(Limits.SAFE_INTEGER)
+  @JsonPropertyDescription("The metadata.generation this status describes; Ready is current only when they are equal.")
   private Long observedGeneration;
+
+  @SchemaFrom(type = KubernetesTypeSchemas.Condition[].class)
+  @JsonPropertyDescription("Ready (every script applied), Reconciling (reading or migrating), Stalled (a person must"
+      + " act), Drifted (the database's history no longer matches the scripts) and ApprovalPending (a Manual plan"
+      + " waits), each with a reason and a message saying what to change.")
   private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("Hash of the scripts and of the spec fields that change what a run does; a new value is"
+      + " a new revision to apply.")
   private String desiredHash;
+
+  @JsonPropertyDescription("The database's current Flyway version, e.g. 4; empty before the first script.")
   private String currentVersion;
+
+  @JsonPropertyDescription("Scripts not yet applied, in the order they will run.")
   private List<PendingMigration> pending = new ArrayList<>();
+
+  @JsonPropertyDescription("With approval Manual: the hash of the pending plan, which the annotation"
+      + " dbops.io/approve must name for it to run.")
   private String planHash;
+
+  @JsonPropertyDescription("The scripts the database's Flyway history lists as applied.")
   private List<HistoryEntry> history = new ArrayList<>();
+
+  @JsonPropertyDescription("The last migration Job: its name, what it did and how it ended.")
   private LastRun lastRun;
+
+  @JsonPropertyDescription("Why the last run failed, when it did: the script, SQLSTATE and the server's message.")
   private Failure failure;
+
   /** The dbops.io/retry value last acted on, so the same value never re-runs twice. */
+  @JsonPropertyDescription("The dbops.io/retry annotation value the operator last acted on; set a new value to retry.")
   private String handledRetry;
+
   /** The dbops.io/repair value last acted on. */
+  @JsonPropertyDescription("The dbops.io/repair annotation value the operator last acted on; set a new value to run"
+      + " Flyway repair again.")
   private String handledRepair;
 
   public Long getObservedGeneration() { return observedGeneration; }

@@ -1,10 +1,21 @@
 package io.dbops.schemaoperator.model;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
 public class Failure {
+  @JsonPropertyDescription("The version of the script that failed, e.g. 5.")
   private String version;
+
+  @JsonPropertyDescription("The file name of the script that failed, e.g. V5__add_orders.sql.")
   private String script;
+
+  @JsonPropertyDescription("The SQLSTATE the server gave, e.g. 42P07 (PostgreSQL: the relation already exists).")
   private String sqlState;
+
+  @JsonPropertyDescription("The server's message, with any secret masked.")
   private String message;
+
   private Boolean transient_;
 
   public String getVersion() { return version; }
@@ -16,9 +27,11 @@ public class Failure {
   public String getMessage() { return message; }
   public void setMessage(String message) { this.message = message; }
 
-  @com.fasterxml.jackson.annotation.JsonProperty("transient")
+  @JsonProperty("transient")
+  @JsonPropertyDescription("true when retrying may help (unreachable, lock timeout, deadlock); false for a script the"
+      + " database refused, which stays failed until the spec changes or dbops.io/retry is set.")
   public Boolean getTransient() { return transient_; }
 
-  @com.fasterxml.jackson.annotation.JsonProperty("transient")
+  @JsonProperty("transient")
   public void setTransient(Boolean value) { this.transient_ = value; }
 }

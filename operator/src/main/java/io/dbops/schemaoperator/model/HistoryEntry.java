@@ -1,11 +1,30 @@
 package io.dbops.schemaoperator.model;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+
 public class HistoryEntry {
+  @JsonPropertyDescription("The applied script's version; empty for a repeatable script.")
   private String version;
+
+  @JsonPropertyDescription("The description from the file name.")
   private String description;
+
+  @Min(Integer.MIN_VALUE)
+  @Max(Limits.INT32)
+  @JsonPropertyDescription("Flyway's checksum of the script as applied; a script edited since no longer matches it.")
   private Integer checksum;
+
+  @JsonPropertyDescription("When it was applied, as the database recorded it.")
   private String installedOn;
+
+  @Min(0)
+  @Max(Limits.INT32)
+  @JsonPropertyDescription("How long it took to apply, in milliseconds.")
   private Integer executionMillis;
+
+  @JsonPropertyDescription("false for a script that failed part-way (MySQL/MariaDB): repair is needed before more run.")
   private Boolean success;
 
   public String getVersion() { return version; }

@@ -1,5 +1,6 @@
 package io.dbops.schemaoperator.model;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -7,10 +8,13 @@ import io.fabric8.generator.annotation.Required;
 /** Migrations shipped inside an application image, copied out by an init container. */
 public class ImageSource {
   @Required
+  @JsonPropertyDescription("The image holding the scripts, e.g. ghcr.io/acme/app:1.4.2 (pin a tag or digest: a"
+      + " moving tag may bring other scripts to the next run).")
   private String ref;
 
   @Default("/db/migration")
   @Pattern("^/[^\\x00]*$")
+  @JsonPropertyDescription("The directory in that image holding the Flyway files. Default /db/migration.")
   private String path;
 
   public String getRef() { return ref; }

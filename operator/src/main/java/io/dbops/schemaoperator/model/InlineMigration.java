@@ -1,5 +1,6 @@
 package io.dbops.schemaoperator.model;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 
@@ -7,9 +8,12 @@ import io.fabric8.generator.annotation.Required;
 public class InlineMigration {
   @Required
   @Pattern(Patterns.MIGRATION_FILE)
+  @JsonPropertyDescription("The script's Flyway file name: V<version>__<description>.sql for a versioned script"
+      + " (e.g. V1__create_users.sql, V1.1__add_email.sql) or R__<description>.sql for a repeatable one.")
   private String name;
 
   @Required
+  @JsonPropertyDescription("The script's SQL, one or more statements.")
   private String sql;
 
   public InlineMigration() {}

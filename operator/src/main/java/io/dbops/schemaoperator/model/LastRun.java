@@ -1,18 +1,37 @@
 package io.dbops.schemaoperator.model;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import java.util.ArrayList;
 import java.util.List;
 
 public class LastRun {
+  @JsonPropertyDescription("The Job's name, <schema>-<hash>-<attempt>; its Pod's log tells the whole run.")
   private String job;
+
   /** migrate or repair. */
+  @JsonPropertyDescription("migrate, or repair (after the dbops.io/repair annotation).")
   private String operation;
+
+  @Min(0)
+  @Max(Limits.INT32)
+  @JsonPropertyDescription("Which attempt at this revision the Job is, counting from 1.")
   private Integer attempt;
-  /** The desiredHash the run's Job was made for. */
+
+  @JsonPropertyDescription("The desiredHash the run's Job was made for.")
   private String desiredHash;
+
+  @JsonPropertyDescription("Running, Succeeded or Failed.")
   private RunResult result;
+
+  @JsonPropertyDescription("When the Job started (RFC 3339).")
   private String startTime;
+
+  @JsonPropertyDescription("When it finished (RFC 3339); empty while running.")
   private String completionTime;
+
+  @JsonPropertyDescription("The versions this run applied, e.g. [\"3\", \"4\"].")
   private List<String> applied = new ArrayList<>();
 
   public String getOperation() { return operation; }

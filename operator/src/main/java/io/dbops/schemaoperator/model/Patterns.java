@@ -24,5 +24,12 @@ public final class Patterns {
   /** A placeholder or driver parameter name. */
   public static final String PARAMETER_NAME = "^[A-Za-z][A-Za-z0-9_.]*$";
 
+  /**
+   * The name of a DatabaseConnection with spec.instance, which names its StatefulSet and Services:
+   * a DNS-1035 label (a Service name) of at most 52 characters, since the StatefulSet controller
+   * labels each revision "name-hash" and a label value holds 63.
+   */
+  public static final String INSTANCE_NAME = "^[a-z]([-a-z0-9]{0,50}[a-z0-9])?$";
+
   private Patterns() {}
 }

@@ -1,5 +1,6 @@
 package io.dbops.schemaoperator.model;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 
@@ -7,10 +8,12 @@ import io.fabric8.generator.annotation.Required;
 public class SecretKeyRef {
   @Required
   @Pattern(Patterns.K8S_NAME)
+  @JsonPropertyDescription("The Secret's name, in this resource's namespace.")
   private String name;
 
   @Required
   @Pattern(Patterns.SECRET_KEY)
+  @JsonPropertyDescription("The key within the Secret, e.g. ca.crt.")
   private String key;
 
   public SecretKeyRef() {}

@@ -1,13 +1,18 @@
 package io.dbops.schemaoperator.model;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 
 public class SqlServerInstance {
-  /** Must be set to true by a person: the operator never accepts Microsoft's EULA on anyone's behalf. */
   @Default("false")
+  @JsonPropertyDescription("Set to true to accept Microsoft's licence terms for SQL Server"
+      + " (https://go.microsoft.com/fwlink/?LinkId=746388); the image does not start without it, and the operator"
+      + " never accepts them for anyone. Default false.")
   private Boolean acceptEula;
 
   @Default("Developer")
+  @JsonPropertyDescription("The edition (the image's MSSQL_PID): Developer, Express, Standard, Enterprise or"
+      + " EnterpriseCore. Default Developer.")
   private SqlServerEdition edition;
 
   public Boolean getAcceptEula() { return acceptEula; }

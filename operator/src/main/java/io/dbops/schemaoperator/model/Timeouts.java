@@ -1,20 +1,25 @@
 package io.dbops.schemaoperator.model;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 
 public class Timeouts {
-  /** How long a statement waits for a table lock before failing (transient). */
   @Default("30")
   @Min(0)
   @Max(86400)
+  @JsonPropertyDescription("Seconds a statement waits for a lock another session holds before it fails with a lock"
+      + " timeout (transient: retried). 0 means do not wait: fail at once if the lock is taken (MySQL waits 1 s,"
+      + " its least). 0 to 86400. Default 30.")
   private Integer lockSeconds;
 
-  /** Longest a single statement may run; 0 means no limit. */
   @Default("0")
   @Min(0)
   @Max(86400)
+  @JsonPropertyDescription("Seconds a single statement may run before the server cancels it; 0 means no limit."
+      + " MySQL applies it to SELECTs only; SQL Server not at all (use parameters.queryTimeout). 0 to 86400."
+      + " Default 0.")
   private Integer statementSeconds;
 
   public Integer getLockSeconds() { return lockSeconds; }

@@ -63,6 +63,7 @@ public final class SchemaOperator implements AutoCloseable {
           .withMetrics(metrics.reconcileMetrics())
           .withConcurrentReconciliationThreads(Math.max(1, settings.concurrency()))
           .withCloseClientOnStop(false)
+          .withResourceCloner(new ReadProblemKeepingCloner(client.getKubernetesSerialization()))
           // The fabric8 mock server and some proxies lack server-side apply; merge patches work everywhere.
           .withUseSSAToPatchPrimaryResource(false)
           .withSSABasedCreateUpdateMatchForDependentResources(false);

@@ -217,6 +217,18 @@ class LocalCommandsTest {
   }
 
   @Test
+  void aValueTheModelCannotHoldIsBadConfigurationNamingTheField() throws IOException {
+    Path files = manifests("app_overflow", "CREATE TABLE t (id INT);");
+    Files.writeString(files.resolve("connection.yaml"), Files.readString(files.resolve("connection.yaml"))
+        + "  healthCheck: {intervalSeconds: 3000000000}\n");
+
+    Run run = run("apply", "-f", files.toString());
+
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.out() + run.err()).contains("DatabaseConnection db: spec.healthCheck.intervalSeconds: '3000000000'");
+  }
+
+  @Test
   void aMissingFileIsBadConfiguration() {
     Run run = run("apply", "-f", dir.resolve("nope.yaml").toString());
 

@@ -96,6 +96,18 @@ abstract class AbstractMigrationEngineTest {
   /** Driver parameters that make connecting to a silent server give up within a few seconds. */
   abstract Map<String, String> shortDriverTimeouts();
 
+  /**
+   * Statements that, run in one transaction, hold a lock on table users that ALTER TABLE users must
+   * wait for.
+   */
+  abstract List<String> holdLockOnUsers();
+
+  /** A query giving the session's lock timeout settings as text, one column per setting. */
+  abstract String lockTimeoutQuery();
+
+  /** What {@link #lockTimeoutQuery()} gives inside a migration run with this timeouts.lockSeconds. */
+  abstract List<String> expectedLockTimeout(int lockSeconds);
+
   // ---- per-test set-up ------------------------------------------------------------------------
 
   @BeforeEach
@@ -438,6 +450,87 @@ abstract class AbstractMigrationEngineTest {
     assertThat(tableExists("users")).isFalse();
   }
 
+  @Test
+  void aUrlLoginFromASecretMigratesThroughTheUrlRebuiltFromItsCheckedParts() throws Exception {
+    givenStandardScripts();
+    String user = "app_" + UUID.randomUUID().toString().substring(0, 8);
+    // '&' and '@' would end the URL's password if the driver read the Secret's text itself.
+    String password = "Url&Pa55@" + UUID.randomUUID().toString().substring(0, 8);
+    createPasswordUser(user, password, database);
+    String url = testJdbcUrl(database) + "&user=" + user + "&password="
+        + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8);
+    ConnectionSettings fromUrl = new ConnectionSettings(engineKind(), null, engineKind().defaultPort(), null, null, null,
+        Map.of(), false);
+
+    MigrationResult result = engine(fromUrl, Login.ofUrl(url), settings().build()).migrate();
+
+    assertSucceeded(result);
+    assertThat(tableExists("users")).isTrue();
+    assertThat(String.join("\n", progressLines)).doesNotContain(password);
+  }
+
+  @Test
+  void aUrlLoginThatAsksForADangerousSwitchIsRefusedBeforeAnyConnection() throws Exception {
+    givenStandardScripts();
+    String url = testJdbcUrl(database) + "&user=" + adminLogin().username()
+        + (engineKind() == Engine.POSTGRES ? "&socketFactory=javax.net.DefaultSocketFactory" : "&allowLoadLocalInfile=true");
+    ConnectionSettings fromUrl = new ConnectionSettings(engineKind(), null, engineKind().defaultPort(), null, null, null,
+        Map.of(), false);
+
+    MigrationResult result = engine(fromUrl, Login.ofUrl(url), settings().build()).migrate();
+
+    assertThat(result.success()).isFalse();
+    assertThat(result.failure().reason()).isEqualTo(FailureReason.ConfigurationInvalid);
+    assertThat(result.failure().message()).contains("is not allowed");
+    assertThat(result.exitCode()).isEqualTo(3);
+    assertThat(tableExists("users")).isFalse();
+  }
+
+  @Test
+  void lockSecondsZeroMeansAStatementThatMustWaitForALockFailsAtOnceAsTransient() throws Exception {
+    script(CREATE_USERS, CREATE_USERS_SQL);
+    assertSucceeded(migrate());
+    script("V2__add_phone.sql", "ALTER TABLE users ADD phone VARCHAR(40);\n");
+
+    try (Connection holder = open(database); Statement st = holder.createStatement()) {
+      holder.setAutoCommit(false);
+      for (String statement : holdLockOnUsers()) {
+        st.execute(statement);
+      }
+      // Without a limit on the wait this would hang until the holder lets go, which it does not.
+      MigrationResult result = assertTimeoutPreemptively(Duration.ofSeconds(60),
+          () -> migrate(settings().lockSeconds(0)));
+
+      assertThat(result.success()).isFalse();
+      assertThat(result.failure().version()).isEqualTo("2");
+      assertThat(result.failure().transientError()).as("failure %s", result.failure()).isTrue();
+      assertThat(result.exitCode()).isEqualTo(2);
+      holder.rollback();
+    }
+    assertThat(columnsOf("users")).noneMatch(c -> c.equalsIgnoreCase("phone"));
+  }
+
+  @Test
+  void eachMigrationSessionWaitsForLocksAsLongAsLockSecondsSays() throws Exception {
+    for (int lockSeconds : new int[] {0, 7}) {
+      String table = "lock_timeout_" + lockSeconds;
+      script("V" + (lockSeconds + 1) + "__record_" + table + ".sql",
+          "CREATE TABLE " + table + " AS " + lockTimeoutQuery() + ";\n");
+
+      assertSucceeded(migrate(settings().lockSeconds(lockSeconds)));
+
+      try (Connection c = open(database); Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
+        assertThat(rs.next()).isTrue();
+        List<String> seen = new ArrayList<>();
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+          seen.add(rs.getString(i));
+        }
+        assertThat(seen).as("lockSeconds %d", lockSeconds).isEqualTo(expectedLockTimeout(lockSeconds));
+      }
+    }
+  }
+
   // ---- helpers the scenarios read with --------------------------------------------------------
 
   void givenStandardScripts() throws IOException {
@@ -488,6 +581,7 @@ abstract class AbstractMigrationEngineTest {
     private boolean baselineOnMigrate;
     private String baselineVersion = "1";
     private boolean outOfOrder;
+    private int lockSeconds = SchemaDefaults.LOCK_SECONDS;
 
     SettingsBuilder target(String version) {
       this.target = version;
@@ -510,9 +604,14 @@ abstract class AbstractMigrationEngineTest {
       return this;
     }
 
+    SettingsBuilder lockSeconds(int seconds) {
+      lockSeconds = seconds;
+      return this;
+    }
+
     MigrationSettings build() {
       return new MigrationSettings(List.of(), target, placeholders, baselineOnMigrate, baselineVersion, outOfOrder,
-          SchemaDefaults.LOCK_SECONDS, 0);
+          lockSeconds, 0);
     }
   }
 

@@ -281,17 +281,55 @@ class JdbcTargetsTest {
   }
 
   @Test
-  void aUrlFromSecretIsUsedExactlyAsWrittenWithOnlyTheUserParametersAdded() {
-    String secretUrl = "jdbc:sqlserver://sql.corp.example:1433;databaseName=Sales;user=sales;password=Pa$$;encrypt=true";
+  void aUrlFromSecretReachesTheDriverRebuiltFromItsCheckedPartsWithEverythingElseAsProperties() {
+    String secretUrl = "jdbc:sqlserver://sql.corp.example:1433;databaseName=Sales;user=sales;password={Pa$$;x};encrypt=true";
     ConnectionSettings s = new ConnectionSettings(Engine.SQLSERVER, null, 1433, null, TlsMode.VERIFY_FULL,
         localhost.pem(), Map.of("loginTimeout", "5"), false);
 
     JdbcTarget target = targets.application(s, Login.ofUrl(secretUrl));
 
-    assertThat(target.url()).isEqualTo(secretUrl);
+    // Nothing after the port: a driver never reads the Secret's text itself.
+    assertThat(target.url()).isEqualTo("jdbc:sqlserver://sql.corp.example:1433");
     // The URL carries its own login and TLS; tls.mode and credentials add nothing to it.
-    assertThat(target.properties()).containsOnly(Map.entry("loginTimeout", "5"));
+    assertThat(target.properties())
+        .containsEntry("databaseName", "Sales")
+        .containsEntry("user", "sales")
+        .containsEntry("password", "Pa$$;x")
+        .containsEntry("encrypt", "true")
+        .containsEntry("loginTimeout", "5")
+        .containsEntry("applicationName", "schema-operator")
+        .doesNotContainKeys("trustStore", "hostNameInCertificate", "trustServerCertificate");
     assertThat(target.toString()).doesNotContain("Pa$$");
+  }
+
+  @ParameterizedTest(name = "{0}: {1} is rebuilt as {2}")
+  @CsvSource(delimiter = '|', value = {
+      "POSTGRES | jdbc:postgresql://db.prod.svc/app?user=app&password=p%26w&sslmode=require | jdbc:postgresql://db.prod.svc:5432/app",
+      "POSTGRES | jdbc:postgresql://db.prod.svc:6432/?user=app                             | jdbc:postgresql://db.prod.svc:6432/",
+      "MYSQL    | jdbc:mysql://app:p%26w@db.prod.svc/app?sslMode=REQUIRED                     | jdbc:mysql://db.prod.svc:3306/app",
+      "MARIADB  | jdbc:mysql://db.prod.svc:3307?user=app&password=p%26w                       | jdbc:mysql://db.prod.svc:3307/"})
+  void aUrlsLoginBecomesProperties(Engine engine, String secretUrl, String rebuilt) {
+    ConnectionSettings s = new ConnectionSettings(engine, null, engine.defaultPort(), null, null, null, Map.of(), false);
+
+    JdbcTarget target = targets.application(s, Login.ofUrl(secretUrl));
+
+    assertThat(target.url()).isEqualTo(rebuilt);
+    assertThat(target.properties()).containsEntry("user", "app");
+    if (secretUrl.contains("p%26w")) {
+      assertThat(target.properties()).containsEntry("password", "p&w");
+    }
+  }
+
+  @Test
+  void aUrlForAnotherEngineIsRefusedNamingBothSchemes() {
+    ConnectionSettings s = new ConnectionSettings(Engine.POSTGRES, null, 5432, null, null, null, Map.of(), false);
+
+    assertThatThrownBy(() -> targets.application(s,
+        Login.ofUrl("jdbc:mysql://db.prod.svc/app?allowLoadLocalInfile=true&password=hunter2")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("the urlFrom Secret's JDBC URL starts with 'jdbc:mysql:', but spec.engine postgres needs a URL of the"
+            + " form jdbc:postgresql://host:port/database?property=value&...: set the engine the URL is for, or put the"
+            + " right URL in the Secret");
   }
 
   @Test
@@ -441,6 +479,38 @@ class JdbcTargetsTest {
 
       assertThat(session.login().database()).isEqualTo("master");
     }
+  }
+
+  @Test
+  void sqlserverUrlLoginReachesTheServerTheUrlNamesWithItsBracedPassword() throws Exception {
+    try (FakeSqlServer server = FakeSqlServer.withCertificate(elsewhere, LOGIN_FAILED)) {
+      Login fromUrl = Login.ofUrl("jdbc:sqlserver://localhost:" + server.port()
+          + ";DatabaseName=app;User=app_user;Password={s3cr3t;pa55};trustServerCertificate=true");
+      ConnectionSettings s = new ConnectionSettings(Engine.SQLSERVER, null, 1433, null, null, null, Map.of(), false);
+
+      assertThat(catchThrowable(() -> targets.application(s, fromUrl).connect())).isInstanceOf(SQLException.class);
+
+      assertThat(server.nextSession(Duration.ofSeconds(20)).login()).isEqualTo(new FakeSqlServer.Login(
+          "app_user", "s3cr3t;pa55", "schema-operator", "localhost", "app"));
+    }
+  }
+
+  @Test
+  void sqlserverServerAndPortParametersCannotRedirectTheOperatorsConnection() {
+    // What a hostile tenant tried: mssql-jdbc reads server and port as serverName and portNumber.
+    ConnectionSettings s = new ConnectionSettings(Engine.SQLSERVER, "db.prod.svc", 1433, "app", TlsMode.REQUIRE,
+        null, Map.of("loginTimeout", "5"), false);
+
+    assertThatThrownBy(() -> new ConnectionSettings(Engine.SQLSERVER, "db.prod.svc", 1433, "app", TlsMode.REQUIRE, null,
+        Map.of("server", "127.0.0.1", "port", "1"), false))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("parameter 'server' is not allowed: it would send the connection to another server")
+        .hasMessageContaining("parameter 'port' is not allowed: it would send the connection to another server");
+    assertThatThrownBy(() -> targets.application(s,
+        Login.ofUrl("jdbc:sqlserver://db.prod.svc:1433;serverName=127.0.0.1;portNumber=1;user=sa;password=x")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("property 'serverName' is not allowed: it would send the connection to another server")
+        .hasMessageContaining("property 'portNumber' is not allowed");
   }
 
   @Test

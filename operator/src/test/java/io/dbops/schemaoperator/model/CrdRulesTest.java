@@ -27,6 +27,12 @@ class CrdRulesTest {
       if (error != null) {
         errors.add(path + ": " + error);
       }
+      if (rule.hasNonNull("messageExpression")) {
+        String messageError = CelRules.compileError(rule.get("messageExpression").asText());
+        if (messageError != null) {
+          errors.add(path + " messageExpression: " + messageError);
+        }
+      }
     });
     assertThat(errors).isEmpty();
   }

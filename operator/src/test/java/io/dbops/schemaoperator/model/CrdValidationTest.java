@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The committed CRDs accept what the design promises and reject what it forbids, with messages a person can act on. */
 class CrdValidationTest {
@@ -30,7 +33,7 @@ class CrdValidationTest {
             caSecretRef: {name: db-ca, key: ca.crt}
           parameters:
             connectTimeout: "10"
-            ssl.factory: org.example.Factory
+            tcpKeepAlive: "true"
           healthCheck: {intervalSeconds: 30}
           """));
     }
@@ -140,7 +143,95 @@ class CrdValidationTest {
     @Test
     void parameterNameWithSpaceIsRejected() {
       assertRejected(external("parameters: {\"connect timeout\": \"10\"}"),
-          "parameter names are driver property names");
+          "parameters not allowed for postgres: connect timeout; allowed: ApplicationName|");
+    }
+
+    @ParameterizedTest(name = "{0} admits every name of its allowlist")
+    @EnumSource(Engine.class)
+    void everyAllowlistedParameterIsAdmittedForItsEngine(Engine engine) {
+      StringBuilder parameters = new StringBuilder("parameters:\n");
+      DriverParameterNames.of(engine).forEach(name -> parameters.append("  ").append(name).append(": \"1\"\n"));
+
+      assertAccepted(connection("""
+          engine: %s
+          host: db.prod.svc
+          credentials: {secretName: app-db}
+          """.formatted(engine.wireName()) + parameters));
+    }
+
+    @ParameterizedTest(name = "{0}: {1} is refused at admission, named in the message")
+    @CsvSource({
+        "postgres,  socketFactory",
+        "postgres,  loggerFile",
+        "postgres,  authenticationPluginClassName",
+        "postgres,  sslfactory",
+        "postgres,  PGHOST",
+        "postgres,  host",
+        "postgres,  password",
+        "mysql,     allowLoadLocalInfile",
+        "mysql,     autoDeserialize",
+        "mariadb,   queryInterceptors",
+        "mariadb,   allowUrlInLocalInfile",
+        "sqlserver, server",
+        "sqlserver, port",
+        "sqlserver, serverName",
+        "sqlserver, instanceName",
+        "sqlserver, failoverPartner",
+        "sqlserver, trustManagerClass",
+        "sqlserver, accessTokenCallbackClass",
+        "sqlserver, LoginTimeout"})
+    void aParameterOutsideTheAllowlistIsRefusedNamingIt(String engine, String name) {
+      assertRejected(connection("""
+          engine: %s
+          host: db.prod.svc
+          credentials: {secretName: app-db}
+          parameters: {connectTimeout: "5", %s: "x"}
+          """.formatted(engine, name).replace("connectTimeout", engine.equals("sqlserver") ? "loginTimeout" : "connectTimeout")),
+          "parameters not allowed for " + engine + ": " + name + "; allowed: ");
+    }
+
+    @ParameterizedTest(name = "an instance named {0} is refused")
+    @CsvSource({"db.prod", "1db", "app_db", "abcdefghij-abcdefghij-abcdefghij-abcdefghij-abcdefghi"})
+    void aManagedInstanceWhoseNameCannotNameAServiceIsRefused(String name) {
+      assertRejected(document("DatabaseConnection", name, """
+          engine: postgres
+          instance:
+            image: postgres:16
+            storage: {size: 1Gi}
+          """), "its name must be a Service name: at most 52 lower-case letters");
+    }
+
+    @Test
+    void aManagedInstanceNamedWith52CharactersIsAccepted() {
+      String name = "abcdefghij-abcdefghij-abcdefghij-abcdefghij-abcdefgh";
+      assertThat(name).hasSize(52);
+      assertAccepted(document("DatabaseConnection", name, """
+          engine: postgres
+          instance:
+            image: postgres:16
+            storage: {size: 1Gi}
+          """));
+    }
+
+    @Test
+    void anExternalDatabaseMayHaveADottedName() {
+      // Only a managed instance's name becomes a Service name.
+      assertAccepted(document("DatabaseConnection", "db.prod", """
+          engine: postgres
+          host: db.prod.svc
+          credentials: {secretName: app-db}
+          """));
+    }
+
+    @Test
+    void aParameterAllowedForOneEngineIsRefusedForAnother() {
+      // ApplicationName is pgjdbc's spelling; mssql-jdbc's is applicationName, and MySQL has neither.
+      assertRejected(connection("""
+          engine: mysql
+          host: db.prod.svc
+          credentials: {secretName: app-db}
+          parameters: {ApplicationName: billing}
+          """), "parameters not allowed for mysql: ApplicationName");
     }
 
     @Test
@@ -148,6 +239,14 @@ class CrdValidationTest {
       JsonNode crd = CRDS.crd("DatabaseConnection");
       assertThat(printerColumns(crd)).contains("Engine", "Ready", "Version", "Age");
       assertThat(crd.at("/spec/names/shortNames").toString()).contains("\"dbconn\"");
+    }
+
+    @Test
+    void aHealthCheckIntervalPastAYearIsRejected() {
+      // 3000000000 does not even fit the operator's Integer: before this bound it stopped the operator.
+      assertRejected(external("healthCheck: {intervalSeconds: 3000000000}"), "spec.healthCheck.intervalSeconds",
+          "maximum");
+      assertAccepted(external("healthCheck: {intervalSeconds: 31536000}"));
     }
 
     /** A valid external connection plus one more spec line. */
@@ -247,6 +346,52 @@ class CrdValidationTest {
           migrations:
             configMapRefs: [{name: app-migrations}]
           """), "connectionRef");
+    }
+
+    @Test
+    void twoInlineScriptsWithTheSameNameAreRejected() {
+      assertRejected(schema("""
+          connectionRef: {name: app-db}
+          migrations:
+            inline:
+              - {name: V1__create_users.sql, sql: "CREATE TABLE users (id INT);"}
+              - {name: V1__create_users.sql, sql: "CREATE TABLE people (id INT);"}
+          """), "spec.migrations.inline[1]: Duplicate value", "V1__create_users.sql");
+    }
+
+    @Test
+    void inlineSqlMoreThanOneConfigMapCarriesIsRejectedNamingTheOtherSources() {
+      String half = "-- " + "x".repeat(Migrations.MAX_INLINE_CHARACTERS / 2) + "\n";
+      assertRejected(schema("""
+          connectionRef: {name: app-db}
+          migrations:
+            inline:
+              - {name: V1__a.sql, sql: "%s"}
+              - {name: V2__b.sql, sql: "%s"}
+          """.formatted(half.replace("\n", "\\n"), half.replace("\n", "\\n"))),
+          "spec.migrations: spec.migrations.inline holds more SQL than the one ConfigMap", "configMapRefs", "image");
+    }
+
+    @Test
+    void inlineSqlUpToWhatAConfigMapCarriesIsAccepted() {
+      String sql = "x".repeat(Migrations.MAX_INLINE_CHARACTERS - 2 * "V1__a.sql".length() - 10);
+      assertAccepted(schema("""
+          connectionRef: {name: app-db}
+          migrations:
+            inline:
+              - {name: V1__a.sql, sql: "%s"}
+              - {name: V2__b.sql, sql: "-- b"}
+          """.formatted(sql)));
+    }
+
+    @Test
+    void numbersPastTheirRealRangeAreRejected() {
+      assertRejected(withConfigMap("driftCheck: {intervalSeconds: 3000000000}"), "spec.driftCheck.intervalSeconds",
+          "maximum");
+      assertRejected(withConfigMap("job: {activeDeadlineSeconds: 604801}"), "spec.job.activeDeadlineSeconds", "maximum");
+      assertRejected(withConfigMap("retry: {limit: 101}"), "spec.retry.limit", "maximum");
+      assertRejected(withConfigMap("job: {tolerations: [{key: k, operator: Exists, effect: NoExecute,"
+          + " tolerationSeconds: 9223372036854775807}]}"), "spec.job.tolerations[0].tolerationSeconds", "maximum");
     }
 
     @Test

@@ -67,6 +67,11 @@ public final class CrdValidator {
     return validator;
   }
 
+  /** The kinds of the CRDs read. */
+  public List<String> kinds() {
+    return List.copyOf(crdsByKind.keySet());
+  }
+
   /** The CRD serving a kind, e.g. to check its printer columns. */
   public JsonNode crd(String kind) {
     JsonNode crd = crdsByKind.get(kind);
@@ -114,6 +119,7 @@ public final class CrdValidator {
 
     List<String> violations = new ArrayList<>();
     StructuralSchema.findUnknownFields(schema, defaulted, "", violations);
+    StructuralSchema.findDuplicateListMapKeys(schema, defaulted, "", violations);
     boolean blocked = false;
     for (Error error : jsonSchema(apiVersion + "/" + kind, schema).validate(defaulted)) {
       violations.add(describe(error));

@@ -18,13 +18,15 @@ class CrdsUpToDateTest {
   private static final Path GENERATED = Path.of("target", "classes", "META-INF", "fabric8");
   private static final String REFRESH =
       "crds/ is out of date with the model classes. From the repository root run:%n"
-          + "  mvn -q process-classes && cp operator/target/classes/META-INF/fabric8/*.yml crds/%n";
+          + "  mvn -B -q -pl operator process-test-classes && cp operator/target/classes/META-INF/fabric8/*.yml crds/"
+          + " helm/schema-operator/crds/%n";
 
   @Test
   void committedCrdsMatchTheGeneratedOnes() throws IOException {
     TreeSet<String> generated = yamlFiles(GENERATED);
     TreeSet<String> committed = yamlFiles(COMMITTED);
-    assertThat(generated).as("CRDs generated into %s during process-classes", GENERATED.toAbsolutePath()).isNotEmpty();
+    assertThat(generated).as("CRDs generated into %s during process-test-classes (model/CrdGeneration)",
+        GENERATED.toAbsolutePath()).isNotEmpty();
 
     TreeSet<String> stale = new TreeSet<>(committed);
     stale.removeAll(generated);

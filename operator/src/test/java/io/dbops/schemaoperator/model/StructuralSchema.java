@@ -62,6 +62,34 @@ final class StructuralSchema {
     }
   }
 
+  /**
+   * Reports two items of an x-kubernetes-list-type map list with the same keys, in the API server's
+   * words ("Duplicate value"); plain JSON Schema has no such rule.
+   */
+  static void findDuplicateListMapKeys(JsonNode schema, JsonNode node, String path, List<String> violations) {
+    if (node.isObject()) {
+      node.fields().forEachRemaining(field ->
+          findDuplicateListMapKeys(childSchema(schema, field.getKey()), field.getValue(), join(path, field.getKey()), violations));
+    } else if (node.isArray()) {
+      boolean keyed = "map".equals(schema.path("x-kubernetes-list-type").asText());
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      for (int i = 0; i < node.size(); i++) {
+        JsonNode item = node.get(i);
+        if (keyed) {
+          StringBuilder key = new StringBuilder();
+          for (JsonNode name : schema.path("x-kubernetes-list-map-keys")) {
+            key.append(key.length() == 0 ? "" : ", ").append('"').append(name.asText()).append("\":")
+                .append(item.path(name.asText()).toString());
+          }
+          if (!seen.add(key.toString())) {
+            violations.add(path + "[" + i + "]: Duplicate value: map[string]interface {}{" + key + "}");
+          }
+        }
+        findDuplicateListMapKeys(schema.path("items"), item, path + "[" + i + "]", violations);
+      }
+    }
+  }
+
   /** A copy with the x-kubernetes-* extensions removed, so a JSON Schema validator sees only keywords it knows. */
   static JsonNode withoutKubernetesExtensions(JsonNode schema) {
     JsonNode copy = schema.deepCopy();

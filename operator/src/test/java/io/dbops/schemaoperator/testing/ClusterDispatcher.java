@@ -12,9 +12,11 @@ import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import java.net.HttpURLConnection;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * fabric8's CRUD dispatcher, plus the one question an API server answers rather than stores: a
@@ -22,15 +24,25 @@ import java.util.function.Consumer;
  * would store it and answer without a status). The answer is what the Helm chart, rendered, grants
  * the operator in the asked namespace, and nothing more. Every request it answers goes to the
  * listener, with the answer's status code. Writes to paths a test has {@linkplain #forbid forbidden}
- * are refused as RBAC refuses them, with 403 Forbidden.
+ * are refused as RBAC refuses them, with 403 Forbidden, and a test may {@linkplain #refuse refuse}
+ * other requests as an API server would.
  */
 class ClusterDispatcher extends KubernetesCrudDispatcher {
   private static final String RULES_REVIEWS = "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews";
   private final Set<String> forbidden = ConcurrentHashMap.newKeySet();
   private volatile Consumer<ApiCall> listener = call -> {};
+  private volatile Function<RecordedRequest, Optional<MockResponse>> refusals = request -> Optional.empty();
 
   void listener(Consumer<ApiCall> listener) {
     this.listener = listener;
+  }
+
+  /**
+   * Requests {@code answers} gives a response for get that response instead, as from an API server
+   * that refuses them (422 Invalid, 403 over a quota); the others are stored as usual.
+   */
+  void refuse(Function<RecordedRequest, Optional<MockResponse>> answers) {
+    this.refusals = answers;
   }
 
   /** From now on, every update and patch of exactly this path is refused. */
@@ -43,7 +55,7 @@ class ClusterDispatcher extends KubernetesCrudDispatcher {
     // Read before dispatching: the dispatcher's own read of the body empties the buffer.
     byte[] bytes = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
     String body = bytes.length == 0 ? null : new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-    MockResponse response = super.dispatch(request);
+    MockResponse response = refusals.apply(request).orElseGet(() -> super.dispatch(request));
     listener.accept(new ApiCall(request.getMethod(), request.getPath(), request.getHeader("User-Agent"), body,
         response == null ? 404 : response.code()));
     return response;

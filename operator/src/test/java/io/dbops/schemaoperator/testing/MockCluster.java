@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,7 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * fabric8's mock API server in CRUD mode with our generated CRDs posted, so the status
@@ -50,6 +54,16 @@ public final class MockCluster implements AutoCloseable {
    */
   public static MockCluster startIndexed() {
     return start(new IndexedCrudDispatcher());
+  }
+
+  /**
+   * The same, with some requests answered by {@code refusals} (those it returns a response for), as
+   * an API server that refuses them would: a 422 for an invalid object, a 403 over a quota.
+   */
+  public static MockCluster startRefusing(Function<RecordedRequest, Optional<MockResponse>> refusals) {
+    ClusterDispatcher dispatcher = new ClusterDispatcher();
+    dispatcher.refuse(refusals);
+    return start(dispatcher);
   }
 
   private static MockCluster start(ClusterDispatcher dispatcher) {

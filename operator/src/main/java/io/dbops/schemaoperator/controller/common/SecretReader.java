@@ -1,10 +1,14 @@
 package io.dbops.schemaoperator.controller.common;
 
+import io.dbops.schemaoperator.migration.ConfigurationException;
 import io.dbops.schemaoperator.migration.Login;
 import io.dbops.schemaoperator.model.ConnectionSecretRefs;
 import io.dbops.schemaoperator.model.DatabaseConnectionSpec;
 import io.dbops.schemaoperator.model.SecretKeyRef;
 import io.fabric8.kubernetes.api.model.Secret;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
@@ -16,6 +20,8 @@ import java.util.function.Function;
  * answer, not an exception: the reason and the name looked for go into status, never the value.
  */
 public final class SecretReader {
+  /** A Secret whose value cannot be a login, URL or certificate as it stands. */
+  public static final String SECRET_INVALID = "SecretInvalid";
   private final Function<String, Optional<Secret>> secretsByName;
 
   /** {@code secretsByName} looks a Secret up by name in the connection's namespace. */
@@ -45,8 +51,16 @@ public final class SecretReader {
   public Lookup<Login> login(DatabaseConnectionSpec spec) {
     ConnectionSecretRefs refs = ConnectionSecretRefs.of(spec);
     if (refs.url().isPresent()) {
-      Lookup<String> url = value(refs.url().get());
-      return url.found() ? Lookup.of(Login.ofUrl(url.value())) : url.absent();
+      SecretKeyRef ref = refs.url().get();
+      Lookup<String> url = value(ref);
+      if (!url.found()) {
+        return url.absent();
+      }
+      try {
+        return Lookup.of(Login.ofUrl(url.value()));
+      } catch (ConfigurationException e) {
+        return Lookup.missing(SECRET_INVALID, "Secret " + ref.getName() + " key " + ref.getKey() + ": " + e.getMessage());
+      }
     }
     if (!refs.hasLogin()) {
       return Lookup.missing("CredentialsMissing", "spec.credentials.secretName is not set: name the Secret holding the login");
@@ -59,7 +73,11 @@ public final class SecretReader {
     if (!password.found()) {
       return password.absent();
     }
-    return Lookup.of(Login.of(username.value(), password.value()));
+    try {
+      return Lookup.of(Login.of(username.value(), password.value()));
+    } catch (ConfigurationException e) {
+      return Lookup.missing(SECRET_INVALID, "Secret " + refs.username().get().getName() + ": " + e.getMessage());
+    }
   }
 
   /** The PEM bundle tls.caSecretRef names; an empty string when it names none. */
@@ -78,9 +96,18 @@ public final class SecretReader {
     Secret s = secret.get();
     if (s.getData() != null && s.getData().get(key) != null) {
       try {
-        return Lookup.of(new String(Base64.getMimeDecoder().decode(s.getData().get(key).trim()), StandardCharsets.UTF_8));
+        byte[] bytes = Base64.getMimeDecoder().decode(s.getData().get(key).trim());
+        return Lookup.of(StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(bytes)).toString());
       } catch (IllegalArgumentException e) {
-        return Lookup.missing("SecretKeyInvalid", "Secret " + secretName + " key " + key + " is not base64: store the value under data as base64, or under stringData");
+        return Lookup.missing(SECRET_INVALID, "Secret " + secretName + " key " + key
+            + " is not base64: store the value under data as base64, or as text under stringData");
+      } catch (CharacterCodingException e) {
+        // Read as replacement characters it would be a wrong password, with no word on why.
+        return Lookup.missing(SECRET_INVALID, "Secret " + secretName + " key " + key
+            + " is not UTF-8 text: store the value as text (kubectl create secret generic --from-literal)");
       }
     }
     if (s.getStringData() != null && s.getStringData().get(key) != null) {

@@ -42,6 +42,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a DatabaseConnection's status true: reads its Secret, probes the database, creates the
@@ -50,6 +52,7 @@ import java.util.stream.Collectors;
  */
 @ControllerConfiguration(name = "databaseconnection")
 public final class ConnectionReconciler implements Reconciler<DatabaseConnection> {
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectionReconciler.class);
   static final int DEFAULT_INTERVAL_SECONDS = 60;
   static final Duration TRANSIENT_RETRY = Duration.ofSeconds(15);
 
@@ -127,6 +130,9 @@ public final class ConnectionReconciler implements Reconciler<DatabaseConnection
   }
 
   private Verdict assess(DatabaseConnection connection, Context<DatabaseConnection> context) {
+    if (connection.getSpec() == null) {
+      return unreadable(connection);
+    }
     if (!ManagedInstance.isManaged(connection)) {
       return probe(connection, context);
     }
@@ -144,6 +150,23 @@ public final class ConnectionReconciler implements Reconciler<DatabaseConnection
           + " to have a ready replica", false, endpoint, null, null, INSTANCE_STARTING_RECHECK).withInstance(instance.status());
     }
     return probe(instanceAddresses.resolve(connection), context).withEndpoint(endpoint).withInstance(instance.status());
+  }
+
+  /**
+   * A spec the model could not read (stored under an older CRD, or written past the API server's
+   * checks): reported on the resource itself, and the informer and every other resource go on.
+   */
+  private static Verdict unreadable(DatabaseConnection connection) {
+    String problem = connection.readProblem() == null ? "spec is missing" : connection.readProblem();
+    String message = "the operator cannot read this DatabaseConnection (" + problem + "): correct the spec";
+    String before = connection.getStatus() == null ? null : Conditions.find(connection.getStatus().getConditions(),
+        Conditions.READY).map(c -> c.getMessage()).orElse(null);
+    if (!message.equals(before)) {
+      LOG.warn("DatabaseConnection {}/{} skipped: {}", connection.getMetadata().getNamespace(),
+          connection.getMetadata().getName(), message);
+    }
+    return Verdict.stalled(FailureReason.ConfigurationInvalid.name(), message, null,
+        Duration.ofSeconds(DEFAULT_INTERVAL_SECONDS));
   }
 
   private static Duration interval(DatabaseConnectionSpec spec) {

@@ -7,16 +7,21 @@ import static io.dbops.schemaoperator.controller.common.ApiWrites.createIfAbsent
 
 import io.dbops.schemaoperator.builders.Labels;
 import io.dbops.schemaoperator.builders.ManagedInstance;
+import io.dbops.schemaoperator.controller.common.Ownership;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.Engine;
 import io.dbops.schemaoperator.model.InstanceStatus;
+import io.dbops.schemaoperator.model.Patterns;
 import io.dbops.schemaoperator.policy.WorkloadPolicy;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -27,6 +32,8 @@ import java.util.function.Function;
  * is written, so nothing is ever half-applied.
  */
 final class ManagedInstanceDriver {
+  private static final int CONFLICT = 409;
+  private static final int TOO_MANY_REQUESTS = 429;
   private final SecureRandom random = new SecureRandom();
   private final WorkloadPolicy policy;
 
@@ -59,11 +66,30 @@ final class ManagedInstanceDriver {
     if (image.isPresent()) {
       return refused(image.get().reason(), image.get().message());
     }
+    try {
+      return apply(connection, client, cachedSet, secret);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() < 400 || e.getCode() >= 500 || e.getCode() == CONFLICT || e.getCode() == TOO_MANY_REQUESTS) {
+        throw e;
+      }
+      // Invalid (422), forbidden by a quota or an admission policy (403), or otherwise refused: as the
+      // spec stands it will be refused again, so a person must change something.
+      String refusal = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+      return refused("InstanceRejected", "the API server refused an object of this instance (" + refusal
+          + "): change spec.instance (image, resources or storage) or what the message names, e.g. a quota");
+    }
+  }
+
+  private Outcome apply(DatabaseConnection connection, KubernetesClient client, Optional<StatefulSet> cachedSet,
+      Function<String, Optional<Secret>> secret) {
     String namespace = connection.getMetadata().getNamespace();
     StatefulSet desired = InstanceStatefulSetBuilder.build(connection);
     // From the cache when it has it: a stale copy at worst makes an update fail with Conflict, retried.
     StatefulSet existing = cachedSet.orElseGet(
         () -> client.apps().statefulSets().inNamespace(namespace).withName(desired.getMetadata().getName()).get());
+    if (existing != null && !Ownership.controlledBy(existing, connection)) {
+      return refused("InstanceNameTaken", takenMessage("StatefulSet", existing.getMetadata().getName()));
+    }
     if (existing != null) {
       String change = refusedChange(existing, desired, connection);
       if (change != null) {
@@ -75,8 +101,12 @@ final class ManagedInstanceDriver {
     if (secret.apply(adminSecret).isEmpty()) {
       createIfAbsent(client, AdminSecretBuilder.build(connection, random));
     }
-    createIfAbsent(client, InstanceServicesBuilder.headless(connection));
-    createIfAbsent(client, InstanceServicesBuilder.client(connection));
+    for (Service service : List.of(InstanceServicesBuilder.headless(connection), InstanceServicesBuilder.client(connection))) {
+      // One made by someone else would route the operator's and the Jobs' connections wherever it points.
+      if (!Ownership.controlledBy(createIfAbsent(client, service), connection)) {
+        return refused("InstanceNameTaken", takenMessage("Service", service.getMetadata().getName()));
+      }
+    }
     if (existing == null) {
       existing = createIfAbsent(client, desired);
     } else if (!Objects.equals(existing.getSpec().getTemplate().getSpec().getContainers(),
@@ -95,6 +125,13 @@ final class ManagedInstanceDriver {
   }
 
   private static Outcome unsupported(DatabaseConnection connection) {
+    String name = connection.getMetadata().getName();
+    if (!name.matches(Patterns.INSTANCE_NAME)) {
+      // The CRD refuses such names; one stored before that rule would fail half-way through the objects.
+      return refused("InstanceNameInvalid", "the instance's StatefulSet and Services are named after this"
+          + " DatabaseConnection, and '" + name + "' cannot be a Service name: use a name of at most 52 lower-case"
+          + " letters, digits and '-' that starts with a letter, and create the DatabaseConnection again under it");
+    }
     Engine engine = connection.getSpec().getEngine();
     if (engine == Engine.MYSQL) {
       return refused("InstanceNotSupported", "a managed instance runs MariaDB, which speaks MySQL's protocol: set spec.engine: mariadb,"
@@ -133,6 +170,11 @@ final class ManagedInstanceDriver {
           + " back here";
     }
     return null;
+  }
+
+  private static String takenMessage(String kind, String name) {
+    return "a " + kind + " named " + name + " exists in this namespace and does not belong to this DatabaseConnection:"
+        + " delete it, or give the connection another name";
   }
 
   private static Outcome refused(String reason, String message) {

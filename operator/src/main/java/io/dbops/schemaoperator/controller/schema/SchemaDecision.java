@@ -43,6 +43,10 @@ final class SchemaDecision {
   }
 
   private static Step next(Observation o) {
+    if (o.spec() == null) {
+      String problem = o.schema().readProblem() == null ? "spec is missing" : o.schema().readProblem();
+      return new Step.Unreadable("the operator cannot read this DatabaseSchema (" + problem + "): correct the spec");
+    }
     Optional<Step> inputs = inputs(o);
     if (inputs.isPresent()) {
       return inputs.get();
@@ -110,8 +114,10 @@ final class SchemaDecision {
     return Optional.empty();
   }
 
+  /** Ready as its status says, and readable: a spec the operator cannot read is never ready, whatever its last status said. */
   static boolean ready(DatabaseConnection connection) {
-    return connection.getStatus() != null && Conditions.isTrue(connection.getStatus().getConditions(), Conditions.READY);
+    return connection.getSpec() != null && connection.getStatus() != null
+        && Conditions.isTrue(connection.getStatus().getConditions(), Conditions.READY);
   }
 
   /** After the database was read: repair first, then drift, then what is pending. */

@@ -55,6 +55,9 @@ final class SchemaObserver {
   Observation observe(DatabaseSchema schema, KubernetesClient client) {
     Instant now = Instant.now();
     String namespace = schema.getMetadata().getNamespace();
+    if (schema.getSpec() == null) {
+      return Observation.inputsOnly(schema, now, null, null);
+    }
     String connectionName = schema.getSpec().getConnectionRef().getName();
     // A managed instance is, from here on, an external database at its Service with its admin login.
     DatabaseConnection connection = instanceAddresses.resolve(caches.connection(namespace, connectionName)

@@ -10,12 +10,15 @@ import io.dbops.schemaoperator.migration.MigrationResult.Operation;
 import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.dbops.schemaoperator.model.DatabaseSchemaStatus;
 import io.dbops.schemaoperator.model.LastRun;
+import io.dbops.schemaoperator.model.SchemaDefaults;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place that writes a DatabaseSchema's status during a reconcile: it turns a {@link Step}
@@ -23,6 +26,7 @@ import java.util.List;
  * and writes status only when it changed. One recorder per reconcile.
  */
 final class SchemaRecorder {
+  private static final Logger LOG = LoggerFactory.getLogger(SchemaRecorder.class);
   private final DatabaseSchema schema;
   private final Context<DatabaseSchema> context;
   private final SchemaActions actions;
@@ -81,6 +85,17 @@ final class SchemaRecorder {
       condition(Conditions.RECONCILING, false, s.reason(), "");
       condition(Conditions.STALLED, true, s.reason(), s.message());
       return SchemaDecision.driftInterval(o);
+    }
+    if (step instanceof Step.Unreadable u) {
+      boolean saidAlready = Conditions.find(status.getConditions(), Conditions.READY).filter(c -> u.message().equals(c.getMessage())).isPresent();
+      if (!saidAlready) {
+        LOG.warn("DatabaseSchema {}/{} skipped: {}", schema.getMetadata().getNamespace(), schema.getMetadata().getName(), u.message());
+        events.warning(schema, "ConfigurationInvalid", u.message());
+      }
+      condition(Conditions.READY, false, "ConfigurationInvalid", u.message());
+      condition(Conditions.RECONCILING, false, "ConfigurationInvalid", "");
+      condition(Conditions.STALLED, true, "ConfigurationInvalid", u.message());
+      return Duration.ofSeconds(SchemaDefaults.DRIFT_CHECK_SECONDS);
     }
     if (step instanceof Step.Running r) {
       // The same words whether the Job was just started or is seen again, so seeing it again writes nothing.

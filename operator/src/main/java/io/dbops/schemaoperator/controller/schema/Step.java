@@ -17,6 +17,12 @@ sealed interface Step {
   /** Nothing happens until a person acts (Stalled). */
   record Stall(String reason, String message) implements Step {}
 
+  /**
+   * The resource itself cannot be read (stored under an older CRD, or written past the API server's
+   * checks): Stalled like a bad spec, said once as an event and a log line, and the others go on.
+   */
+  record Unreadable(String message) implements Step {}
+
   /** A Job of this schema is running: watch it. */
   record Running(String job, String operation) implements Step {}
 
