@@ -56,8 +56,7 @@ final class OperatorRbac {
       use("/configmaps", "create", "SchemaActions and SchemaDeletion: the immutable scripts ConfigMap of inline migrations"),
       use("/configmaps", "delete", "SchemaActions.pruneOldScripts: scripts ConfigMaps of earlier revisions"),
       use("/services", "create", "ManagedInstanceDriver: a managed instance's headless and client Services"),
-      use("/services", "get", "ApiWrites.createIfAbsent: the Service already there after a Conflict (ManagedInstanceDriver"
-          + " creates both Services at every reconcile)"),
+      use("/services", "get", "ManagedInstanceDriver: reads both Services at every reconcile, creates them when missing"),
       use("/pods", "list", "the schema controller's Pod informer (our Jobs' Pods, by label); SchemaDeletion"
           + " read a Job's Pods for its result"),
       use("/pods", "watch", "the same informer"),

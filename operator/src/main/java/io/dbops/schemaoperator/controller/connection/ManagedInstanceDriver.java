@@ -102,8 +102,12 @@ final class ManagedInstanceDriver {
       createIfAbsent(client, AdminSecretBuilder.build(connection, random));
     }
     for (Service service : List.of(InstanceServicesBuilder.headless(connection), InstanceServicesBuilder.client(connection))) {
+      // Read first: once the instance is up (every later probe) the Services exist, and a create would be
+      // a Conflict and a read anyway.
+      Service current = client.services().inNamespace(namespace).withName(service.getMetadata().getName()).get();
+      current = current != null ? current : createIfAbsent(client, service);
       // One made by someone else would route the operator's and the Jobs' connections wherever it points.
-      if (!Ownership.controlledBy(createIfAbsent(client, service), connection)) {
+      if (!Ownership.controlledBy(current, connection)) {
         return refused("InstanceNameTaken", takenMessage("Service", service.getMetadata().getName()));
       }
     }
