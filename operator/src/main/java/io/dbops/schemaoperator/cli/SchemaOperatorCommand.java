@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SchemaOperatorCommand.Version.class,
     description = "Brings databases to the schema their DatabaseSchema resources describe.",
-    subcommands = {RunCommand.class, MigrateCommand.class, ApplyCommand.class, PlanCommand.class, ValidateCommand.class},
+    subcommands = {RunCommand.class, MigrateCommand.class, ApplyCommand.class, PlanCommand.class, ValidateCommand.class,
+        TrainCommand.class},
     footer = {"", "Exit codes: 0 success, 1 a migration failed, 2 transient (retry may help), 3 bad configuration."})
 public final class SchemaOperatorCommand implements Runnable {
 
