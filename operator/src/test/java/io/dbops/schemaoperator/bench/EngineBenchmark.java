@@ -2,7 +2,6 @@ package io.dbops.schemaoperator.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dbops.schemaoperator.cli.MigrateJvm;
 import io.dbops.schemaoperator.migration.ConnectionSettings;
 import io.dbops.schemaoperator.migration.JdbcTargets;
 import io.dbops.schemaoperator.migration.Login;
@@ -14,14 +13,12 @@ import io.dbops.schemaoperator.migration.Progress;
 import io.dbops.schemaoperator.model.Engine;
 import io.dbops.schemaoperator.model.TlsMode;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,10 +28,10 @@ import org.junit.jupiter.api.Test;
 /**
  * How much the engine costs over the floor the database itself sets. Prints figures; asserts only
  * that the work really happened. Run: mvn -B -pl operator -Pbench test -Dtest=EngineBenchmark
+ * (a migrate process's start-up is StartupBenchmark's).
  */
 class EngineBenchmark {
   private static final int SCRIPTS = 500;
-  private static final int NOOP_RUNS = 5;
 
   @Test
   void engineAgainstPsqlFloor() throws Exception {
@@ -60,25 +57,10 @@ class EngineBenchmark {
 
       double psqlSeconds = psql(postgres.getPort(), scripts);
 
-      Path archive = Path.of("target", "bench", "migrate.jsa").toAbsolutePath();
-      Files.createDirectories(archive.getParent());
-      Files.deleteIfExists(archive);
-      double plainNoop = noopProcess(postgres.getPort(), scripts, List.of());
-      double training = noopProcess(postgres.getPort(), scripts, MigrateJvm.trainingOptions(archive));
-      double[] noop = new double[NOOP_RUNS];
-      for (int i = 0; i < NOOP_RUNS; i++) {
-        noop[i] = noopProcess(postgres.getPort(), scripts, MigrateJvm.options(archive));
-      }
-      Arrays.sort(noop);
-
       double ratio = engineSeconds / psqlSeconds;
       report.add(String.format(Locale.ROOT, "scripts: %d (each CREATE TABLE, CREATE INDEX, 3 INSERTs)", SCRIPTS));
       report.add(String.format(Locale.ROOT, "engine migrate, in-process: %.3f s", engineSeconds));
       report.add(String.format(Locale.ROOT, "psql, one session, BEGIN/COMMIT per file: %.3f s", psqlSeconds));
-      report.add(String.format(Locale.ROOT, "no-op migrate process, default JVM options: %.3f s (CDS training run: %.3f s)",
-          plainNoop, training));
-      report.add(String.format(Locale.ROOT, "no-op migrate process wall time (MigrateJvm options, CDS archive): median %.3f s, best %.3f s, worst %.3f s (%d runs)",
-          noop[NOOP_RUNS / 2], noop[0], noop[NOOP_RUNS - 1], NOOP_RUNS));
       report.add(String.format(Locale.ROOT, "engine/psql ratio: %.2f", ratio));
     }
     Path out = Path.of("target", "bench", "engine.txt");
@@ -119,35 +101,6 @@ class EngineBenchmark {
     assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
     double seconds = (System.nanoTime() - t0) / 1e9;
     assertThat(p.exitValue()).as("psql exit code").isZero();
-    return seconds;
-  }
-
-  /** A whole `migrate` process on the up-to-date database, started the way a Job starts it. */
-  private static double noopProcess(int port, Path scripts, List<String> jvmOptions)
-      throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
-    command.add("-jar");
-    command.add(Path.of("target", "schema-operator.jar").toAbsolutePath().toString());
-    command.add("migrate");
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    Path out = Files.createTempFile("noop", ".out");
-    pb.redirectOutput(out.toFile());
-    Map<String, String> env = pb.environment();
-    env.put("DBOPS_CONNECTION", "{\"engine\":\"postgres\",\"host\":\"localhost\",\"port\":" + port
-        + ",\"database\":\"bench_engine\",\"tls\":{\"mode\":\"disable\"}}");
-    env.put("DBOPS_SCHEMA", "{}");
-    env.put("DBOPS_MIGRATIONS", scripts.toString());
-    env.put("DBOPS_USERNAME", "postgres");
-    env.put("DBOPS_PASSWORD", "postgres");
-    env.put("DBOPS_RESULT_FILE", Files.createTempFile("noop", ".json").toString());
-    long t0 = System.nanoTime();
-    Process p = pb.start();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    assertThat(p.exitValue()).as(Files.readString(out)).isZero();
-    assertThat(Files.readString(out)).contains("nothing to apply");
     return seconds;
   }
 }
