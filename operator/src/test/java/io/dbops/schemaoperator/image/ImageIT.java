@@ -45,8 +45,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The real Dockerfile, built with podman on a local stand-in for its Java 25 base (LocalBaseImage),
- * and run as a cluster would run it: the operator in its container against the mock API server and
- * a real PostgreSQL, and the migration Job it creates run from the same image, locked down as the
+ * and run as a cluster would run it: the operator in its container (as the chart runs it, with its
+ * default memory limit) against the mock API server and a real PostgreSQL, and the migration Job it creates run from the same image, locked down as the
  * Job's Pod spec says (user 65532, read-only root, no capabilities, no privilege escalation). Both
  * JVMs must start from the image's AOT cache: the JVM logs where each class came from, and any AOT
  * warning (a cache made for another jar or JVM, a flag that does not match) fails the test.
@@ -99,7 +99,7 @@ class ImageIT {
     int httpPort = freePort();
     operator = "schema-operator-it-" + UUID.randomUUID().toString().substring(0, 8);
     Podman.run(Duration.ofMinutes(1), List.of("run", "--detach", "--name", operator, "--network", "host",
-        "--user", "65532:65532", "--read-only", "--tmpfs", "/tmp:rw,mode=1777", "--cap-drop=ALL",
+        "--user", "65532:65532", "--read-only", "--tmpfs", "/tmp:rw,mode=1777", "--cap-drop=ALL", "--memory=512m",
         "--security-opt", "no-new-privileges",
         "--env", "KUBERNETES_MASTER=" + cluster.client().getMasterUrl(),
         "--env", "KUBERNETES_AUTH_TRYKUBECONFIG=false", "--env", "KUBERNETES_AUTH_TRYSERVICEACCOUNT=false",

@@ -42,6 +42,7 @@ final class Podman {
     return exec(limit, command, stdin);
   }
 
+  /** Any command, mmdebstrap too, with the same time limit and the output kept for the failure message. */
   static Outcome exec(Duration limit, List<String> command, Path stdin) {
     try {
       Path out = Files.createTempFile("podman", ".out");
