@@ -8,6 +8,8 @@ import io.dbops.schemaoperator.testing.MockCluster;
 import io.dbops.schemaoperator.testing.Namespace;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -202,11 +204,11 @@ class ImageIT {
 
   /**
    * Runs the Job's container as a kubelet would, its ConfigMaps and Secrets read from the mock API
-   * server; {@code extraScripts} join the scripts ConfigMap. The only change to the Pod spec: the JVM
-   * also logs where each class came from.
+   * server; {@code extraScripts} join the scripts ConfigMap. The only change to (a copy of) the Pod
+   * spec: the JVM also logs where each class came from.
    */
   private static Run runJob(Job job, Map<String, String> extraScripts) throws IOException {
-    var pod = job.getSpec().getTemplate().getSpec();
+    PodSpec pod = new PodSpecBuilder(job.getSpec().getTemplate().getSpec()).build();
     Map<String, Map<String, String>> configMaps = new HashMap<>();
     Map<String, Map<String, String>> secrets = new HashMap<>();
     pod.getVolumes().forEach(v -> {
@@ -219,28 +221,22 @@ class ImageIT {
     });
     for (EnvVar env : pod.getContainers().get(0).getEnv()) {
       if (env.getValueFrom() != null && env.getValueFrom().getSecretKeyRef() != null) {
-        String name = env.getValueFrom().getSecretKeyRef().getName();
-        secrets.computeIfAbsent(name, ImageIT::secretData);
+        secrets.computeIfAbsent(env.getValueFrom().getSecretKeyRef().getName(), ImageIT::secretData);
       }
       if (env.getName().equals("JAVA_TOOL_OPTIONS")) {
         env.setValue(env.getValue() + " " + CLASS_LOADING);
       }
     }
-    try {
-      Path scratch = Files.createTempDirectory("pod");
-      Path terminationMessage = scratch.resolve("termination-log");
-      List<String> args = new ArrayList<>(new PodmanPod(pod, configMaps, secrets).runArguments(scratch, terminationMessage));
-      args.add(pod.getContainers().get(0).getImage());
-      args.addAll(pod.getContainers().get(0).getArgs());
-      Instant t0 = Instant.now();
-      Podman.Outcome outcome = Podman.run(Duration.ofMinutes(3), args);
-      double seconds = seconds(t0, Instant.now());
-      return new Run(outcome.exitCode(), outcome.stdout(), outcome.stderr(),
-          Files.readString(terminationMessage, StandardCharsets.UTF_8), seconds);
-    } finally {
-      pod.getContainers().get(0).getEnv().stream().filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS"))
-          .forEach(e -> e.setValue(e.getValue().replace(" " + CLASS_LOADING, "")));
-    }
+    Path scratch = Files.createTempDirectory("pod");
+    Path terminationMessage = scratch.resolve("termination-log");
+    List<String> args = new ArrayList<>(new PodmanPod(pod, configMaps, secrets).runArguments(scratch, terminationMessage));
+    args.add(pod.getContainers().get(0).getImage());
+    args.addAll(pod.getContainers().get(0).getArgs());
+    Instant t0 = Instant.now();
+    Podman.Outcome outcome = Podman.run(Duration.ofMinutes(3), args);
+    double seconds = seconds(t0, Instant.now());
+    return new Run(outcome.exitCode(), outcome.stdout(), outcome.stderr(),
+        Files.readString(terminationMessage, StandardCharsets.UTF_8), seconds);
   }
 
   private static Map<String, String> secretData(String name) {
