@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -28,7 +27,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -56,8 +54,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ImageIT {
   private static final Path ROOT = Path.of("..");
-  private static final String IMAGE = "localhost/schema-operator:image-it";
+  /** A tag of its own: several checkouts on one machine may run this test at once. */
+  private static final String IMAGE = "localhost/schema-operator:image-it-" + UUID.randomUUID().toString().substring(0, 8);
   private static final String NAMESPACE = "team-a";
+  /** The Secret app-db, which the test creates in the mock API server and hands the Job's container. */
+  private static final Map<String, String> LOGIN = Map.of("username", "postgres", "password", "postgres");
   private static final String CLASS_LOADING = "-Xlog:class+load=info:stderr";
   private static final Pattern AOT_COMPLAINT = Pattern.compile("\\[(warning|error)\\s*]\\[(aot|cds)[^]]*].*");
   private static final Pattern CLASS_LOADED = Pattern.compile("\\[class,load\\s*] (\\S+) source: (.*)");
@@ -82,7 +83,7 @@ class ImageIT {
     postgres = EmbeddedPostgres.builder().start();
     cluster = MockCluster.start();
     Namespace team = new Namespace(cluster.client(), NAMESPACE);
-    cluster.secret(NAMESPACE, "app-db", Map.of("username", "postgres", "password", "postgres"));
+    cluster.secret(NAMESPACE, "app-db", LOGIN);
     team.create("""
         apiVersion: dbops.io/v1alpha1
         kind: DatabaseConnection
@@ -203,14 +204,13 @@ class ImageIT {
   }
 
   /**
-   * Runs the Job's container as a kubelet would, its ConfigMaps and Secrets read from the mock API
-   * server; {@code extraScripts} join the scripts ConfigMap. The only change to (a copy of) the Pod
+   * Runs the Job's container as a kubelet would, its ConfigMaps read from the mock API server;
+   * {@code extraScripts} join the scripts ConfigMap. The only change to (a copy of) the Pod
    * spec: the JVM also logs where each class came from.
    */
   private static Run runJob(Job job, Map<String, String> extraScripts) throws IOException {
     PodSpec pod = new PodSpecBuilder(job.getSpec().getTemplate().getSpec()).build();
     Map<String, Map<String, String>> configMaps = new HashMap<>();
-    Map<String, Map<String, String>> secrets = new HashMap<>();
     pod.getVolumes().forEach(v -> {
       if (v.getConfigMap() != null) {
         ConfigMap cm = cluster.client().configMaps().inNamespace(NAMESPACE).withName(v.getConfigMap().getName()).get();
@@ -220,16 +220,13 @@ class ImageIT {
       }
     });
     for (EnvVar env : pod.getContainers().get(0).getEnv()) {
-      if (env.getValueFrom() != null && env.getValueFrom().getSecretKeyRef() != null) {
-        secrets.computeIfAbsent(env.getValueFrom().getSecretKeyRef().getName(), ImageIT::secretData);
-      }
       if (env.getName().equals("JAVA_TOOL_OPTIONS")) {
         env.setValue(env.getValue() + " " + CLASS_LOADING);
       }
     }
     Path scratch = Files.createTempDirectory("pod");
     Path terminationMessage = scratch.resolve("termination-log");
-    List<String> args = new ArrayList<>(new PodmanPod(pod, configMaps, secrets).runArguments(scratch, terminationMessage));
+    List<String> args = new ArrayList<>(new PodmanPod(pod, configMaps, Map.of("app-db", LOGIN)).runArguments(scratch, terminationMessage));
     args.add(pod.getContainers().get(0).getImage());
     args.addAll(pod.getContainers().get(0).getArgs());
     Instant t0 = Instant.now();
@@ -237,18 +234,6 @@ class ImageIT {
     double seconds = seconds(t0, Instant.now());
     return new Run(outcome.exitCode(), outcome.stdout(), outcome.stderr(),
         Files.readString(terminationMessage, StandardCharsets.UTF_8), seconds);
-  }
-
-  private static Map<String, String> secretData(String name) {
-    Secret secret = cluster.client().secrets().inNamespace(NAMESPACE).withName(name).get();
-    Map<String, String> data = new HashMap<>();
-    if (secret.getData() != null) {
-      secret.getData().forEach((k, v) -> data.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
-    }
-    if (secret.getStringData() != null) {
-      data.putAll(secret.getStringData());
-    }
-    return data;
   }
 
   private static List<String> tables() throws Exception {
