@@ -49,7 +49,7 @@ public final class MigrationJobBuilder {
   public static final String IMAGE_DIR = MIGRATIONS_ROOT + "/image";
   public static final String TLS_DIR = "/etc/dbops/tls";
   public static final String CA_FILE = TLS_DIR + "/ca.crt";
-  public static final String CLASS_DATA_ARCHIVE = "/app/schema-operator.jsa";
+  public static final String AOT_CACHE = "/app/schema-operator.aot";
   public static final String TERMINATION_MESSAGE_PATH = "/dev/termination-log";
   /**
    * The user, group and fsGroup the Pod runs as: the "nonroot" user of distroless images. Set
@@ -122,7 +122,7 @@ public final class MigrationJobBuilder {
       mounts.add(mount(TLS_VOLUME, TLS_DIR, true));
       env.add(env(JobEnvironment.CA_FILE, CA_FILE));
     });
-    env.add(env(JobEnvironment.JVM_OPTIONS, String.join(" ", MigrateJvm.options(Path.of(CLASS_DATA_ARCHIVE)))));
+    env.add(env(JobEnvironment.JVM_OPTIONS, String.join(" ", MigrateJvm.options(Path.of(AOT_CACHE)))));
     // The root filesystem is read-only; the engine stages scripts and trust stores in /tmp.
     volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build());
     mounts.add(mount(TMP_VOLUME, "/tmp", false));

@@ -2,7 +2,6 @@ package io.dbops.schemaoperator.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dbops.schemaoperator.jobenv.MigrateJvm;
 import io.dbops.schemaoperator.migration.ConnectionSettings;
 import io.dbops.schemaoperator.migration.JdbcTargets;
 import io.dbops.schemaoperator.migration.Login;
@@ -33,11 +32,11 @@ import org.junit.jupiter.api.Test;
  * scripts to a fresh database with the engine and to another with psql, the order alternating from
  * one sample to the next so that neither always meets a warmer (or busier) machine; the medians are
  * compared. Prints figures; asserts only that the work really happened.
- * Run: mvn -B -pl operator -Pbench test -Dtest=EngineBenchmark ({@code bench.samples}, 5 by default)
+ * Run: mvn -B -pl operator -Pbench test -Dtest=EngineBenchmark ({@code bench.samples}, 5 by default);
+ * a migrate process's start-up is StartupBenchmark's.
  */
 class EngineBenchmark {
   private static final int SCRIPTS = 500;
-  private static final int NOOP_RUNS = 5;
   private static final int SAMPLES = Integer.getInteger("bench.samples", 5);
 
   @Test
@@ -64,17 +63,6 @@ class EngineBenchmark {
       Arrays.sort(engineSeconds);
       Arrays.sort(psqlSeconds);
 
-      Path archive = Path.of("target", "bench", "migrate.jsa").toAbsolutePath();
-      Files.createDirectories(archive.getParent());
-      Files.deleteIfExists(archive);
-      double plainNoop = noopProcess(postgres.getPort(), scripts, List.of());
-      double training = noopProcess(postgres.getPort(), scripts, MigrateJvm.trainingOptions(archive));
-      double[] noop = new double[NOOP_RUNS];
-      for (int i = 0; i < NOOP_RUNS; i++) {
-        noop[i] = noopProcess(postgres.getPort(), scripts, MigrateJvm.options(archive));
-      }
-      Arrays.sort(noop);
-
       double ratio = median(engineSeconds) / median(psqlSeconds);
       report.add(String.format(Locale.ROOT, "scripts: %d (each CREATE TABLE, CREATE INDEX, 3 INSERTs), %d samples, engine first"
           + " in samples 1, 3, ..., psql first in 2, 4, ...", SCRIPTS, SAMPLES));
@@ -82,10 +70,6 @@ class EngineBenchmark {
           median(engineSeconds), engineRuns));
       report.add(String.format(Locale.ROOT, "psql, one session, BEGIN/COMMIT per file, into a fresh database: median %.3f s"
           + " (runs in order: %s)", median(psqlSeconds), psqlRuns));
-      report.add(String.format(Locale.ROOT, "no-op migrate process, default JVM options: %.3f s (CDS training run: %.3f s)",
-          plainNoop, training));
-      report.add(String.format(Locale.ROOT, "no-op migrate process wall time (MigrateJvm options, CDS archive): median %.3f s, best %.3f s, worst %.3f s (%d runs)",
-          noop[NOOP_RUNS / 2], noop[0], noop[NOOP_RUNS - 1], NOOP_RUNS));
       report.add(String.format(Locale.ROOT, "engine/psql ratio: %.2f", ratio));
     }
     Path out = Path.of("target", "bench", "engine.txt");
@@ -151,35 +135,6 @@ class EngineBenchmark {
     assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
     double seconds = (System.nanoTime() - t0) / 1e9;
     assertThat(p.exitValue()).as("psql exit code").isZero();
-    return seconds;
-  }
-
-  /** A whole `migrate` process on the up-to-date database, started the way a Job starts it. */
-  private static double noopProcess(int port, Path scripts, List<String> jvmOptions)
-      throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
-    command.add("-jar");
-    command.add(Path.of("target", "schema-operator.jar").toAbsolutePath().toString());
-    command.add("migrate");
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    Path out = Files.createTempFile("noop", ".out");
-    pb.redirectOutput(out.toFile());
-    Map<String, String> env = pb.environment();
-    env.put("DBOPS_CONNECTION", "{\"engine\":\"postgres\",\"host\":\"localhost\",\"port\":" + port
-        + ",\"database\":\"bench_engine_0\",\"tls\":{\"mode\":\"disable\"}}");
-    env.put("DBOPS_SCHEMA", "{}");
-    env.put("DBOPS_MIGRATIONS", scripts.toString());
-    env.put("DBOPS_USERNAME", "postgres");
-    env.put("DBOPS_PASSWORD", "postgres");
-    env.put("DBOPS_RESULT_FILE", Files.createTempFile("noop", ".json").toString());
-    long t0 = System.nanoTime();
-    Process p = pb.start();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    assertThat(p.exitValue()).as(Files.readString(out)).isZero();
-    assertThat(Files.readString(out)).contains("nothing to apply");
     return seconds;
   }
 }

@@ -111,8 +111,8 @@ class MigrationJobBuilderTest {
     assertThat(value(job, "DBOPS_OPERATION")).isEqualTo("migrate");
     assertThat(value(job, "DBOPS_MIGRATIONS")).isEqualTo("/migrations/inline");
     assertThat(value(job, "JAVA_TOOL_OPTIONS"))
-        .isEqualTo(String.join(" ", MigrateJvm.options(Path.of("/app/schema-operator.jsa"))))
-        .contains("-XX:SharedArchiveFile=/app/schema-operator.jsa");
+        .isEqualTo(String.join(" ", MigrateJvm.options(Path.of("/app/schema-operator.aot"))))
+        .contains("-XX:AOTCache=/app/schema-operator.aot");
     assertThat(env(job, "DBOPS_CA_FILE")).as("no CA asked for").isEmpty();
     assertThat(env(job, "DBOPS_RESULT_FILE")).as("migrate's default is the termination message path").isEmpty();
 

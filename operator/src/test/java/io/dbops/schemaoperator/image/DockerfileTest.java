@@ -3,6 +3,7 @@ package io.dbops.schemaoperator.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbops.schemaoperator.builders.MigrationJobBuilder;
+import io.dbops.schemaoperator.jobenv.MigrateJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,17 +13,19 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * No Docker here to build the image, so its recipe is checked for what the chart and the Jobs rely
- * on: a Java 21 runtime, a numeric non-root user (runAsNonRoot can only verify a number), the jar at
- * the path the entrypoint names, and the class-data archive where migration Jobs look for it.
+ * The image's recipe, checked for what the chart and the Jobs rely on: a Java 25 runtime by default
+ * (a base of the caller's choosing, so ImageIT can build it from a local one), a numeric non-root
+ * user (runAsNonRoot can only verify a number), the jar at the path the entrypoint names, and the
+ * AOT cache made with MigrateJvm's training options where Jobs and the entrypoint look for it.
  */
 class DockerfileTest {
   private static final Path ROOT = Path.of("..");
 
   @Test
-  void theImageRunsTheJarOnJava21AsANumericNonRootUser() throws IOException {
+  void theImageRunsTheJarOnAJava25BaseThatABuildArgumentCanReplaceAsANumericNonRootUser() throws IOException {
     List<String> lines = instructions();
-    assertThat(lines.get(0)).matches("FROM eclipse-temurin:21-jre(@sha256:[0-9a-f]{64})?");
+    assertThat(lines.get(0)).matches("ARG BASE=eclipse-temurin:25-jre(@sha256:[0-9a-f]{64})?");
+    assertThat(lines.get(1)).isEqualTo("FROM ${BASE}");
     List<String> users = lines.stream().filter(l -> l.startsWith("USER ")).toList();
     assertThat(users).as("one USER, before the entrypoint").hasSize(1);
     assertThat(users.get(0)).matches("USER [1-9][0-9]*:[1-9][0-9]*");
@@ -32,7 +35,7 @@ class DockerfileTest {
   }
 
   @Test
-  void theOperatorRunsWithTheJvmOptionsTheBenchmarksUse() throws IOException {
+  void theOperatorRunsWithTheJvmOptionsTheBenchmarksUseAndTheAotCache() throws IOException {
     Matcher property = Pattern.compile("<operator.jvm.options>([^<]*)</operator.jvm.options>")
         .matcher(Files.readString(ROOT.resolve("operator/pom.xml")));
     assertThat(property.find()).as("operator.jvm.options in operator/pom.xml").isTrue();
@@ -40,14 +43,16 @@ class DockerfileTest {
 
     StringBuilder entrypoint = new StringBuilder("ENTRYPOINT [\"java\", ");
     options.forEach(o -> entrypoint.append('"').append(o).append("\", "));
+    entrypoint.append("\"-XX:AOTCache=").append(MigrationJobBuilder.AOT_CACHE).append("\", ");
     entrypoint.append("\"-jar\", \"/app/schema-operator.jar\"]");
     assertThat(instructions()).contains(entrypoint.toString());
   }
 
   @Test
-  void theClassDataArchiveIsWhereMigrationJobsLookForIt() throws IOException {
-    String dockerfile = String.join("\n", instructions());
-    assertThat(dockerfile).contains("-XX:ArchiveClassesAtExit=" + MigrationJobBuilder.CLASS_DATA_ARCHIVE);
+  void theAotCacheIsTrainedWithTheJobsOptionsWhereJobsLookForIt() throws IOException {
+    String training = "RUN java " + String.join(" ", MigrateJvm.trainingOptions(Path.of(MigrationJobBuilder.AOT_CACHE)))
+        + " -jar /app/schema-operator.jar train -f /tmp/training";
+    assertThat(instructions()).anySatisfy(line -> assertThat(line).startsWith(training));
   }
 
   @Test
