@@ -79,7 +79,7 @@ public final class SchemaOperator implements AutoCloseable {
     JdbcTargets targets = JdbcTargets.withTemporaryTrustStores();
     IdleConnections reads = IdleConnections.forReads();
     ConnectionResolver resolver = new ConnectionResolver(CaFiles.inTemporaryDirectory());
-    ConnectionReconciler connections = new ConnectionReconciler(new ConnectionProbe(targets), resolver, instanceAddresses);
+    ConnectionReconciler connections = new ConnectionReconciler(new ConnectionProbe(targets, reads), resolver, instanceAddresses);
     operator.register(connections, scope(settings));
     // Schemas read the same Secrets as their connections: one informer's cache serves both.
     operator.register(new SchemaReconciler(settings.operatorImage(), new DatabaseReader(targets, reads), resolver, connections::cachedSecret,

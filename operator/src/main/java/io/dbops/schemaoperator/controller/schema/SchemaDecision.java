@@ -130,7 +130,7 @@ final class SchemaDecision {
         return new Step.CheckDrift();
       }
       // A check that could not be made says nothing about drift: look again soon.
-      return new Step.UpToDate(o.drift().known() ? driftInterval(o) : WAIT_FOR_DEPENDENCY, o.drift(), false);
+      return new Step.UpToDate(o.drift().known() ? nextDriftCheck(o) : WAIT_FOR_DEPENDENCY, o.drift(), false);
     }
     return approvedOrWaiting(o, state.pending());
   }
@@ -211,6 +211,13 @@ final class SchemaDecision {
 
   static Duration driftInterval(Observation o) {
     return SchemaDefaults.driftInterval(o.spec());
+  }
+
+  /** Until the schema's next drift check, at its own offset within the interval ({@link DriftSchedule}). */
+  static Duration nextDriftCheck(Observation o) {
+    String uid = o.schema().getMetadata().getUid();
+    String key = uid != null ? uid : o.schema().getMetadata().getNamespace() + "/" + o.schema().getMetadata().getName();
+    return DriftSchedule.untilNext(key, driftInterval(o), o.now());
   }
 
   /** What an approval must name: the revision and each pending script with its checksum. */
