@@ -140,7 +140,7 @@ final class SchemaDecision {
    * this very hash read the database right after migrating it, under Flyway's lock: nothing pending,
    * its history, and the applied scripts validated against it (validateOnMigrate), so no drift
    * either. Until one drift-check interval after that run, reading again would learn nothing new;
-   * reconciles come for many reasons (the Job's events alone bring two), and each read is a login.
+   * reconciles come for many reasons (the Job's events alone bring two), and each read costs the database a query.
    */
   private static Optional<Step> knownState(Observation o) {
     Observation.FinishedRun finished = o.finished();
