@@ -56,6 +56,13 @@ public interface EngineDialect {
 
   String quoteIdentifier(String identifier);
 
+  /**
+   * One query for every row of Flyway's history table ({@link SchemaHistoryRow#COLUMNS}, in
+   * installed order) in {@code schema}, or with null in the schema Flyway takes for the default:
+   * the table an unqualified name finds elsewhere is not Flyway's and yields no rows.
+   */
+  String historyQuery(String schema);
+
   /** Why a schema must not be dropped, or null when it may be. */
   String dropRefusal(String schema, String database);
 

@@ -52,6 +52,14 @@ public final class MigrationScripts implements AutoCloseable {
 
   /** Stages scripts from several named sources, e.g. inline ones and ConfigMap data together. */
   public static MigrationScripts fromNamedSources(List<Map<String, String>> sources) {
+    return stage(named(sources));
+  }
+
+  /**
+   * The scripts of several named sources as one map, file name to content, sorted by name; their
+   * names checked as staging checks them, but nothing written anywhere.
+   */
+  public static Map<String, String> named(List<Map<String, String>> sources) {
     Map<String, String> found = new TreeMap<>();
     List<String> duplicates = new ArrayList<>();
     for (Map<String, String> source : sources) {
@@ -64,7 +72,8 @@ public final class MigrationScripts implements AutoCloseable {
     if (!duplicates.isEmpty()) {
       throw new ConfigurationException("the same script name comes from more than one source: " + String.join(", ", duplicates));
     }
-    return stage(found);
+    checkNames(found.keySet());
+    return found;
   }
 
   private static MigrationScripts stage(Map<String, String> scripts) {

@@ -84,6 +84,13 @@ final class MySqlDialect implements EngineDialect {
   }
 
   @Override
+  public String historyQuery(String schema) {
+    // Unqualified, the name is the connection's database: Flyway's default schema too.
+    return "SELECT " + SchemaHistoryRow.COLUMNS + " FROM " + (schema == null ? "" : quoteIdentifier(schema) + ".")
+        + SchemaHistoryRow.TABLE + " ORDER BY installed_rank";
+  }
+
+  @Override
   public String dropRefusal(String schema, String database) {
     String lower = schema.toLowerCase(java.util.Locale.ROOT);
     if (java.util.Set.of("mysql", "sys", "information_schema", "performance_schema").contains(lower)

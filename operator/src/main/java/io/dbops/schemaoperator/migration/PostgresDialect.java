@@ -73,6 +73,17 @@ final class PostgresDialect implements EngineDialect {
   }
 
   @Override
+  public String historyQuery(String schema) {
+    String select = "SELECT " + SchemaHistoryRow.COLUMNS + " FROM ";
+    if (schema != null) {
+      return select + quoteIdentifier(schema) + "." + SchemaHistoryRow.TABLE + " ORDER BY installed_rank";
+    }
+    // An unqualified name resolves along search_path; Flyway's default schema is current_schema() alone.
+    return select + SchemaHistoryRow.TABLE + " WHERE '" + SchemaHistoryRow.TABLE + "'::regclass"
+        + " = to_regclass(quote_ident(current_schema()) || '." + SchemaHistoryRow.TABLE + "') ORDER BY installed_rank";
+  }
+
+  @Override
   public String dropRefusal(String schema, String database) {
     String lower = schema.toLowerCase(java.util.Locale.ROOT);
     if (lower.equals("public") || lower.startsWith("pg_") || lower.equals("information_schema")) {

@@ -83,6 +83,17 @@ final class SqlServerDialect implements EngineDialect {
   }
 
   @Override
+  public String historyQuery(String schema) {
+    String select = "SELECT " + SchemaHistoryRow.COLUMNS + " FROM ";
+    if (schema != null) {
+      return select + quoteIdentifier(schema) + "." + quoteIdentifier(SchemaHistoryRow.TABLE) + " ORDER BY installed_rank";
+    }
+    // An unqualified name falls back to dbo; Flyway's default schema is SCHEMA_NAME() alone.
+    return select + SchemaHistoryRow.TABLE + " WHERE OBJECT_SCHEMA_NAME(OBJECT_ID(N'" + SchemaHistoryRow.TABLE + "')) = SCHEMA_NAME()"
+        + " ORDER BY installed_rank";
+  }
+
+  @Override
   public String dropRefusal(String schema, String database) {
     return "deletionPolicy Drop is not supported on SQL Server: a schema can only be dropped once every object in it is,"
         + " which the operator does not do; drop " + schema + " yourself";

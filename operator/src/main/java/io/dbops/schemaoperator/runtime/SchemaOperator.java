@@ -80,7 +80,7 @@ public final class SchemaOperator implements AutoCloseable {
     JdbcTargets targets = JdbcTargets.withTemporaryTrustStores();
     IdleConnections reads = IdleConnections.forReads();
     ConnectionResolver resolver = new ConnectionResolver(CaFiles.inTemporaryDirectory());
-    ConnectionReconciler connections = new ConnectionReconciler(new ConnectionProbe(targets), resolver, instanceAddresses,
+    ConnectionReconciler connections = new ConnectionReconciler(new ConnectionProbe(targets, reads), resolver, instanceAddresses,
         settings.workloadPolicy());
     operator.register(connections, scope(settings));
     // Schemas read the same Secrets as their connections: one informer's cache serves both.

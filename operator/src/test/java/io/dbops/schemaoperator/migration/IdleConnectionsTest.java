@@ -17,16 +17,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The operator's short reads keep their logins a while, on a real PostgreSQL, and let go of them. */
+/** The operator's reads keep their logins, on a real PostgreSQL, as a long-lived reader needs, and let go of them. */
 class IdleConnectionsTest {
   private static EmbeddedPostgres postgres;
   private final MovableClock clock = new MovableClock();
-  private final IdleConnections connections = new IdleConnections(Duration.ofSeconds(30), 2, Duration.ofSeconds(2), clock);
+  private static final IdleConnections.Limits LIMITS = new IdleConnections.Limits(Duration.ofSeconds(30), Duration.ofSeconds(60), 2, 3,
+      Duration.ofSeconds(2), Duration.ofSeconds(10));
+  private final IdleConnections connections = new IdleConnections(LIMITS, clock);
   private final JdbcTargets targets = JdbcTargets.withTemporaryTrustStores();
 
   @BeforeAll
@@ -34,6 +37,8 @@ class IdleConnectionsTest {
     postgres = EmbeddedPostgres.start();
     try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
       st.execute("CREATE ROLE reader LOGIN PASSWORD 'first-password'");
+      st.execute("CREATE ROLE auditor LOGIN PASSWORD 'auditor-password'");
+      st.execute("CREATE ROLE clerk LOGIN PASSWORD 'clerk-password'");
     }
   }
 
@@ -126,15 +131,115 @@ class IdleConnectionsTest {
   }
 
   @Test
-  void aFailedReadClosesItsConnectionAndSaysWhy() {
+  void aFailedStatementFailsTheReadAndKeepsItsSoundConnection() throws SQLException {
+    int pid = connections.use(target("postgres"), IdleConnectionsTest::backendPid);
+    AtomicInteger attempts = new AtomicInteger();
+
+    // A history table that is not there yet is no reason to log in again.
     assertThatThrownBy(() -> connections.use(target("postgres"), c -> {
+      attempts.incrementAndGet();
       try (Statement st = c.createStatement()) {
         st.execute("SELECT * FROM no_such_table");
       }
       return null;
     })).isInstanceOf(SQLException.class).hasMessageContaining("no_such_table");
 
-    assertThat(connections.parked()).isZero();
+    assertThat(attempts).as("not tried again on a new login").hasValue(1);
+    assertThat(connections.parked()).isEqualTo(1);
+    assertThat(connections.use(target("postgres"), IdleConnectionsTest::backendPid)).isEqualTo(pid);
+  }
+
+  @Test
+  void aConnectionIdleLongerThanTheValidationAgeIsCheckedFirstSoABrokenOneCostsNoFailedRead() throws SQLException {
+    int first = connections.use(target("postgres"), IdleConnectionsTest::backendPid);
+    terminate(first);
+    clock.advance(Duration.ofSeconds(11));
+    AtomicInteger attempts = new AtomicInteger();
+
+    int second = connections.use(target("postgres"), c -> {
+      attempts.incrementAndGet();
+      return backendPid(c);
+    });
+
+    assertThat(second).isNotEqualTo(first);
+    assertThat(attempts).as("the broken connection was found by validation, not by the read").hasValue(1);
+  }
+
+  @Test
+  void aConnectionUsedMomentsAgoIsNotValidatedAndABrokenOneIsFoundByTheRead() throws SQLException {
+    int first = connections.use(target("postgres"), IdleConnectionsTest::backendPid);
+    terminate(first);
+    AtomicInteger attempts = new AtomicInteger();
+
+    int second = connections.use(target("postgres"), c -> {
+      attempts.incrementAndGet();
+      return backendPid(c);
+    });
+
+    assertThat(second).isNotEqualTo(first);
+    assertThat(attempts).as("tried on the kept connection, then once more on a new login").hasValue(2);
+  }
+
+  @Test
+  void aConnectionOlderThanItsLifetimeIsReplacedEvenWhenUsedAllAlong() throws SQLException {
+    int first = connections.use(target("postgres"), IdleConnectionsTest::backendPid);
+    for (int i = 0; i < 2; i++) {
+      clock.advance(Duration.ofSeconds(25));
+      assertThat(connections.use(target("postgres"), IdleConnectionsTest::backendPid)).isEqualTo(first);
+    }
+
+    clock.advance(Duration.ofSeconds(25));
+    int renewed = connections.use(target("postgres"), IdleConnectionsTest::backendPid);
+
+    assertThat(renewed).isNotEqualTo(first);
+    assertThat(alive(first)).isFalse();
+  }
+
+  @Test
+  void pastTheCapInAllTheConnectionUnusedLongestIsClosed() throws SQLException {
+    int asPostgres = connections.use(target("postgres"), IdleConnectionsTest::backendPid);
+    clock.advance(Duration.ofSeconds(1));
+    connections.use(login("reader", "first-password"), IdleConnectionsTest::backendPid);
+    clock.advance(Duration.ofSeconds(1));
+    connections.use(login("auditor", "auditor-password"), IdleConnectionsTest::backendPid);
+    clock.advance(Duration.ofSeconds(1));
+
+    connections.use(login("clerk", "clerk-password"), IdleConnectionsTest::backendPid);
+
+    assertThat(connections.parked()).isEqualTo(3);
+    assertThat(alive(asPostgres)).isFalse();
+  }
+
+  @Test
+  void whenAnOwnersLoginChangesTheConnectionsOfTheOldOneCloseAtOnce() throws SQLException {
+    int before = connections.use("team-a/app-db", login("reader", "first-password"), IdleConnectionsTest::backendPid);
+
+    int after = connections.use("team-a/app-db", login("reader", "second-password"), IdleConnectionsTest::backendPid);
+
+    assertThat(after).isNotEqualTo(before);
+    assertThat(alive(before)).isFalse();
+    assertThat(connections.parked()).isEqualTo(1);
+  }
+
+  @Test
+  void aLoginAnotherOwnerStillUsesKeepsItsConnections() throws SQLException {
+    int shared = connections.use("team-a/app-db", login("reader", "first-password"), IdleConnectionsTest::backendPid);
+    connections.use("team-b/app-db", login("reader", "first-password"), IdleConnectionsTest::backendPid);
+
+    connections.use("team-a/app-db", login("reader", "second-password"), IdleConnectionsTest::backendPid);
+
+    assertThat(connections.use("team-b/app-db", login("reader", "first-password"), IdleConnectionsTest::backendPid)).isEqualTo(shared);
+  }
+
+  @Test
+  void aConnectionInUseWhenItsLoginChangedIsClosedWhenItComesBack() throws SQLException {
+    int old = connections.use("team-a/app-db", login("reader", "first-password"), c -> {
+      connections.use("team-a/app-db", login("reader", "second-password"), IdleConnectionsTest::backendPid);
+      return backendPid(c);
+    });
+
+    assertThat(alive(old)).isFalse();
+    assertThat(connections.parked()).as("only the new login's").isEqualTo(1);
   }
 
   @Test
@@ -164,6 +269,10 @@ class IdleConnectionsTest {
 
   private JdbcTarget target(String user) {
     return targets.application(settings(), Login.of(user, "unused-with-trust"));
+  }
+
+  private JdbcTarget login(String user, String password) {
+    return targets.application(settings(), Login.of(user, password));
   }
 
   private static ConnectionSettings settings() {

@@ -6,6 +6,7 @@ import io.dbops.schemaoperator.controller.common.Conditions;
 import io.dbops.schemaoperator.controller.common.ConnectionResolver;
 import io.dbops.schemaoperator.controller.common.ConnectionResolver.Resolved;
 import io.dbops.schemaoperator.controller.common.InstanceAddresses;
+import io.dbops.schemaoperator.controller.common.LoginOwner;
 import io.dbops.schemaoperator.controller.common.MetadataOnlyInformers;
 import io.dbops.schemaoperator.controller.common.EventRecorder;
 import io.dbops.schemaoperator.controller.common.SecretReader;
@@ -187,10 +188,11 @@ public final class ConnectionReconciler implements Reconciler<DatabaseConnection
     }
     ConnectionSettings settings = resolved.value().settings();
     Login login = resolved.value().login();
-    ConnectionProbe.Outcome outcome = probe.probe(settings, login);
+    String owner = LoginOwner.of(connection);
+    ConnectionProbe.Outcome outcome = probe.probe(owner, settings, login);
     if (!outcome.reachable() && outcome.failure().reason() == FailureReason.DatabaseMissing && settings.createDatabase()) {
       MigrationFailure creation = probe.createDatabase(settings, login);
-      outcome = creation == null ? probe.probe(settings, login) : new ConnectionProbe.Outcome(false, null, 0, creation);
+      outcome = creation == null ? probe.probe(owner, settings, login) : new ConnectionProbe.Outcome(false, null, 0, creation);
     }
     if (outcome.reachable()) {
       return new Verdict(true, "Connected", "connected to " + outcome.serverVersion(), false, endpoint,

@@ -145,7 +145,7 @@ final class SchemaDecision {
         return new Step.CheckDrift();
       }
       // A check that could not be made says nothing about drift: look again soon.
-      return new Step.UpToDate(o.drift().known() ? driftInterval(o) : WAIT_FOR_DEPENDENCY, o.drift(), false);
+      return new Step.UpToDate(o.drift().known() ? nextDriftCheck(o) : WAIT_FOR_DEPENDENCY, o.drift(), false);
     }
     return approvedOrWaiting(o, state.pending());
   }
@@ -155,7 +155,7 @@ final class SchemaDecision {
    * this very hash read the database right after migrating it, under Flyway's lock: nothing pending,
    * its history, and the applied scripts validated against it (validateOnMigrate), so no drift
    * either. Until one drift-check interval after that run, reading again would learn nothing new;
-   * reconciles come for many reasons (the Job's events alone bring two), and each read is a login.
+   * reconciles come for many reasons (the Job's events alone bring two), and each read costs the database a query.
    */
   private static Optional<Step> knownState(Observation o) {
     Observation.FinishedRun finished = o.finished();
@@ -226,6 +226,13 @@ final class SchemaDecision {
 
   static Duration driftInterval(Observation o) {
     return SchemaDefaults.driftInterval(o.spec());
+  }
+
+  /** Until the schema's next drift check, at its own offset within the interval ({@link DriftSchedule}). */
+  static Duration nextDriftCheck(Observation o) {
+    String uid = o.schema().getMetadata().getUid();
+    String key = uid != null ? uid : o.schema().getMetadata().getNamespace() + "/" + o.schema().getMetadata().getName();
+    return DriftSchedule.untilNext(key, driftInterval(o), o.now());
   }
 
   /** What an approval must name: the revision and each pending script with its checksum. */

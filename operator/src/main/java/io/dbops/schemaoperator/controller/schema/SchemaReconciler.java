@@ -3,6 +3,7 @@ package io.dbops.schemaoperator.controller.schema;
 import io.dbops.schemaoperator.controller.common.ConnectionResolver;
 import io.dbops.schemaoperator.controller.common.ConnectionResolver.Resolved;
 import io.dbops.schemaoperator.controller.common.InstanceAddresses;
+import io.dbops.schemaoperator.controller.common.LoginOwner;
 import io.dbops.schemaoperator.migration.ConfigurationException;
 import io.dbops.schemaoperator.migration.MigrationFailure;
 import io.dbops.schemaoperator.migration.MigrationResult;
@@ -76,7 +77,11 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     while (step instanceof Step.ReadDatabase || step instanceof Step.CheckDrift) {
       if (step instanceof Step.ReadDatabase) {
         recorder.progress(observation);
-        observation = observation.withDatabase(readState(observation));
+        DatabaseReader.Read read = readState(observation);
+        observation = observation.withDatabase(read.state());
+        if (read.drift() != null) {
+          observation = observation.withDrift(read.drift());
+        }
       } else {
         observation = observation.withDrift(checkDrift(observation));
       }
@@ -100,13 +105,13 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     return deletion.cleanup(schema, context.getClient());
   }
 
-  private MigrationResult readState(Observation o) {
+  private DatabaseReader.Read readState(Observation o) {
     Resolved access = o.access().value();
     try {
-      return reader.info(access.settings(), access.login(), MigrationSettings.from(o.spec()), o.scriptSources(),
-          SchemaDefaults.approval(o.spec()) == Approval.Manual);
+      return reader.read(LoginOwner.of(o.connection()), access.settings(), access.login(), MigrationSettings.from(o.spec()),
+          o.scriptSources(), o.desiredHash(), SchemaDefaults.approval(o.spec()) == Approval.Manual);
     } catch (ConfigurationException e) {
-      return MigrationResult.failed(Operation.info, MigrationFailure.configuration(e.getMessage()));
+      return new DatabaseReader.Read(MigrationResult.failed(Operation.info, MigrationFailure.configuration(e.getMessage())), null);
     }
   }
 

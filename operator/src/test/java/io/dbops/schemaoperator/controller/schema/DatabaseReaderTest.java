@@ -1,7 +1,9 @@
 package io.dbops.schemaoperator.controller.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dbops.schemaoperator.migration.ConfigurationException;
 import io.dbops.schemaoperator.migration.ConnectionSettings;
 import io.dbops.schemaoperator.migration.IdleConnections;
 import io.dbops.schemaoperator.migration.JdbcTargets;
@@ -12,6 +14,7 @@ import io.dbops.schemaoperator.migration.MigrationResult.PendingScript;
 import io.dbops.schemaoperator.migration.MigrationScripts;
 import io.dbops.schemaoperator.migration.MigrationSettings;
 import io.dbops.schemaoperator.migration.Progress;
+import io.dbops.schemaoperator.migration.Sha256;
 import io.dbops.schemaoperator.model.Engine;
 import io.dbops.schemaoperator.model.TlsMode;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -23,8 +26,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The operator's read of a schema's state answers as Flyway would, whether it took the short way
- * (no history table: one metadata query) or asked Flyway.
+ * The operator's read of a schema's state answers as Flyway would, whether it took a short way (no
+ * history table: one metadata query; every script applied and unchanged: one query of the history)
+ * or asked Flyway.
  */
 class DatabaseReaderTest {
   private static final Map<String, String> SCRIPTS = Map.of(
@@ -57,8 +61,8 @@ class DatabaseReaderTest {
   void aSchemaFlywayNeverTouchedReadsTheSameWithoutFlyway() {
     MigrationSettings settings = settings("fresh");
 
-    MigrationResult quick = reader.info(connection(), login(), settings, List.of(SCRIPTS), false);
-    MigrationResult flyway = reader.info(connection(), login(), settings, List.of(SCRIPTS), true);
+    MigrationResult quick = read(settings, List.of(SCRIPTS), false).state();
+    MigrationResult flyway = read(settings, List.of(SCRIPTS), true).state();
 
     assertThat(quick.success()).isTrue();
     assertThat(quick.currentVersion()).isEqualTo(flyway.currentVersion()).isNull();
@@ -74,11 +78,39 @@ class DatabaseReaderTest {
       assertThat(new MigrationEngine(connection(), login(), settings, first, targets, Progress.silent()).migrate().success()).isTrue();
     }
 
-    MigrationResult read = reader.info(connection(), login(), settings, List.of(SCRIPTS), false);
+    MigrationResult read = read(settings, List.of(SCRIPTS), false).state();
 
     assertThat(read.currentVersion()).isEqualTo("1");
     assertThat(read.pending()).extracting(PendingScript::script).containsExactly("V1.1__index_t.sql", "V2__add_note.sql", "R__view.sql");
     assertThat(read.pending()).allSatisfy(p -> assertThat(p.checksum()).isNotNull());
+  }
+
+  @Test
+  void aSchemaWithEveryScriptAppliedIsReadFromItsHistoryWithTheDriftVerdictOnAKeptConnection() {
+    MigrationSettings settings = settings("applied");
+    try (MigrationScripts all = MigrationScripts.fromNamedSources(List.of(SCRIPTS))) {
+      assertThat(new MigrationEngine(connection(), login(), settings, all, targets, Progress.silent()).migrate().success()).isTrue();
+    }
+
+    DatabaseReader.Read first = read(settings, List.of(SCRIPTS), false);
+    DatabaseReader.Read second = read(settings, List.of(SCRIPTS), false);
+
+    assertThat(first.drift()).as("settled by the same read").isEqualTo(new DriftVerdict(true, null));
+    assertThat(first.state().currentVersion()).isEqualTo("2");
+    assertThat(first.state().pending()).isEmpty();
+    assertThat(second).isEqualTo(first);
+    assertThat(connections.parked()).as("one login, kept, for both reads").isEqualTo(1);
+  }
+
+  @Test
+  void scriptsWithInvalidNamesAreAConfigurationErrorBeforeAnyRead() {
+    assertThatThrownBy(() -> read(settings("bad"), List.of(Map.of("V1_create.sql", "SELECT 1;")), false))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("V1_create.sql");
+    assertThat(connections.parked()).isZero();
+  }
+
+  private DatabaseReader.Read read(MigrationSettings settings, List<Map<String, String>> scripts, boolean withChecksums) {
+    return reader.read("team-a/app-db", connection(), login(), settings, scripts, Sha256.hex(settings + "" + scripts), withChecksums);
   }
 
   private static List<PendingScript> withoutChecksums(List<PendingScript> pending) {

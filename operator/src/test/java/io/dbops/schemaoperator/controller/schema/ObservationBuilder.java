@@ -95,6 +95,11 @@ final class ObservationBuilder {
     return this;
   }
 
+  ObservationBuilder uid(String uid) {
+    schema.getMetadata().setUid(uid);
+    return this;
+  }
+
   ObservationBuilder newRevision() {
     newRevision = true;
     return this;

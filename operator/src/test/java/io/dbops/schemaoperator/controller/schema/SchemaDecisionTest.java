@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -82,6 +83,19 @@ class SchemaDecisionTest {
 
     assertThat(decided.getClass().getSimpleName()).as(situation).isEqualTo(step);
     assertThat(reasonOf(decided)).as(situation).isEqualTo(reason);
+  }
+
+  @Test
+  void aSchemaFoundUpToDateIsCheckedAgainAtItsOwnOffsetWithinTheDriftInterval() {
+    UnaryOperator<ObservationBuilder> upToDate = o -> o.database(state(List.of(V1), List.of())).drift(new DriftVerdict(true, null));
+
+    Step.UpToDate first = (Step.UpToDate) SchemaDecision.decide(upToDate.apply(new ObservationBuilder().uid("uid-1")).build());
+    Step.UpToDate second = (Step.UpToDate) SchemaDecision.decide(upToDate.apply(new ObservationBuilder().uid("uid-2")).build());
+
+    Duration interval = Duration.ofSeconds(300);
+    assertThat(first.next()).isEqualTo(DriftSchedule.untilNext("uid-1", interval, ObservationBuilder.NOW))
+        .isBetween(interval.dividedBy(2), interval.multipliedBy(3).dividedBy(2));
+    assertThat(second.next()).as("another schema, another offset").isNotEqualTo(first.next());
   }
 
   /**
