@@ -46,6 +46,9 @@ public interface EngineDialect {
 
   String quoteIdentifier(String identifier);
 
+  /** Whether CREATE, ALTER and DROP roll back with the transaction they ran in. */
+  boolean transactionalDdl();
+
   /** Why a schema must not be dropped, or null when it may be. */
   String dropRefusal(String schema, String database);
 

@@ -77,4 +77,9 @@ final class PostgresDialect implements EngineDialect {
   public String dropSchemaSql(String schema) {
     return "DROP SCHEMA IF EXISTS " + quoteIdentifier(schema) + " CASCADE";
   }
+
+  @Override
+  public boolean transactionalDdl() {
+    return true;
+  }
 }

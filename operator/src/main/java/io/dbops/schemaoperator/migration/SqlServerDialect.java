@@ -85,4 +85,9 @@ final class SqlServerDialect implements EngineDialect {
   public String dropSchemaSql(String schema) {
     throw new UnsupportedOperationException("refused by dropRefusal");
   }
+
+  @Override
+  public boolean transactionalDdl() {
+    return true;
+  }
 }

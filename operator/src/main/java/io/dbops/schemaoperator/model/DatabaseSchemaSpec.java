@@ -16,6 +16,10 @@ import java.util.Map;
 @ValidationRule(
     value = "!has(self.placeholders) || self.placeholders.all(k, k.matches('^[A-Za-z][A-Za-z0-9_.]*$'))",
     message = "placeholder names: a letter first, then letters, digits, '_' or '.'")
+@ValidationRule(
+    value = "!has(self.migrations.image) || !has(self.policy) || !has(self.policy.destructive) || self.policy.destructive == 'Allow'",
+    message = "policy.destructive RequireApproval or Refuse needs scripts the operator can read (inline or configMapRefs):"
+        + " scripts inside migrations.image are read by the Job only")
 public class DatabaseSchemaSpec {
   @Required
   private ConnectionRef connectionRef;
@@ -51,6 +55,14 @@ public class DatabaseSchemaSpec {
 
   private JobSettings job;
 
+  /** PerScript, or All: one transaction for the whole run (PostgreSQL and SQL Server only). */
+  @Default("PerScript")
+  private Transaction transaction;
+
+  private Policy policy;
+
+  private Backup backup;
+
   public ConnectionRef getConnectionRef() { return connectionRef; }
   public void setConnectionRef(ConnectionRef connectionRef) { this.connectionRef = connectionRef; }
   public List<String> getSchemas() { return schemas; }
@@ -77,4 +89,10 @@ public class DatabaseSchemaSpec {
   public void setDeletionPolicy(DeletionPolicy deletionPolicy) { this.deletionPolicy = deletionPolicy; }
   public JobSettings getJob() { return job; }
   public void setJob(JobSettings job) { this.job = job; }
+  public Transaction getTransaction() { return transaction; }
+  public void setTransaction(Transaction transaction) { this.transaction = transaction; }
+  public Policy getPolicy() { return policy; }
+  public void setPolicy(Policy policy) { this.policy = policy; }
+  public Backup getBackup() { return backup; }
+  public void setBackup(Backup backup) { this.backup = backup; }
 }

@@ -14,6 +14,9 @@ public class DatabaseSchemaStatus {
   private List<HistoryEntry> history = new ArrayList<>();
   private LastRun lastRun;
   private Failure failure;
+  /** Destructive changes in the pending scripts (at most 50), for spec.policy.destructive. */
+  private List<Finding> findings = new ArrayList<>();
+  private LastBackup lastBackup;
   /** The dbops.io/retry value last acted on, so the same value never re-runs twice. */
   private String handledRetry;
   /** The dbops.io/repair value last acted on. */
@@ -37,6 +40,10 @@ public class DatabaseSchemaStatus {
   public void setLastRun(LastRun lastRun) { this.lastRun = lastRun; }
   public Failure getFailure() { return failure; }
   public void setFailure(Failure failure) { this.failure = failure; }
+  public List<Finding> getFindings() { return findings; }
+  public void setFindings(List<Finding> findings) { this.findings = findings; }
+  public LastBackup getLastBackup() { return lastBackup; }
+  public void setLastBackup(LastBackup lastBackup) { this.lastBackup = lastBackup; }
   public String getHandledRetry() { return handledRetry; }
   public void setHandledRetry(String handledRetry) { this.handledRetry = handledRetry; }
   public String getHandledRepair() { return handledRepair; }
