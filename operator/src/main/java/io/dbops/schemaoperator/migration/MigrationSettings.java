@@ -67,7 +67,12 @@ public record MigrationSettings(
    * statement on its own, so a failed run would stop half-way whatever Flyway was told.
    */
   public String refusalOn(Engine engine) {
-    if (transaction == Transaction.All && !EngineDialect.of(engine).transactionalDdl()) {
+    return transactionRefusal(transaction, engine);
+  }
+
+  /** See {@link #refusalOn}. */
+  public static String transactionRefusal(Transaction transaction, Engine engine) {
+    if (transaction == Transaction.All && engine != null && !EngineDialect.of(engine).transactionalDdl()) {
       return "spec.transaction All needs an engine whose DDL is transactional (PostgreSQL, SQL Server): "
           + engine.wireName() + " commits every CREATE, ALTER and DROP at once, so a failed run could not be undone."
           + " Use transaction PerScript (the default)";

@@ -3,6 +3,10 @@ package io.dbops.schemaoperator.model;
 /** The dump taken before the last run. */
 public class LastBackup {
   private String job;
+  /** Running, Succeeded or Failed. */
+  private RunResult result;
+  /** Why it failed: the dump tool's last words. */
+  private String message;
   /** The file in the claim, relative to its root. */
   private String file;
   private Long bytes;
@@ -12,6 +16,10 @@ public class LastBackup {
   /** The desiredHash of the run it was taken for. */
   private String desiredHash;
 
+  public RunResult getResult() { return result; }
+  public void setResult(RunResult result) { this.result = result; }
+  public String getMessage() { return message; }
+  public void setMessage(String message) { this.message = message; }
   public String getJob() { return job; }
   public void setJob(String job) { this.job = job; }
   public String getFile() { return file; }

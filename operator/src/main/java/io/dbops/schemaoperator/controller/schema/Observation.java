@@ -2,6 +2,7 @@ package io.dbops.schemaoperator.controller.schema;
 
 import io.dbops.schemaoperator.controller.common.ConnectionResolver.Resolved;
 import io.dbops.schemaoperator.controller.common.SecretReader.Lookup;
+import io.dbops.schemaoperator.migration.DestructiveChange;
 import io.dbops.schemaoperator.migration.MigrationResult;
 import io.dbops.schemaoperator.migration.MigrationResult.Operation;
 import io.dbops.schemaoperator.model.DatabaseConnection;
@@ -35,6 +36,7 @@ import java.util.Map;
  * @param lockHolder why another resource's Job holds this database and schema, or null
  * @param database the database's state once read, else null
  * @param drift the drift check's verdict once made, else null
+ * @param findings destructive changes in the pending scripts, read with the database's state; else empty
  */
 record Observation(
     DatabaseSchema schema,
@@ -54,7 +56,12 @@ record Observation(
     int highestAttempt,
     String lockHolder,
     MigrationResult database,
-    DriftVerdict drift) {
+    DriftVerdict drift,
+    List<DestructiveChange> findings) {
+
+  Observation {
+    findings = findings == null ? List.of() : List.copyOf(findings);
+  }
 
   /** A Job of this schema that has not finished. */
   record ActiveRun(String job, String operation) {}
@@ -71,7 +78,7 @@ record Observation(
    */
   static Observation inputsOnly(DatabaseSchema schema, Instant now, DatabaseConnection connection, String missingConfigMap) {
     return new Observation(schema, now, connection, missingConfigMap, null, Map.of(), null, null, false, schema.getStatus(),
-        null, null, List.of(), null, 0, null, null, null);
+        null, null, List.of(), null, 0, null, null, null, List.of());
   }
 
   /** Whether the inputs are all there and usable: only then was the rest observed. */
@@ -100,13 +107,16 @@ record Observation(
     return sources;
   }
 
+  /** The database's state, and what the scripts it would run next do: the first moment both are known. */
   Observation withDatabase(MigrationResult state) {
+    List<DestructiveChange> found = state.success() ? PendingFindings.of(this, state.pending()) : List.of();
     return new Observation(schema, now, connection, missingConfigMap, access, configMapData, desiredHash, target, newRevision,
-        StatusFacts.withDatabase(status, state), active, finished, jobs, lastRunHash, highestAttempt, lockHolder, state, drift);
+        StatusFacts.withDatabase(status, state, found), active, finished, jobs, lastRunHash, highestAttempt, lockHolder, state, drift,
+        found);
   }
 
   Observation withDrift(DriftVerdict verdict) {
     return new Observation(schema, now, connection, missingConfigMap, access, configMapData, desiredHash, target, newRevision,
-        status, active, finished, jobs, lastRunHash, highestAttempt, lockHolder, database, verdict);
+        status, active, finished, jobs, lastRunHash, highestAttempt, lockHolder, database, verdict, findings);
   }
 }

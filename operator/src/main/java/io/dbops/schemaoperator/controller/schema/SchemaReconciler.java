@@ -10,6 +10,7 @@ import io.dbops.schemaoperator.migration.MigrationResult.Operation;
 import io.dbops.schemaoperator.migration.MigrationSettings;
 import io.dbops.schemaoperator.model.Approval;
 import io.dbops.schemaoperator.model.DatabaseSchema;
+import io.dbops.schemaoperator.model.DestructivePolicy;
 import io.dbops.schemaoperator.model.SchemaDefaults;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -79,9 +80,12 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     }
     if (step instanceof Step.Start start) {
       step = actions.start(observation, start, context.getClient());
+    } else if (step instanceof Step.StartBackup backup) {
+      step = actions.startBackup(observation, backup, context.getClient());
     }
     Duration next = recorder.record(observation, step);
-    boolean queued = step instanceof Step.Queue || step instanceof Step.Attempted a && a.outcome() instanceof Step.Queue;
+    boolean queued = step instanceof Step.Queue || step instanceof Step.Attempted a && a.outcome() instanceof Step.Queue
+        || step instanceof Step.BackupAttempted b && b.outcome() instanceof Step.Queue;
     if (!queued) {
       actions.leaveQueue(schema);
     }
@@ -99,7 +103,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     Resolved access = o.access().value();
     try {
       return reader.info(access.settings(), access.login(), MigrationSettings.from(o.spec()), o.scriptSources(),
-          SchemaDefaults.approval(o.spec()) == Approval.Manual);
+          SchemaDefaults.approval(o.spec()) == Approval.Manual || SchemaDefaults.destructivePolicy(o.spec()) != DestructivePolicy.Allow);
     } catch (ConfigurationException e) {
       return MigrationResult.failed(Operation.info, MigrationFailure.configuration(e.getMessage()));
     }
