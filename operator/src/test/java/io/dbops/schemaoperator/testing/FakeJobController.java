@@ -1,5 +1,6 @@
 package io.dbops.schemaoperator.testing;
 
+import io.dbops.schemaoperator.builders.BackupJobBuilder;
 import io.dbops.schemaoperator.jobenv.JobEnvironment;
 import io.dbops.schemaoperator.cli.MigrateCommand;
 import io.dbops.schemaoperator.migration.MigrationEngine;
@@ -63,6 +64,7 @@ public final class FakeJobController implements AutoCloseable {
   private final boolean instant;
   private final Map<String, Job> answeredInstantly = new ConcurrentHashMap<>();
   private final Map<String, MigrationResult> reported = new ConcurrentHashMap<>();
+  private final Map<String, Path> claims = new ConcurrentHashMap<>();
 
   private FakeJobController(KubernetesClient client, int workers, boolean instant) {
     this.client = client;
@@ -204,7 +206,8 @@ public final class FakeJobController implements AutoCloseable {
   }
 
   private static boolean isMigrate(Job job) {
-    return job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+    Container container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+    return "migrate".equals(container.getName()) && container.getEnv().stream()
         .filter(e -> JobEnvironment.OPERATION.equals(e.getName()))
         .allMatch(e -> "migrate".equals(e.getValue()));
   }
@@ -292,6 +295,9 @@ public final class FakeJobController implements AutoCloseable {
         }
       }
       Container container = podSpec.getContainers().get(0);
+      if (BackupJobBuilder.CONTAINER.equals(container.getName())) {
+        return runShell(job, container, volumes);
+      }
       Map<String, String> mounts = new LinkedHashMap<>();
       for (VolumeMount m : container.getVolumeMounts()) {
         mounts.put(m.getMountPath(), volumes.get(m.getName()).toString());
@@ -318,7 +324,8 @@ public final class FakeJobController implements AutoCloseable {
       throw new UncheckedIOException(e);
     } finally {
       // A node cleans up after its Pods; a long test run would otherwise fill the temporary directory.
-      volumes.values().forEach(FakeJobController::deleteTree);
+      // Claims outlive their Pods, as persistent volumes do.
+      volumes.values().stream().filter(dir -> !claims.containsValue(dir)).forEach(FakeJobController::deleteTree);
       if (result != null) {
         deleteTree(result);
       }
@@ -335,7 +342,65 @@ public final class FakeJobController implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs a container's {@code sh -c} script as the kubelet would, with its environment and volumes
+   * resolved, on this machine's tools instead of the image's (Debian's PostgreSQL and MariaDB
+   * clients: .ci/install-native-deps). Its termination message is the file it wrote or, after a
+   * failure with none, its log's last lines (FallbackToLogsOnError).
+   */
+  private Optional<Execution> runShell(Job job, Container container, Map<String, Path> volumes) throws IOException {
+    String namespace = job.getMetadata().getNamespace();
+    Map<String, String> mounts = new LinkedHashMap<>();
+    for (VolumeMount m : container.getVolumeMounts()) {
+      mounts.put(m.getMountPath(), volumes.get(m.getName()).toString());
+    }
+    Path result = Files.createTempFile("termination-log", ".txt");
+    try {
+      ProcessBuilder process = new ProcessBuilder(container.getCommand()).redirectErrorStream(true);
+      Map<String, String> env = process.environment();
+      env.keySet().retainAll(Set.of("PATH", "LANG"));
+      Map<String, Optional<Secret>> secrets = new HashMap<>();
+      for (EnvVar var : container.getEnv()) {
+        Optional<String> value = resolve(namespace, var, secrets);
+        if (value.isEmpty()) {
+          logs.put(job.getMetadata().getName(), "CreateContainerConfigError: " + var.getName() + " cannot be resolved");
+          return Optional.empty();
+        }
+        env.put(var.getName(), rewritePaths(value.get(), mounts));
+      }
+      env.put(BackupJobBuilder.RESULT_ENV, result.toString());
+      Process started = process.start();
+      String output = new String(started.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      int exit = started.waitFor();
+      logs.put(job.getMetadata().getName(), output);
+      String message = Files.readString(result, StandardCharsets.UTF_8);
+      if (message.isEmpty() && exit != 0) {
+        message = output.length() > 2048 ? output.substring(output.length() - 2048) : output;
+      }
+      return Optional.of(new Execution(exit, message));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } finally {
+      deleteTree(result);
+    }
+  }
+
+  /** The directory that stands for a PersistentVolumeClaim: the same one for every Pod that mounts it. */
+  public Path claim(String namespace, String claimName) {
+    return claims.computeIfAbsent(namespace + "/" + claimName, k -> {
+      try {
+        return Files.createTempDirectory("claim-" + claimName);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
   private Path materialize(String namespace, Volume volume) throws IOException {
+    if (volume.getPersistentVolumeClaim() != null) {
+      return claim(namespace, volume.getPersistentVolumeClaim().getClaimName());
+    }
     Path dir = Files.createTempDirectory("volume-" + volume.getName());
     if (volume.getConfigMap() != null) {
       ConfigMap cm = client.configMaps().inNamespace(namespace).withName(volume.getConfigMap().getName()).get();
@@ -484,5 +549,7 @@ public final class FakeJobController implements AutoCloseable {
     reported.clear();
     paused.clear();
     logs.clear();
+    claims.values().forEach(FakeJobController::deleteTree);
+    claims.clear();
   }
 }
