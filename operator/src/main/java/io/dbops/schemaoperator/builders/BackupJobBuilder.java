@@ -1,5 +1,6 @@
 package io.dbops.schemaoperator.builders;
 
+import io.dbops.schemaoperator.migration.Sha256;
 import io.dbops.schemaoperator.model.Backup;
 import io.dbops.schemaoperator.model.ConnectionSecretRefs;
 import io.dbops.schemaoperator.model.DatabaseConnection;
@@ -51,6 +52,7 @@ public final class BackupJobBuilder {
   static final String CLAIM_VOLUME = "backups";
   static final String TLS_VOLUME = "tls-ca";
   static final String TMP_VOLUME = "tmp";
+  private static final int FILE_PREFIX = 40;
 
   private static final Pattern POSTGRES_VERSION = Pattern.compile("PostgreSQL (\\d+)(?:\\.(\\d+))?");
   private static final Pattern MARIADB_VERSION = Pattern.compile("(\\d+)\\.(\\d+)\\.\\d+-MariaDB");
@@ -155,7 +157,14 @@ public final class BackupJobBuilder {
 
   /** The start of every dump file of this schema: its name made a safe file name, unique per name. */
   public static String filePrefix(DatabaseSchema schema) {
-    return KubeNames.labelPrefix(schema.getMetadata().getName(), 40);
+    String name = schema.getMetadata().getName();
+    String cleaned = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+    if (cleaned.equals(name) && cleaned.length() <= FILE_PREFIX) {
+      return cleaned;
+    }
+    // Rewritten or cut: a few characters of the name's own hash keep two such names apart.
+    String kept = cleaned.substring(0, Math.min(cleaned.length(), FILE_PREFIX - 6)).replaceAll("-+$", "");
+    return (kept.isEmpty() ? "schema" : kept) + "-" + Sha256.hex(name).substring(0, 5);
   }
 
   /** @throws IllegalArgumentException when the spec or the connection cannot be backed up; the message says what to change */

@@ -62,6 +62,7 @@ class SafetyScenariosTest {
     postgres = PasswordCheckingPostgres.start();
     try (Connection c = superuser("postgres"); Statement st = c.createStatement()) {
       st.execute("CREATE ROLE app LOGIN CREATEDB PASSWORD '" + PASSWORD + "'");
+      requireDumpToolFor(c.getMetaData().getDatabaseMajorVersion());
     }
     cluster = MockCluster.start();
     jobs = FakeJobController.start(cluster.client());
@@ -280,6 +281,17 @@ class SafetyScenariosTest {
 
   private static Connection superuser(String db) throws SQLException {
     return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + db + "?sslmode=disable", "postgres", "");
+  }
+
+  /** pg_dump refuses a server newer than itself; say which package to install rather than fail obscurely later. */
+  private static void requireDumpToolFor(int serverMajor) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("pg_dump", "--version").redirectErrorStream(true).start();
+    String version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor(30, TimeUnit.SECONDS);
+    java.util.regex.Matcher major = java.util.regex.Pattern.compile("\\) (\\d+)").matcher(version);
+    assertThat(major.find() && Integer.parseInt(major.group(1)) >= serverMajor)
+        .as("pg_dump on the PATH (%s) must be at least the embedded server's major version %d: install a newer"
+            + " postgresql-client (.ci/install-native-deps)", version.strip(), serverMajor).isTrue();
   }
 
   private static void run(String... command) throws IOException, InterruptedException {
