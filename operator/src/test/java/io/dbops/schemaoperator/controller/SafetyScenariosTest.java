@@ -81,7 +81,7 @@ class SafetyScenariosTest {
     database = "app_" + ns;
     client = cluster.client();
     k8s = new Namespace(client, ns);
-    operator = SchemaOperator.start(cluster.newClient(), new OperatorSettings(Set.of(), null, 4, "ghcr.io/dbops/schema-operator:test", null, -1));
+    operator = SchemaOperator.start(cluster.newClient(), new OperatorSettings(Set.of(), null, 4, "ghcr.io/dbops/schema-operator:test", null, 0));
     Eventually.await("operator ready", CONVERGE, operator::ready);
     cluster.secret(ns, "app-db", java.util.Map.of("username", "app", "password", PASSWORD));
     k8s.create("""
@@ -131,6 +131,10 @@ class SafetyScenariosTest {
     assertThat(dump).exists();
     assertThat(second.getBytes()).isEqualTo(Files.size(dump));
     assertThat(k8s.events("BackedUp")).hasSize(2);
+    String labels = "{engine=\"postgres\",name=\"app\",namespace=\"" + ns + "\"}";
+    Eventually.await("backup size and time exported", CONVERGE, () -> sample("dbops_schema_backup_size_bytes" + labels) == second.getBytes()
+        && sample("dbops_schema_backup_last_success_timestamp_seconds" + labels)
+            == java.time.Instant.parse(second.getCompletionTime()).getEpochSecond());
     assertThat(snapshot(database)).isNotEqualTo(beforeRun);
 
     // README, "Backups and restore": a fresh database, then pg_restore of the dump into it.
@@ -261,6 +265,22 @@ class SafetyScenariosTest {
           && Conditions.isTrue(s.getStatus().getConditions(), Conditions.READY)
           && s.getMetadata().getGeneration().equals(s.getStatus().getObservedGeneration());
     });
+  }
+
+  /** One sample's value from /metrics, NaN when it is not there. */
+  private double sample(String series) {
+    return metrics().lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
+        .findFirst().orElse(Double.NaN);
+  }
+
+  private String metrics() {
+    try {
+      return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + operator.httpPort() + "/metrics")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private List<Job> jobsOf(String operation) {
