@@ -1,9 +1,13 @@
 package io.dbops.schemaoperator.cli;
 
+import io.dbops.schemaoperator.migration.DestructiveChange;
+import io.dbops.schemaoperator.migration.DestructiveChanges;
 import io.dbops.schemaoperator.migration.FailureReason;
 import io.dbops.schemaoperator.migration.MigrationResult;
 import io.dbops.schemaoperator.migration.MigrationResult.PendingScript;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 
 @Command(name = "plan", mixinStandardHelpOptions = true,
@@ -19,6 +23,18 @@ final class PlanCommand extends LocalCommand {
       return new MigrationResult(MigrationResult.Operation.info, true, null, null, target.scripts().asPending(), null, null, null);
     }
     return info;
+  }
+
+  /** The destructive changes in the scripts that would run, as the operator reads them for spec.policy.destructive. */
+  @Override
+  List<DestructiveChange> findings(LocalTarget target, MigrationResult result) {
+    if (!result.success() || result.pending().isEmpty()) {
+      return List.of();
+    }
+    Map<String, String> texts = target.scripts().scripts();
+    List<DestructiveChanges.Script> pending = result.pending().stream().filter(p -> texts.containsKey(p.script()))
+        .map(p -> new DestructiveChanges.Script(p.script(), texts.get(p.script()))).toList();
+    return DestructiveChanges.in(target.connection().engine(), target.settings(), target.connection().database(), pending);
   }
 
   @Override
@@ -40,6 +56,14 @@ final class PlanCommand extends LocalCommand {
         table.row(p.version() == null ? "(repeatable)" : p.version(), p.description(), p.script(), p.checksum());
       }
       table.print(out);
+    }
+    if (!outcome.findings().isEmpty()) {
+      out.println("destructive changes (spec.policy.destructive decides what the operator does with them):");
+      TextTable findings = new TextTable("SCRIPT", "STATEMENT", "KIND", "OBJECT");
+      for (DestructiveChange f : outcome.findings()) {
+        findings.row(f.script(), f.statement(), f.kind(), f.object());
+      }
+      findings.print(out);
     }
   }
 }
