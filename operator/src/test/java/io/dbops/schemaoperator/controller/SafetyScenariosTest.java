@@ -15,6 +15,7 @@ import io.dbops.schemaoperator.testing.FakeJobController;
 import io.dbops.schemaoperator.testing.MockCluster;
 import io.dbops.schemaoperator.testing.Namespace;
 import io.dbops.schemaoperator.testing.PasswordCheckingPostgres;
+import io.dbops.schemaoperator.testing.StatusTrail;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 13 end to end: the operator on the mock API server, the fake Job controller running the
@@ -44,6 +46,9 @@ import org.junit.jupiter.api.Test;
  * real PostgreSQL, the claim a directory. The restore follows README's runbook with pg_restore.
  */
 class SafetyScenariosTest {
+  /** Every status written here (BackupRunning, BackupFailed, DestructiveChange...) is checked as Flux and Argo CD read it. */
+  @RegisterExtension
+  final StatusTrail statusTrail = new StatusTrail(() -> cluster.client());
   private static final Duration CONVERGE = Duration.ofSeconds(60);
   private static final String PASSWORD = "Saf3ty-Secret-Pa55";
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
