@@ -5,7 +5,7 @@ import io.dbops.schemaoperator.model.Engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
@@ -147,7 +147,7 @@ public final class DestructiveChanges {
     return found;
   }
 
-  private static java.util.Optional<Judged> dropped(Drop drop) {
+  private static Optional<Judged> dropped(Drop drop) {
     String type = drop.getType() == null ? "" : drop.getType().toUpperCase(Locale.ROOT);
     String name = drop.getName() == null ? "" : drop.getName().getFullyQualifiedName();
     Kind kind = switch (type) {
@@ -156,8 +156,8 @@ public final class DestructiveChanges {
       case "INDEX" -> Kind.DropIndex;
       default -> cascades(drop) ? Kind.DropCascade : null;
     };
-    return kind == null ? java.util.Optional.empty()
-        : java.util.Optional.of(new Judged(kind, kind == Kind.DropCascade ? type.toLowerCase(Locale.ROOT) + " " + name : name));
+    return kind == null ? Optional.empty()
+        : Optional.of(new Judged(kind, kind == Kind.DropCascade ? type.toLowerCase(Locale.ROOT) + " " + name : name));
   }
 
   private static boolean cascades(Drop drop) {
@@ -224,7 +224,7 @@ public final class DestructiveChanges {
    * it: a statement it reads only the start of (it stops where it recognizes a whole statement) is
    * as unknown as one it cannot read at all.
    */
-  private static java.util.Optional<Statement> parse(Engine engine, String sql) {
+  private static Optional<Statement> parse(Engine engine, String sql) {
     CCJSqlParser parser = CCJSqlParserUtil.newParser(sql).withTimeOut(STATEMENT_TIMEOUT_MILLIS);
     switch (engine) {
       case SQLSERVER -> parser.withSquareBracketQuotation(true);
@@ -237,9 +237,9 @@ public final class DestructiveChanges {
       if (next == CCJSqlParserConstants.ST_SEMICOLON) {
         next = parser.getNextToken().kind;
       }
-      return statement == null || next != CCJSqlParserConstants.EOF ? java.util.Optional.empty() : java.util.Optional.of(statement);
-    } catch (JSQLParserException | RuntimeException | Error e) {
-      return java.util.Optional.empty();
+      return statement == null || next != CCJSqlParserConstants.EOF ? Optional.empty() : Optional.of(statement);
+    } catch (JSQLParserException | RuntimeException e) {
+      return Optional.empty();
     }
   }
 }
