@@ -19,7 +19,7 @@ final class BackupFirst {
     }
     LastBackup last = o.status().getLastBackup();
     if (last == null || !o.desiredHash().equals(last.getDesiredHash())) {
-      return new Step.StartBackup(start, null);
+      return new Step.StartBackup(null);
     }
     if (last.getResult() == RunResult.Succeeded) {
       return start;
@@ -27,12 +27,12 @@ final class BackupFirst {
     if (last.getResult() == RunResult.Failed) {
       String retry = o.annotation(Annotations.RETRY);
       if (retry != null && !retry.equals(o.status().getHandledRetry())) {
-        return new Step.StartBackup(start, retry);
+        return new Step.StartBackup(retry);
       }
       return new Step.Stall("BackupFailed", SchemaDecision.sentence(last.getMessage()) + " Nothing was migrated: fix the"
           + " cause (spec.backup, the claim, the login), then set annotation " + Annotations.RETRY + " to a new value");
     }
     // Recorded as running, yet no Job of this schema runs: the observer settles that first; start anew if it could not.
-    return new Step.StartBackup(start, null);
+    return new Step.StartBackup(null);
   }
 }

@@ -42,10 +42,10 @@ sealed interface Step {
   record Attempted(Start start, Step outcome, LastRun run) implements Step {}
 
   /**
-   * spec.backup.beforeMigrate: dump the database before the run {@code then} starts, once per desired
+   * spec.backup.beforeMigrate: dump the database before the migration run starts, once per desired
    * hash. {@code retryHandled}: the dbops.io/retry value that asked to try a failed backup again.
    */
-  record StartBackup(Start then, String retryHandled) implements Step {}
+  record StartBackup(String retryHandled) implements Step {}
 
   /**
    * What became of a {@link StartBackup}: {@code outcome} Running with the {@code backup} to record
