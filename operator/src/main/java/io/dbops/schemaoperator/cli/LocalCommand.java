@@ -1,9 +1,11 @@
 package io.dbops.schemaoperator.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dbops.schemaoperator.migration.ConfigurationException;
+import io.dbops.schemaoperator.migration.DestructiveChange;
 import io.dbops.schemaoperator.migration.MigrationFailure;
 import io.dbops.schemaoperator.migration.MigrationResult;
 import io.dbops.schemaoperator.migration.MigrationScripts;
@@ -66,7 +68,18 @@ abstract class LocalCommand implements Callable<Integer> {
     return ExitCode.worst(outcomes.stream().map(SchemaOutcome::result).toList());
   }
 
-  record SchemaOutcome(String namespace, String name, String connection, MigrationResult result) {}
+  /** @param findings destructive changes in the scripts the result lists as pending (plan only) */
+  record SchemaOutcome(String namespace, String name, String connection, MigrationResult result,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<DestructiveChange> findings) {
+    SchemaOutcome(String namespace, String name, String connection, MigrationResult result) {
+      this(namespace, name, connection, result, List.of());
+    }
+  }
+
+  /** What this command reports about the scripts a result lists as pending; nothing unless a command says so. */
+  List<DestructiveChange> findings(LocalTarget target, MigrationResult result) {
+    return List.of();
+  }
 
   @Override
   public Integer call() {
@@ -119,7 +132,8 @@ abstract class LocalCommand implements Callable<Integer> {
         @Override public void close() { err.flush(); }
       }, true);
       try (MigrationScripts staged = target.scripts()) {
-        return new SchemaOutcome(namespace, name, connection, run(target, progress));
+        MigrationResult result = run(target, progress);
+        return new SchemaOutcome(namespace, name, connection, result, findings(target, result));
       }
     } catch (ConfigurationException e) {
       return new SchemaOutcome(namespace, name, connection,

@@ -1,6 +1,8 @@
 package io.dbops.schemaoperator.cli;
 
 import io.dbops.schemaoperator.controller.schema.DriftVerdict;
+import io.dbops.schemaoperator.migration.DestructiveChange;
+import io.dbops.schemaoperator.migration.DestructiveChanges;
 import io.dbops.schemaoperator.migration.FailureReason;
 import io.dbops.schemaoperator.migration.MigrationEngine;
 import io.dbops.schemaoperator.migration.MigrationResult;
@@ -9,6 +11,7 @@ import io.dbops.schemaoperator.migration.MigrationResult.PendingScript;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -47,6 +50,18 @@ final class PlanCommand extends LocalCommand {
         info.history(), drift, null);
   }
 
+  /** The destructive changes in the scripts that would run, as the operator reads them for spec.policy.destructive. */
+  @Override
+  List<DestructiveChange> findings(LocalTarget target, MigrationResult result) {
+    if (!result.success() || result.pending().isEmpty()) {
+      return List.of();
+    }
+    Map<String, String> texts = target.scripts().scripts();
+    List<DestructiveChanges.Script> pending = result.pending().stream().filter(p -> texts.containsKey(p.script()))
+        .map(p -> new DestructiveChanges.Script(p.script(), texts.get(p.script()))).toList();
+    return DestructiveChanges.in(target.connection().engine(), target.settings(), target.connection().database(), pending);
+  }
+
   @Override
   MigrationResult.Operation operation() {
     return MigrationResult.Operation.info;
@@ -66,8 +81,9 @@ final class PlanCommand extends LocalCommand {
 
   @Override
   void printMarkdown(List<SchemaOutcome> outcomes, PrintWriter out) {
-    // Destructive-change findings are not computed yet: null leaves their section out.
-    out.print(PlanMarkdown.render(outcomes.stream().map(o -> new PlanMarkdown.Entry(o, null)).toList()));
+    // A plan that could not read the database checked nothing: null leaves the findings' section out.
+    out.print(PlanMarkdown.render(outcomes.stream()
+        .map(o -> new PlanMarkdown.Entry(o, o.result().success() ? o.findings() : null)).toList()));
   }
 
   @Override
@@ -92,6 +108,14 @@ final class PlanCommand extends LocalCommand {
         table.row(d.version() == null ? "(repeatable)" : d.version(), d.script(), d.message());
       }
       table.print(out);
+    }
+    if (!outcome.findings().isEmpty()) {
+      out.println("destructive changes (spec.policy.destructive decides what the operator does with them):");
+      TextTable findings = new TextTable("SCRIPT", "STATEMENT", "KIND", "OBJECT");
+      for (DestructiveChange f : outcome.findings()) {
+        findings.row(f.script(), f.statement(), f.kind(), f.object());
+      }
+      findings.print(out);
     }
   }
 }

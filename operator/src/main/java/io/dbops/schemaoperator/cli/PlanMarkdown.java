@@ -1,6 +1,7 @@
 package io.dbops.schemaoperator.cli;
 
 import io.dbops.schemaoperator.cli.LocalCommand.SchemaOutcome;
+import io.dbops.schemaoperator.migration.DestructiveChange;
 import io.dbops.schemaoperator.migration.MigrationEngine;
 import io.dbops.schemaoperator.migration.MigrationFailure;
 import io.dbops.schemaoperator.migration.MigrationResult;
@@ -31,10 +32,7 @@ final class PlanMarkdown {
    * @param findings destructive statements found in the pending scripts; null when no check ran,
    *     which leaves the section out rather than claim that nothing was found
    */
-  record Entry(SchemaOutcome outcome, List<Finding> findings) {}
-
-  /** A destructive statement in a pending script, named as DatabaseSchema status.findings names it. */
-  record Finding(String script, Integer statement, String kind, String object) {}
+  record Entry(SchemaOutcome outcome, List<DestructiveChange> findings) {}
 
   private final List<String> blocks = new ArrayList<>();
 
@@ -120,7 +118,7 @@ final class PlanMarkdown {
     rows(rows, row -> row);
   }
 
-  private void findings(List<Finding> findings) {
+  private void findings(List<DestructiveChange> findings) {
     if (findings.isEmpty()) {
       add("\n**Destructive changes:** none found in the scripts that would run.\n");
       return;
@@ -128,8 +126,8 @@ final class PlanMarkdown {
     add("\n> [!WARNING]\n> **Destructive changes:** " + findings.size()
         + (findings.size() == 1 ? " statement" : " statements") + " in the scripts that would run can lose data.\n\n"
         + "| script | statement | kind | object |\n|---|--:|---|---|\n");
-    rows(findings, f -> "| " + cell(Markdown.code(f.script())) + " | " + (f.statement() == null ? "—" : f.statement())
-        + " | " + cell(Markdown.text(f.kind())) + " | " + cell(Markdown.code(f.object())) + " |\n");
+    rows(findings, f -> "| " + cell(Markdown.code(f.script())) + " | " + f.statement()
+        + " | " + cell(Markdown.text(f.kind().name())) + " | " + cell(Markdown.code(f.object())) + " |\n");
   }
 
   private void applied(List<AppliedScript> history, boolean cut) {

@@ -4,6 +4,7 @@ import io.dbops.schemaoperator.controller.common.Conditions;
 import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.dbops.schemaoperator.model.DatabaseSchemaStatus;
 import io.dbops.schemaoperator.model.HistoryEntry;
+import io.dbops.schemaoperator.model.LastBackup;
 import io.dbops.schemaoperator.model.LastRun;
 import io.dbops.schemaoperator.model.RunResult;
 import io.micrometer.core.instrument.Counter;
@@ -37,6 +38,8 @@ final class SchemaSeries {
     volatile double approvalPending;
     volatile double pending;
     volatile double lastSuccess;
+    volatile double backupBytes;
+    volatile double lastBackup;
     Tags tags;
     List<Meter> meters = List.of();
     Meter info;
@@ -61,6 +64,11 @@ final class SchemaSeries {
     values.approvalPending = Conditions.isTrue(conditions, Conditions.APPROVAL_PENDING) ? 1 : 0;
     values.pending = status == null || status.getPending() == null ? 0 : status.getPending().size();
     values.lastSuccess = Math.max(values.lastSuccess, lastSuccess(status));
+    LastBackup backup = status == null ? null : status.getLastBackup();
+    if (backup != null && backup.getResult() == RunResult.Succeeded) {
+      values.backupBytes = backup.getBytes() == null ? 0 : backup.getBytes();
+      values.lastBackup = Math.max(values.lastBackup, epochSeconds(backup.getCompletionTime()));
+    }
     if (!tags.equals(values.tags)) {
       removeAll(values);
       values.tags = tags;
@@ -77,6 +85,12 @@ final class SchemaSeries {
               "Migrations the database does not have yet (status.pending)"),
           Gauge.builder("dbops.schema.last.success.timestamp", values, v -> v.lastSuccess).tags(tags).baseUnit("seconds")
               .description("Unix time of the last migration that succeeded for this DatabaseSchema; 0 when none is known")
+              .register(registry),
+          Gauge.builder("dbops.schema.backup.size", values, v -> v.backupBytes).tags(tags).baseUnit("bytes")
+              .description("Size of the last dump spec.backup took before a run (status.lastBackup.bytes); 0 when none")
+              .register(registry),
+          Gauge.builder("dbops.schema.backup.last.success.timestamp", values, v -> v.lastBackup).tags(tags).baseUnit("seconds")
+              .description("Unix time the last successful backup before a run finished; its age is time() minus this; 0 when none")
               .register(registry));
     }
     updateInfo(values, tags, status);

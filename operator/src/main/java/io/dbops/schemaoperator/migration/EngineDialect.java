@@ -63,6 +63,9 @@ public interface EngineDialect {
    */
   String historyQuery(String schema);
 
+  /** Whether CREATE, ALTER and DROP roll back with the transaction they ran in. */
+  boolean transactionalDdl();
+
   /** Why a schema must not be dropped, or null when it may be. */
   String dropRefusal(String schema, String database);
 

@@ -112,6 +112,13 @@ public final class FailureClassifier {
     if (error instanceof FlywayValidateException || find(error, FlywayValidateException.class) != null) {
       return new MigrationFailure(FailureReason.ValidationFailed, version, script, sqlState, detail, false, null);
     }
+    if (migrate != null && detail.contains("both transactional and non-transactional migrations")) {
+      // Flyway refuses such a group before running any of it: nothing to undo, nothing to repair.
+      return new MigrationFailure(FailureReason.MigrationFailed, version, script, null, "spec.transaction All runs the pending"
+          + " scripts in one transaction, and " + (script == null ? "one of them" : script) + " must run outside a transaction"
+          + " (e.g. CREATE INDEX CONCURRENTLY). Nothing was applied: apply it in a run of its own with transaction PerScript,"
+          + " or make it transactional", false, null);
+    }
     if (migrate != null) {
       String message = detail;
       if (!migrate.isExecutableInTransaction() || !engineRollsBackDdl()) {

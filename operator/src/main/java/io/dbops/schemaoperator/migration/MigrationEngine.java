@@ -5,6 +5,7 @@ import io.dbops.schemaoperator.migration.MigrationResult.Drift;
 import io.dbops.schemaoperator.migration.MigrationResult.Operation;
 import io.dbops.schemaoperator.migration.MigrationResult.PendingScript;
 import io.dbops.schemaoperator.model.Engine;
+import io.dbops.schemaoperator.model.Transaction;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -214,6 +215,10 @@ public final class MigrationEngine {
   }
 
   Flyway flyway() {
+    String refusal = settings.refusalOn(connection.engine());
+    if (refusal != null) {
+      throw new ConfigurationException(refusal);
+    }
     JdbcTarget target = targets.application(connection, login);
     FluentConfiguration config = Flyway.configure()
         .dataSource(new DriverDataSource(target))
@@ -227,6 +232,11 @@ public final class MigrationEngine {
         .validateOnMigrate(true)
         .validateMigrationNaming(true)
         .cleanDisabled(true)
+        // transaction All: Flyway's group mode, one transaction for every pending script and, on a
+        // second connection, one for their history rows; a failure rolls both back. Scripts Flyway must
+        // run outside a transaction (CREATE INDEX CONCURRENTLY) make such a run fail before it starts
+        // (mixed stays false), rather than quietly running the whole group outside one.
+        .group(settings.transaction() == Transaction.All)
         .createSchemas(true)
         .initSql(EngineDialect.of(connection.engine()).initSql(settings.lockSeconds(), settings.statementSeconds()))
         .callbacks(new ProgressCallback(progress));

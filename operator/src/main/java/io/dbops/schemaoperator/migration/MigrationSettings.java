@@ -1,8 +1,10 @@
 package io.dbops.schemaoperator.migration;
 
 import io.dbops.schemaoperator.model.DatabaseSchemaSpec;
+import io.dbops.schemaoperator.model.Engine;
 import io.dbops.schemaoperator.model.Patterns;
 import io.dbops.schemaoperator.model.SchemaDefaults;
+import io.dbops.schemaoperator.model.Transaction;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +18,8 @@ public record MigrationSettings(
     String baselineVersion,
     boolean outOfOrder,
     int lockSeconds,
-    int statementSeconds) {
+    int statementSeconds,
+    Transaction transaction) {
 
   public MigrationSettings {
     schemas = List.copyOf(schemas == null ? List.of() : schemas);
@@ -43,6 +46,38 @@ public record MigrationSettings(
     if (lockSeconds < 0 || statementSeconds < 0) {
       throw new ConfigurationException("spec.timeouts must not be negative");
     }
+    transaction = transaction == null ? Transaction.PerScript : transaction;
+  }
+
+  /** Each script in its own transaction. */
+  public MigrationSettings(List<String> schemas, String target, Map<String, String> placeholders, boolean baselineOnMigrate,
+      String baselineVersion, boolean outOfOrder, int lockSeconds, int statementSeconds) {
+    this(schemas, target, placeholders, baselineOnMigrate, baselineVersion, outOfOrder, lockSeconds, statementSeconds,
+        Transaction.PerScript);
+  }
+
+  public MigrationSettings withTransaction(Transaction mode) {
+    return new MigrationSettings(schemas, target, placeholders, baselineOnMigrate, baselineVersion, outOfOrder, lockSeconds,
+        statementSeconds, mode);
+  }
+
+  /**
+   * Why these settings cannot run on {@code engine}, or null when they can. One transaction for a
+   * run undoes a failure only where DDL is transactional; MySQL and MariaDB commit each DDL
+   * statement on its own, so a failed run would stop half-way whatever Flyway was told.
+   */
+  public String refusalOn(Engine engine) {
+    return transactionRefusal(transaction, engine);
+  }
+
+  /** See {@link #refusalOn}. */
+  public static String transactionRefusal(Transaction transaction, Engine engine) {
+    if (transaction == Transaction.All && engine != null && !EngineDialect.of(engine).transactionalDdl()) {
+      return "spec.transaction All needs an engine whose DDL is transactional (PostgreSQL, SQL Server): "
+          + engine.wireName() + " commits every CREATE, ALTER and DROP at once, so a failed run could not be undone."
+          + " Use transaction PerScript (the default)";
+    }
+    return null;
   }
 
   public static MigrationSettings from(DatabaseSchemaSpec spec) {
@@ -54,7 +89,8 @@ public record MigrationSettings(
         SchemaDefaults.baselineVersion(spec),
         SchemaDefaults.outOfOrder(spec),
         SchemaDefaults.lockSeconds(spec),
-        SchemaDefaults.statementSeconds(spec));
+        SchemaDefaults.statementSeconds(spec),
+        SchemaDefaults.transaction(spec));
   }
 
   public static MigrationSettings defaults() {

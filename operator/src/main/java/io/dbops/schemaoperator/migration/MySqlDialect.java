@@ -105,4 +105,9 @@ final class MySqlDialect implements EngineDialect {
   public String dropSchemaSql(String schema) {
     return "DROP DATABASE IF EXISTS " + quoteIdentifier(schema);
   }
+
+  @Override
+  public boolean transactionalDdl() {
+    return false;
+  }
 }

@@ -96,4 +96,9 @@ final class PostgresDialect implements EngineDialect {
   public String dropSchemaSql(String schema) {
     return "DROP SCHEMA IF EXISTS " + quoteIdentifier(schema) + " CASCADE";
   }
+
+  @Override
+  public boolean transactionalDdl() {
+    return true;
+  }
 }

@@ -103,4 +103,9 @@ final class SqlServerDialect implements EngineDialect {
   public String dropSchemaSql(String schema) {
     throw new UnsupportedOperationException("refused by dropRefusal");
   }
+
+  @Override
+  public boolean transactionalDdl() {
+    return true;
+  }
 }

@@ -17,6 +17,10 @@ import java.util.Map;
 @ValidationRule(
     value = "!has(self.placeholders) || self.placeholders.all(k, k.matches('^[A-Za-z][A-Za-z0-9_.]*$'))",
     message = "placeholder names: a letter first, then letters, digits, '_' or '.'")
+@ValidationRule(
+    value = "!has(self.migrations.image) || !has(self.policy) || !has(self.policy.destructive) || self.policy.destructive == 'Allow'",
+    message = "policy.destructive RequireApproval or Refuse needs scripts the operator can read (inline or configMapRefs):"
+        + " scripts inside migrations.image are read by the Job only")
 public class DatabaseSchemaSpec {
   @Required
   @JsonPropertyDescription("The DatabaseConnection, in this namespace, whose database the migrations are for.")
@@ -76,6 +80,20 @@ public class DatabaseSchemaSpec {
   @JsonPropertyDescription("How the migration Job's Pod is scheduled, sized and identified.")
   private JobSettings job;
 
+  @JsonPropertyDescription("PerScript (default): each script commits on its own. All: the whole run in one transaction,"
+      + " so a failed run leaves the database exactly as before (PostgreSQL and SQL Server; refused for MySQL/MariaDB,"
+      + " whose DDL commits itself).")
+  @Default("PerScript")
+  private Transaction transaction;
+
+  @JsonPropertyDescription("What pending scripts may do: policy.destructive decides about drops, truncates, type changes,"
+      + " renames, DELETE/UPDATE without WHERE and statements the operator cannot parse.")
+  private Policy policy;
+
+  @JsonPropertyDescription("A dump of the database taken by a Job of its own before each revision's migration run, into a"
+      + " PersistentVolumeClaim (PostgreSQL, MySQL/MariaDB) or the server's own disk (SQL Server).")
+  private Backup backup;
+
   public ConnectionRef getConnectionRef() { return connectionRef; }
   public void setConnectionRef(ConnectionRef connectionRef) { this.connectionRef = connectionRef; }
   public List<String> getSchemas() { return schemas; }
@@ -102,4 +120,10 @@ public class DatabaseSchemaSpec {
   public void setDeletionPolicy(DeletionPolicy deletionPolicy) { this.deletionPolicy = deletionPolicy; }
   public JobSettings getJob() { return job; }
   public void setJob(JobSettings job) { this.job = job; }
+  public Transaction getTransaction() { return transaction; }
+  public void setTransaction(Transaction transaction) { this.transaction = transaction; }
+  public Policy getPolicy() { return policy; }
+  public void setPolicy(Policy policy) { this.policy = policy; }
+  public Backup getBackup() { return backup; }
+  public void setBackup(Backup backup) { this.backup = backup; }
 }

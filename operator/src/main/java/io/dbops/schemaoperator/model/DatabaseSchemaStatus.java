@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,12 @@ public class DatabaseSchemaStatus {
   @JsonPropertyDescription("Why the last run failed, when it did: the script, SQLSTATE and the server's message.")
   private Failure failure;
 
+  @JsonPropertyDescription("Destructive changes in the pending scripts (at most 50), which spec.policy.destructive acts on.")
+  @Size(max = 50)
+  private List<Finding> findings = new ArrayList<>();
+
+  @JsonPropertyDescription("The dump taken before the last run (spec.backup).")
+  private LastBackup lastBackup;
   /** The dbops.io/retry value last acted on, so the same value never re-runs twice. */
   @JsonPropertyDescription("The dbops.io/retry annotation value the operator last acted on; set a new value to retry.")
   private String handledRetry;
@@ -70,6 +77,10 @@ public class DatabaseSchemaStatus {
   public void setLastRun(LastRun lastRun) { this.lastRun = lastRun; }
   public Failure getFailure() { return failure; }
   public void setFailure(Failure failure) { this.failure = failure; }
+  public List<Finding> getFindings() { return findings; }
+  public void setFindings(List<Finding> findings) { this.findings = findings; }
+  public LastBackup getLastBackup() { return lastBackup; }
+  public void setLastBackup(LastBackup lastBackup) { this.lastBackup = lastBackup; }
   public String getHandledRetry() { return handledRetry; }
   public void setHandledRetry(String handledRetry) { this.handledRetry = handledRetry; }
   public String getHandledRepair() { return handledRepair; }

@@ -17,6 +17,7 @@ public final class SchemaDefaults {
   public static final int DRIFT_CHECK_SECONDS = 300;
   public static final long ACTIVE_DEADLINE_SECONDS = 1800;
   public static final String IMAGE_PATH = "/db/migration";
+  public static final int BACKUP_KEEP = 5;
 
   private SchemaDefaults() {}
 
@@ -65,6 +66,22 @@ public final class SchemaDefaults {
   public static long activeDeadlineSeconds(DatabaseSchemaSpec spec) {
     return spec.getJob() == null || spec.getJob().getActiveDeadlineSeconds() == null
         ? ACTIVE_DEADLINE_SECONDS : spec.getJob().getActiveDeadlineSeconds();
+  }
+
+  public static Transaction transaction(DatabaseSchemaSpec spec) {
+    return spec.getTransaction() == null ? Transaction.PerScript : spec.getTransaction();
+  }
+
+  public static DestructivePolicy destructivePolicy(DatabaseSchemaSpec spec) {
+    return spec.getPolicy() == null || spec.getPolicy().getDestructive() == null ? DestructivePolicy.Allow : spec.getPolicy().getDestructive();
+  }
+
+  public static boolean backupBeforeMigrate(DatabaseSchemaSpec spec) {
+    return spec.getBackup() != null && Boolean.TRUE.equals(spec.getBackup().getBeforeMigrate());
+  }
+
+  public static int backupKeep(DatabaseSchemaSpec spec) {
+    return spec.getBackup() == null || spec.getBackup().getKeep() == null ? BACKUP_KEEP : spec.getBackup().getKeep();
   }
 
   public static String imagePath(ImageSource image) {

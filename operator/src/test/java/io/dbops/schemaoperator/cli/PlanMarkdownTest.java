@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbops.schemaoperator.cli.LocalCommand.SchemaOutcome;
 import io.dbops.schemaoperator.cli.PlanMarkdown.Entry;
-import io.dbops.schemaoperator.cli.PlanMarkdown.Finding;
+import io.dbops.schemaoperator.migration.DestructiveChange;
 import io.dbops.schemaoperator.migration.MigrationResult;
 import io.dbops.schemaoperator.migration.MigrationResult.AppliedScript;
 import io.dbops.schemaoperator.migration.MigrationResult.Drift;
@@ -59,7 +59,7 @@ class PlanMarkdownTest {
     String unchecked = PlanMarkdown.render(List.of(new Entry(outcome, null)));
     String clean = PlanMarkdown.render(List.of(new Entry(outcome, List.of())));
     String found = PlanMarkdown.render(List.of(new Entry(outcome,
-        List.of(new Finding("V2__drop_legacy.sql", 3, "DropTable", "legacy")))));
+        List.of(new DestructiveChange(DestructiveChange.Kind.DropTable, "V2__drop_legacy.sql", 3, "legacy")))));
 
     assertThat(unchecked).doesNotContain("Destructive");
     assertThat(clean).contains("**Destructive changes:** none found");

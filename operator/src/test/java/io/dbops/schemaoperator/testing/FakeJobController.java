@@ -1,5 +1,6 @@
 package io.dbops.schemaoperator.testing;
 
+import io.dbops.schemaoperator.builders.BackupJobBuilder;
 import io.dbops.schemaoperator.cli.MigrateCommand;
 import io.dbops.schemaoperator.jobenv.JobEnvironment;
 import io.dbops.schemaoperator.migration.MigrationEngine;
@@ -59,6 +60,7 @@ public final class FakeJobController implements AutoCloseable {
   private final ExecutorService workers;
   private final SharedIndexInformer<Job> informer;
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
+  private final Map<String, Path> claims = new ConcurrentHashMap<>();
   private final Map<String, Job> paused = new ConcurrentHashMap<>();
   private final List<JobLog> logs = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<String, Map<String, String>> images = new ConcurrentHashMap<>();
@@ -216,7 +218,8 @@ public final class FakeJobController implements AutoCloseable {
   }
 
   private static boolean isMigrate(Job job) {
-    return job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+    Container container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+    return "migrate".equals(container.getName()) && container.getEnv().stream()
         .filter(e -> JobEnvironment.OPERATION.equals(e.getName()))
         .allMatch(e -> "migrate".equals(e.getValue()));
   }
@@ -405,6 +408,9 @@ public final class FakeJobController implements AutoCloseable {
       Path result = null;
       try {
         Container container = spec.getContainers().get(0);
+        if (BackupJobBuilder.CONTAINER.equals(container.getName())) {
+          return runShell(container);
+        }
         Map<String, String> mounts = new LinkedHashMap<>();
         for (VolumeMount m : container.getVolumeMounts()) {
           mounts.put(m.getMountPath(), volumes.get(m.getName()).toString());
@@ -436,10 +442,53 @@ public final class FakeJobController implements AutoCloseable {
       }
     }
 
+    /**
+     * Runs a container's {@code sh -c} script as the kubelet would, with its environment and volumes
+     * resolved, on this machine's tools instead of the image's (Debian's PostgreSQL and MariaDB
+     * clients: .ci/install-native-deps). Its termination message is the file it wrote or, after a
+     * failure with none, its log's last lines (FallbackToLogsOnError).
+     */
+    private Optional<Execution> runShell(Container container) throws IOException {
+      Map<String, String> mounts = new LinkedHashMap<>();
+      for (VolumeMount m : container.getVolumeMounts()) {
+        mounts.put(m.getMountPath(), volumes.get(m.getName()).toString());
+      }
+      Path result = Files.createTempFile("termination-log", ".txt");
+      scratch.add(result);
+      ProcessBuilder process = new ProcessBuilder(container.getCommand()).redirectErrorStream(true);
+      Map<String, String> env = process.environment();
+      env.keySet().retainAll(Set.of("PATH", "LANG"));
+      Map<String, Optional<Secret>> secrets = new HashMap<>();
+      for (EnvVar var : container.getEnv()) {
+        Optional<String> value = resolve(namespace, var, secrets);
+        if (value.isEmpty()) {
+          log.append("CreateContainerConfigError: ").append(var.getName()).append(" cannot be resolved\n");
+          return Optional.empty();
+        }
+        env.put(var.getName(), rewritePaths(value.get(), mounts));
+      }
+      env.put(BackupJobBuilder.RESULT_ENV, result.toString());
+      try {
+        Process started = process.start();
+        String output = new String(started.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int exit = started.waitFor();
+        log.append(output);
+        String message = Files.readString(result, StandardCharsets.UTF_8);
+        if (message.isEmpty() && exit != 0) {
+          message = output.length() > 2048 ? output.substring(output.length() - 2048) : output;
+        }
+        return Optional.of(new Execution(exit, message, null));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      }
+    }
+
     @Override
     public void close() {
       // A node cleans up after its Pods; a long test run would otherwise fill the temporary directory.
-      volumes.values().forEach(FakeJobController::deleteTree);
+      // Claims outlive their Pods, as persistent volumes do.
+      volumes.values().stream().filter(dir -> !claims.containsValue(dir)).forEach(FakeJobController::deleteTree);
       scratch.forEach(FakeJobController::deleteTree);
       if (log.length() > 0) {
         logs.add(new JobLog(key(job), log.toString()));
@@ -477,7 +526,21 @@ public final class FakeJobController implements AutoCloseable {
     }
   }
 
+  /** The directory that stands for a PersistentVolumeClaim: the same one for every Pod that mounts it. */
+  public Path claim(String namespace, String claimName) {
+    return claims.computeIfAbsent(namespace + "/" + claimName, k -> {
+      try {
+        return Files.createTempDirectory("claim-" + claimName);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
   private Path materialize(String namespace, Volume volume) throws IOException {
+    if (volume.getPersistentVolumeClaim() != null) {
+      return claim(namespace, volume.getPersistentVolumeClaim().getClaimName());
+    }
     Path dir = Files.createTempDirectory("volume-" + volume.getName());
     if (volume.getConfigMap() != null) {
       ConfigMap cm = client.configMaps().inNamespace(namespace).withName(volume.getConfigMap().getName()).get();
@@ -629,6 +692,8 @@ public final class FakeJobController implements AutoCloseable {
   public void close() {
     informer.close();
     workers.shutdownNow();
+    claims.values().forEach(FakeJobController::deleteTree);
+    claims.clear();
     answeredInstantly.clear();
     reported.clear();
     paused.clear();

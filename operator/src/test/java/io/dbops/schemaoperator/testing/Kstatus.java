@@ -20,7 +20,10 @@ public final class Kstatus {
   public static final Set<String> HUMAN_REASONS = Set.of("MigrationFailed", "RetriesExhausted", "RepairNeeded",
       "ConfigurationInvalid", "ConfigMapNotFound", "DeadlineExceeded", "JobVanished", "InstanceNotSupported",
       "SchemaConflict", "MigrationsTooLarge", "EulaNotAccepted", "InstanceChangeRefused", "AuthenticationFailed",
-      "TlsFailed", "SecretNotFound", "SecretKeyMissing", "DatabaseMissing", "ImageNotAllowed", "ServiceAccountNotAllowed");
+      "TlsFailed", "SecretNotFound", "SecretKeyMissing", "DatabaseMissing", "ImageNotAllowed", "ServiceAccountNotAllowed",
+      "JobRejected",
+      // a failed dump before a run, a refused destructive change (spec.backup, spec.policy)
+      "BackupFailed", "DestructiveChange");
 
   private Kstatus() {}
 

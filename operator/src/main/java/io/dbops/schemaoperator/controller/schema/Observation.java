@@ -2,6 +2,7 @@ package io.dbops.schemaoperator.controller.schema;
 
 import io.dbops.schemaoperator.controller.common.ConnectionResolver.Resolved;
 import io.dbops.schemaoperator.controller.common.SecretReader.Lookup;
+import io.dbops.schemaoperator.migration.DestructiveChange;
 import io.dbops.schemaoperator.migration.MigrationResult;
 import io.dbops.schemaoperator.migration.MigrationResult.Operation;
 import io.dbops.schemaoperator.model.DatabaseConnection;
@@ -37,6 +38,7 @@ import java.util.Map;
  * @param database the database's state once read, else null
  * @param drift the drift check's verdict once made, else null
  * @param jobRefused why the operator's settings forbid this schema's migration Jobs (image, ServiceAccount), or null
+ * @param findings destructive changes in the pending scripts, read with the database's state; else empty
  */
 record Observation(
     DatabaseSchema schema,
@@ -57,7 +59,12 @@ record Observation(
     String lockHolder,
     MigrationResult database,
     DriftVerdict drift,
-    WorkloadPolicy.Refusal jobRefused) {
+    WorkloadPolicy.Refusal jobRefused,
+    List<DestructiveChange> findings) {
+
+  Observation {
+    findings = findings == null ? List.of() : List.copyOf(findings);
+  }
 
   /** A Job of this schema that has not finished. */
   record ActiveRun(String job, String operation) {}
@@ -74,7 +81,7 @@ record Observation(
    */
   static Observation inputsOnly(DatabaseSchema schema, Instant now, DatabaseConnection connection, String missingConfigMap) {
     return new Observation(schema, now, connection, missingConfigMap, null, Map.of(), null, null, false, schema.getStatus(),
-        null, null, List.of(), null, 0, null, null, null, null);
+        null, null, List.of(), null, 0, null, null, null, null, List.of());
   }
 
   /** Whether the inputs are all there and usable: only then was the rest observed. */
@@ -103,14 +110,16 @@ record Observation(
     return sources;
   }
 
+  /** The database's state, and what the scripts it would run next do: the first moment both are known. */
   Observation withDatabase(MigrationResult state) {
+    List<DestructiveChange> found = state.success() ? PendingFindings.of(this, state.pending()) : List.of();
     return new Observation(schema, now, connection, missingConfigMap, access, configMapData, desiredHash, target, newRevision,
-        StatusFacts.withDatabase(status, state), active, finished, jobs, lastRunHash, highestAttempt, lockHolder, state, drift,
-        jobRefused);
+        StatusFacts.withDatabase(status, state, found), active, finished, jobs, lastRunHash, highestAttempt, lockHolder, state, drift,
+        jobRefused, found);
   }
 
   Observation withDrift(DriftVerdict verdict) {
     return new Observation(schema, now, connection, missingConfigMap, access, configMapData, desiredHash, target, newRevision,
-        status, active, finished, jobs, lastRunHash, highestAttempt, lockHolder, database, verdict, jobRefused);
+        status, active, finished, jobs, lastRunHash, highestAttempt, lockHolder, database, verdict, jobRefused, findings);
   }
 }

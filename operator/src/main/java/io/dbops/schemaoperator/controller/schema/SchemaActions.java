@@ -1,5 +1,6 @@
 package io.dbops.schemaoperator.controller.schema;
 
+import io.dbops.schemaoperator.builders.BackupJobBuilder;
 import io.dbops.schemaoperator.builders.JobRequest;
 import io.dbops.schemaoperator.builders.Labels;
 import io.dbops.schemaoperator.builders.MigrationJobBuilder;
@@ -7,6 +8,7 @@ import io.dbops.schemaoperator.builders.ScriptsConfigMapBuilder;
 import io.dbops.schemaoperator.controller.common.ApiWrites;
 import io.dbops.schemaoperator.migration.MigrationResult.Operation;
 import io.dbops.schemaoperator.model.DatabaseSchema;
+import io.dbops.schemaoperator.model.LastBackup;
 import io.dbops.schemaoperator.model.LastRun;
 import io.dbops.schemaoperator.model.RunResult;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -74,6 +76,49 @@ final class SchemaActions {
       locks.started(o.target(), job);
       return new Step.Attempted(start, new Step.Running(job.getMetadata().getName(), start.operation().name()),
           run(job, start.operation(), attempt, o));
+    });
+  }
+
+  /**
+   * A backup Job, under the same lock a migration Job takes (labelled with the target), so nothing
+   * migrates this database and schema while it is dumped.
+   */
+  Step.BackupAttempted startBackup(Observation o, Step.StartBackup start, KubernetesClient client) {
+    DatabaseSchema schema = o.schema();
+    return locks.exclusively(o.target(), () -> {
+      Optional<String> holder = locks.holder(o.target(), schema);
+      if (holder.isPresent()) {
+        return new Step.BackupAttempted(start, new Step.Queue(o.target(), holder.get()), null);
+      }
+      int attempt = o.jobs().stream().filter(SchemaObserver::isBackup)
+          .filter(j -> Labels.desiredHashOf(j).filter(o.desiredHash()::equals).isPresent())
+          .mapToInt(j -> SchemaObserver.parseInt(j.getMetadata().getLabels().get(Labels.ATTEMPT), 0)).max().orElse(0) + 1;
+      Job job;
+      try {
+        String serverVersion = o.connection().getStatus() == null ? null : o.connection().getStatus().getServerVersion();
+        job = BackupJobBuilder.build(new BackupJobBuilder.Request(schema, o.connection(), o.desiredHash(), attempt,
+            o.status().getCurrentVersion(), serverVersion));
+      } catch (IllegalArgumentException e) {
+        return new Step.BackupAttempted(start, new Step.Stall("ConfigurationInvalid", e.getMessage()), null);
+      }
+      job.getMetadata().getLabels().put(TargetKeys.LABEL, o.target());
+      try {
+        caches.jobCreated(client.batch().v1().jobs().inNamespace(schema.getMetadata().getNamespace()).resource(job).create());
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == INVALID) {
+          return new Step.BackupAttempted(start, new Step.Stall("JobRejected", "the API server refused the backup Job: " + reason(e)
+              + ". Change what it names in spec.backup or spec.job"), null);
+        }
+        if (e.getCode() != CONFLICT) {
+          throw e;
+        }
+      }
+      locks.started(o.target(), job);
+      LastBackup backup = new LastBackup();
+      backup.setJob(job.getMetadata().getName());
+      backup.setDesiredHash(o.desiredHash());
+      backup.setResult(RunResult.Running);
+      return new Step.BackupAttempted(start, new Step.Running(job.getMetadata().getName(), BackupJobBuilder.OPERATION), backup);
     });
   }
 

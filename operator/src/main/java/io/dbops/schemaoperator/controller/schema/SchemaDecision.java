@@ -2,15 +2,18 @@ package io.dbops.schemaoperator.controller.schema;
 
 import io.dbops.schemaoperator.controller.common.Annotations;
 import io.dbops.schemaoperator.controller.common.Conditions;
+import io.dbops.schemaoperator.migration.DestructiveChange;
 import io.dbops.schemaoperator.migration.FailureReason;
 import io.dbops.schemaoperator.migration.MigrationFailure;
 import io.dbops.schemaoperator.migration.MigrationResult;
 import io.dbops.schemaoperator.migration.MigrationResult.Operation;
+import io.dbops.schemaoperator.migration.MigrationSettings;
 import io.dbops.schemaoperator.migration.Sha256;
 import io.dbops.schemaoperator.model.Approval;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseConnectionStatus;
 import io.dbops.schemaoperator.model.DatabaseSchemaStatus;
+import io.dbops.schemaoperator.model.DestructivePolicy;
 import io.dbops.schemaoperator.model.Failure;
 import io.dbops.schemaoperator.model.LastRun;
 import io.dbops.schemaoperator.model.RunResult;
@@ -39,7 +42,7 @@ final class SchemaDecision {
       // Checked before anything is created: creating the resource must not be creating a Pod the settings forbid.
       return new Step.Stall(o.jobRefused().reason(), o.jobRefused().message());
     }
-    return step;
+    return step instanceof Step.Start start && start.operation() == Operation.migrate ? BackupFirst.before(o, start) : step;
   }
 
   private static Step next(Observation o) {
@@ -58,6 +61,10 @@ final class SchemaDecision {
       return FailureReason.ConfigurationInvalid.name().equals(o.access().reason())
           ? new Step.Stall(o.access().reason(), o.access().message())
           : new Step.Wait("ConnectionNotReady", o.access().message(), WAIT_FOR_DEPENDENCY);
+    }
+    Optional<Step> unsupported = unsupported(o);
+    if (unsupported.isPresent()) {
+      return unsupported.get();
     }
     DatabaseSchemaStatus status = o.status();
     if (status.getFailure() != null && status.getLastRun() != null && status.getLastRun().getResult() == RunResult.Failed) {
@@ -78,7 +85,7 @@ final class SchemaDecision {
       if (run != null && run.getResult() == RunResult.Succeeded && o.desiredHash().equals(o.lastRunHash())) {
         return new Step.UpToDate(driftInterval(o), null, false);
       }
-      return approvedOrWaiting(o, List.of());
+      return approvedOrWaiting(o, List.of(), false);
     }
     boolean queued = Conditions.find(status.getConditions(), Conditions.READY).filter(c -> "WaitingForLock".equals(c.getReason())).isPresent();
     if (queued && o.lockHolder() != null) {
@@ -110,6 +117,23 @@ final class SchemaDecision {
     if (o.missingConfigMap() != null) {
       return Optional.of(new Step.Stall("ConfigMapNotFound",
           "ConfigMap " + o.missingConfigMap() + " named in spec.migrations.configMapRefs not found: create it"));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Settings this connection cannot honour, refused before anything runs: the API server cannot
+   * refuse them, as a DatabaseSchema does not say which engine its connection is.
+   */
+  private static Optional<Step> unsupported(Observation o) {
+    String refusal = MigrationSettings.transactionRefusal(SchemaDefaults.transaction(o.spec()), o.connection().getSpec().getEngine());
+    if (refusal != null) {
+      return Optional.of(new Step.Stall("ConfigurationInvalid", refusal));
+    }
+    if (o.spec().getMigrations().getImage() != null && SchemaDefaults.destructivePolicy(o.spec()) != DestructivePolicy.Allow) {
+      return Optional.of(new Step.Stall("ConfigurationInvalid", "spec.policy.destructive " + SchemaDefaults.destructivePolicy(o.spec())
+          + " needs scripts the operator can read (inline or configMapRefs): scripts inside migrations.image are read by the"
+          + " Job only. Set spec.policy.destructive to Allow, or move the scripts"));
     }
     return Optional.empty();
   }
@@ -147,7 +171,18 @@ final class SchemaDecision {
       // A check that could not be made says nothing about drift: look again soon.
       return new Step.UpToDate(o.drift().known() ? nextDriftCheck(o) : WAIT_FOR_DEPENDENCY, o.drift(), false);
     }
-    return approvedOrWaiting(o, state.pending());
+    List<DestructiveChange> findings = o.findings();
+    DestructivePolicy policy = SchemaDefaults.destructivePolicy(o.spec());
+    if (!findings.isEmpty() && policy == DestructivePolicy.Refuse) {
+      return new Step.Stall("DestructiveChange", findingsSummary(findings) + ": spec.policy.destructive is Refuse."
+          + " Change the script, or set spec.policy.destructive to RequireApproval (then approve the plan) or Allow");
+    }
+    return approvedOrWaiting(o, state.pending(), !findings.isEmpty() && policy == DestructivePolicy.RequireApproval);
+  }
+
+  /** The first finding in words, and how many more status.findings holds. */
+  static String findingsSummary(List<DestructiveChange> findings) {
+    return findings.get(0).describe() + (findings.size() == 1 ? "" : " (and " + (findings.size() - 1) + " more in status.findings)");
   }
 
   /**
@@ -175,8 +210,12 @@ final class SchemaDecision {
     return o.now().isBefore(due) ? Optional.of(new Step.UpToDate(Duration.between(o.now(), due), null, false)) : Optional.empty();
   }
 
-  private static Step approvedOrWaiting(Observation o, List<MigrationResult.PendingScript> pending) {
-    if (SchemaDefaults.approval(o.spec()) != Approval.Manual) {
+  /**
+   * Start, or wait for the approval of this plan: with approval Manual, and with policy.destructive
+   * RequireApproval when the plan holds destructive changes ({@code destructive}).
+   */
+  private static Step approvedOrWaiting(Observation o, List<MigrationResult.PendingScript> pending, boolean destructive) {
+    if (SchemaDefaults.approval(o.spec()) != Approval.Manual && !destructive) {
       return Step.Start.migrate();
     }
     String planHash = planHash(o.desiredHash(), pending);
@@ -184,7 +223,8 @@ final class SchemaDecision {
     if (planHash.equals(approval)) {
       return new Step.Start(Operation.migrate, null, planHash, false);
     }
-    return new Step.AwaitApproval(planHash, pending.size() + " script(s) wait for approval: annotate with "
+    String why = destructive ? " (" + findingsSummary(o.findings()) + "; spec.policy.destructive is RequireApproval)" : "";
+    return new Step.AwaitApproval(planHash, pending.size() + " script(s) wait for approval" + why + ": annotate with "
         + Annotations.APPROVE + "=" + planHash + (approval == null ? "" : " (the current approval names another plan)"));
   }
 

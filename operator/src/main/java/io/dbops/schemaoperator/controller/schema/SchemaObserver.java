@@ -1,5 +1,6 @@
 package io.dbops.schemaoperator.controller.schema;
 
+import io.dbops.schemaoperator.builders.BackupJobBuilder;
 import io.dbops.schemaoperator.builders.DesiredHash;
 import io.dbops.schemaoperator.builders.Labels;
 import io.dbops.schemaoperator.controller.common.ConnectionResolver;
@@ -16,6 +17,7 @@ import io.dbops.schemaoperator.model.ConfigMapRef;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.dbops.schemaoperator.model.DatabaseSchemaStatus;
+import io.dbops.schemaoperator.model.LastBackup;
 import io.dbops.schemaoperator.model.LastRun;
 import io.dbops.schemaoperator.model.RunResult;
 import io.dbops.schemaoperator.policy.WorkloadPolicy;
@@ -83,7 +85,17 @@ final class SchemaObserver {
     List<Job> jobs = ownJobs(schema, status, client);
     Optional<Job> active = jobs.stream().filter(j -> !JobOutcome.finished(j)).findFirst();
     FinishedRun finished = null;
-    if (active.isPresent()) {
+    boolean backupActive = active.isPresent() && isBackup(active.get());
+    if (backupActive) {
+      if (status.getLastBackup() == null || !active.get().getMetadata().getName().equals(status.getLastBackup().getJob())) {
+        status = StatusFacts.backupStarted(status, adoptedBackup(active.get()));
+      }
+    } else if (status.getLastBackup() != null && status.getLastBackup().getResult() == RunResult.Running) {
+      status = backupFinished(status, jobs, now);
+    }
+    if (backupActive) {
+      // A backup runs before its migration run; the run status names is not this Job.
+    } else if (active.isPresent()) {
       if (status.getLastRun() == null || !active.get().getMetadata().getName().equals(status.getLastRun().getJob())) {
         status = StatusFacts.adopted(status, adoptedRun(active.get(), now));
       }
@@ -99,10 +111,11 @@ final class SchemaObserver {
     Lookup<Resolved> access = resolver.resolve(connection.getSpec(), secrets);
     String target = TargetKeys.of(connection, schema);
     String lockHolder = locks.holder(target, schema).orElse(null);
-    ActiveRun running = active.isEmpty() ? null : new ActiveRun(active.get().getMetadata().getName(), status.getLastRun().getOperation());
+    ActiveRun running = active.isEmpty() ? null : new ActiveRun(active.get().getMetadata().getName(),
+        backupActive ? BackupJobBuilder.OPERATION : status.getLastRun().getOperation());
     return new Observation(schema, now, connection, null, access, configMapData, hash, target, newRevision, status, running,
         finished, jobs, lastRunHash(status, jobs), highestAttempt(jobs, hash), lockHolder, null, null,
-        policy.checkMigrationJob(schema).orElse(null));
+        policy.checkMigrationJob(schema).orElse(null), List.of());
   }
 
   /**
@@ -117,16 +130,52 @@ final class SchemaObserver {
       byName.put(j.getMetadata().getName(), j);
     }
     LastRun run = status.getLastRun();
-    if (run != null && run.getJob() != null && run.getResult() == RunResult.Running && !byName.containsKey(run.getJob())) {
-      Job named = cachedOrRead(() -> caches.job(namespace, run.getJob()),
-          () -> client.batch().v1().jobs().inNamespace(namespace).withName(run.getJob()).get());
-      if (named != null && Ownership.controlledBy(named, schema)) {
-        byName.put(named.getMetadata().getName(), named);
-      }
+    if (run != null && run.getJob() != null && run.getResult() == RunResult.Running) {
+      readIfMissing(run.getJob(), byName, schema, client);
+    }
+    LastBackup backup = status.getLastBackup();
+    if (backup != null && backup.getJob() != null && backup.getResult() == RunResult.Running) {
+      readIfMissing(backup.getJob(), byName, schema, client);
     }
     return byName.values().stream()
         .sorted(Comparator.comparing(j -> j.getMetadata().getCreationTimestamp() == null ? "" : j.getMetadata().getCreationTimestamp()))
         .toList();
+  }
+
+  private void readIfMissing(String name, Map<String, Job> byName, DatabaseSchema schema, KubernetesClient client) {
+    String namespace = schema.getMetadata().getNamespace();
+    if (byName.containsKey(name)) {
+      return;
+    }
+    Job named = cachedOrRead(() -> caches.job(namespace, name),
+        () -> client.batch().v1().jobs().inNamespace(namespace).withName(name).get());
+    if (named != null && Ownership.controlledBy(named, schema)) {
+      byName.put(named.getMetadata().getName(), named);
+    }
+  }
+
+  static boolean isBackup(Job job) {
+    return job.getMetadata().getLabels() != null && BackupJobBuilder.OPERATION.equals(job.getMetadata().getLabels().get(Labels.OPERATION));
+  }
+
+  /** The backup status names as running is over: what it left in its Pod, or that its Job is gone. */
+  private DatabaseSchemaStatus backupFinished(DatabaseSchemaStatus status, List<Job> jobs, Instant now) {
+    LastBackup backup = status.getLastBackup();
+    Optional<Job> job = jobs.stream().filter(j -> j.getMetadata().getName().equals(backup.getJob())).findFirst();
+    if (job.isEmpty()) {
+      return StatusFacts.backupFinished(status, BackupOutcome.vanished(backup.getJob()), StatusFacts.now(now));
+    }
+    String completion = job.get().getStatus() != null && job.get().getStatus().getCompletionTime() != null
+        ? job.get().getStatus().getCompletionTime() : StatusFacts.now(now);
+    return StatusFacts.backupFinished(status, BackupOutcome.read(job.get(), caches.podsOf(job.get())), completion);
+  }
+
+  private static LastBackup adoptedBackup(Job job) {
+    LastBackup backup = new LastBackup();
+    backup.setJob(job.getMetadata().getName());
+    backup.setDesiredHash(Labels.desiredHashOf(job).orElse(null));
+    backup.setResult(RunResult.Running);
+    return backup;
   }
 
   private FinishedRun finishedRun(LastRun run, List<Job> jobs) {
@@ -165,7 +214,7 @@ final class SchemaObserver {
 
   private static int highestAttempt(List<Job> jobs, String hash) {
     return jobs.stream()
-        .filter(j -> Labels.desiredHashOf(j).filter(hash::equals).isPresent())
+        .filter(j -> !isBackup(j) && Labels.desiredHashOf(j).filter(hash::equals).isPresent())
         .mapToInt(j -> parseInt(j.getMetadata().getLabels().get(Labels.ATTEMPT), 0))
         .max().orElse(0);
   }

@@ -11,6 +11,7 @@ import io.dbops.schemaoperator.migration.MigrationResult.Operation;
 import io.dbops.schemaoperator.migration.MigrationSettings;
 import io.dbops.schemaoperator.model.Approval;
 import io.dbops.schemaoperator.model.DatabaseSchema;
+import io.dbops.schemaoperator.model.DestructivePolicy;
 import io.dbops.schemaoperator.model.SchemaDefaults;
 import io.dbops.schemaoperator.policy.WorkloadPolicy;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -89,9 +90,12 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     }
     if (step instanceof Step.Start start) {
       step = actions.start(observation, start, context.getClient());
+    } else if (step instanceof Step.StartBackup backup) {
+      step = actions.startBackup(observation, backup, context.getClient());
     }
     Duration next = recorder.record(observation, step);
-    boolean queued = step instanceof Step.Queue || step instanceof Step.Attempted a && a.outcome() instanceof Step.Queue;
+    boolean queued = step instanceof Step.Queue || step instanceof Step.Attempted a && a.outcome() instanceof Step.Queue
+        || step instanceof Step.BackupAttempted b && b.outcome() instanceof Step.Queue;
     if (!queued) {
       actions.leaveQueue(schema);
     }
@@ -109,7 +113,8 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
     Resolved access = o.access().value();
     try {
       return reader.read(LoginOwner.of(o.connection()), access.settings(), access.login(), MigrationSettings.from(o.spec()),
-          o.scriptSources(), o.desiredHash(), SchemaDefaults.approval(o.spec()) == Approval.Manual);
+          o.scriptSources(), o.desiredHash(), SchemaDefaults.approval(o.spec()) == Approval.Manual
+              || SchemaDefaults.destructivePolicy(o.spec()) != DestructivePolicy.Allow);
     } catch (ConfigurationException e) {
       return new DatabaseReader.Read(MigrationResult.failed(Operation.info, MigrationFailure.configuration(e.getMessage())), null);
     }

@@ -1,5 +1,6 @@
 package io.dbops.schemaoperator.controller.schema;
 
+import io.dbops.schemaoperator.builders.BackupJobBuilder;
 import io.dbops.schemaoperator.controller.common.Annotations;
 import io.dbops.schemaoperator.controller.common.Conditions;
 import io.dbops.schemaoperator.controller.common.EventRecorder;
@@ -9,7 +10,9 @@ import io.dbops.schemaoperator.migration.MigrationResult;
 import io.dbops.schemaoperator.migration.MigrationResult.Operation;
 import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.dbops.schemaoperator.model.DatabaseSchemaStatus;
+import io.dbops.schemaoperator.model.LastBackup;
 import io.dbops.schemaoperator.model.LastRun;
+import io.dbops.schemaoperator.model.RunResult;
 import io.dbops.schemaoperator.model.SchemaDefaults;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -39,6 +42,7 @@ final class SchemaRecorder {
   /** Conditions as this reconcile last set them, carried from an early write to the last one. */
   private List<Condition> conditions;
   private boolean finishedAnnounced;
+  private boolean backupAnnounced;
   private DatabaseSchemaStatus status;
 
   SchemaRecorder(DatabaseSchema schema, Context<DatabaseSchema> context, SchemaActions actions) {
@@ -99,8 +103,18 @@ final class SchemaRecorder {
     }
     if (step instanceof Step.Running r) {
       // The same words whether the Job was just started or is seen again, so seeing it again writes nothing.
-      progressing("MigrationRunning", r.operation() + " Job " + r.job() + " is running");
+      progressing(BackupJobBuilder.OPERATION.equals(r.operation()) ? "BackupRunning" : "MigrationRunning",
+          r.operation() + " Job " + r.job() + " is running");
       return SchemaDecision.WAIT_FOR_JOB;
+    }
+    if (step instanceof Step.BackupAttempted b) {
+      if (b.start().retryHandled() != null) {
+        status.setHandledRetry(b.start().retryHandled());
+      }
+      if (b.backup() != null) {
+        status.setLastBackup(b.backup());
+      }
+      return apply(o, b.outcome());
     }
     if (step instanceof Step.Attempted a) {
       started(o, a);
@@ -153,6 +167,7 @@ final class SchemaRecorder {
   private void upToDate(Step.UpToDate u) {
     status.setPending(List.of());
     status.setPlanHash(null);
+    status.setFindings(List.of());
     boolean wasDrifted = Conditions.isTrue(status.getConditions(), Conditions.DRIFTED);
     boolean hasDrifted = Conditions.find(status.getConditions(), Conditions.DRIFTED).isPresent();
     if (u.validatedByJob() && wasDrifted) {
@@ -194,6 +209,24 @@ final class SchemaRecorder {
       finishedAnnounced = true;
       announce(o, o.finished());
     }
+    if (!backupAnnounced && backupJustFinished(schema.getStatus(), status)) {
+      backupAnnounced = true;
+      LastBackup backup = status.getLastBackup();
+      if (backup.getResult() == RunResult.Succeeded) {
+        events.normal(schema, "BackedUp", "dumped the database at version " + (backup.getVersion() == null ? "(none)" : backup.getVersion())
+            + " to " + backup.getFile() + " (" + backup.getBytes() + " bytes) before migrating");
+      } else {
+        events.warning(schema, "BackupFailed", backup.getMessage());
+      }
+    }
+  }
+
+  /** The backup stored status names as running has ended in this observation. */
+  private static boolean backupJustFinished(DatabaseSchemaStatus stored, DatabaseSchemaStatus now) {
+    LastBackup before = stored == null ? null : stored.getLastBackup();
+    LastBackup after = now.getLastBackup();
+    return before != null && after != null && before.getResult() == RunResult.Running && after.getResult() != RunResult.Running
+        && java.util.Objects.equals(before.getJob(), after.getJob());
   }
 
   private void announce(Observation o, Observation.FinishedRun finished) {

@@ -1,6 +1,8 @@
 package io.dbops.schemaoperator.controller.schema;
 
+import io.dbops.schemaoperator.migration.DestructiveChange;
 import io.dbops.schemaoperator.migration.MigrationResult;
+import io.dbops.schemaoperator.model.Finding;
 import io.dbops.schemaoperator.model.HistoryEntry;
 import io.dbops.schemaoperator.model.PendingMigration;
 import java.util.List;
@@ -32,6 +34,17 @@ final class StatusEntries {
       m.setDescription(p.description());
       m.setScript(p.script());
       return m;
+    }).toList();
+  }
+
+  static List<Finding> findings(List<DestructiveChange> found) {
+    return found.stream().map(f -> {
+      Finding finding = new Finding();
+      finding.setScript(f.script());
+      finding.setStatement(f.statement());
+      finding.setKind(f.kind().name());
+      finding.setObject(f.object());
+      return finding;
     }).toList();
   }
 }

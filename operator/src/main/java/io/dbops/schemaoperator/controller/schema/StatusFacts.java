@@ -2,14 +2,17 @@ package io.dbops.schemaoperator.controller.schema;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dbops.schemaoperator.controller.schema.Observation.FinishedRun;
+import io.dbops.schemaoperator.migration.DestructiveChange;
 import io.dbops.schemaoperator.migration.MigrationFailure;
 import io.dbops.schemaoperator.migration.MigrationResult;
 import io.dbops.schemaoperator.model.DatabaseSchemaStatus;
 import io.dbops.schemaoperator.model.Failure;
+import io.dbops.schemaoperator.model.LastBackup;
 import io.dbops.schemaoperator.model.LastRun;
 import io.dbops.schemaoperator.model.RunResult;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 /**
  * What observed facts make of status, before anything is decided: a new revision clears the old
@@ -31,6 +34,7 @@ final class StatusFacts {
     next.setDesiredHash(desiredHash);
     next.setFailure(null);
     next.setPlanHash(null);
+    next.setFindings(List.of());
     return next;
   }
 
@@ -38,6 +42,25 @@ final class StatusFacts {
   static DatabaseSchemaStatus adopted(DatabaseSchemaStatus status, LastRun run) {
     DatabaseSchemaStatus next = copy(status);
     next.setLastRun(run);
+    return next;
+  }
+
+  static DatabaseSchemaStatus backupStarted(DatabaseSchemaStatus status, LastBackup backup) {
+    DatabaseSchemaStatus next = copy(status);
+    next.setLastBackup(backup);
+    return next;
+  }
+
+  /** What the backup status named as running left behind. */
+  static DatabaseSchemaStatus backupFinished(DatabaseSchemaStatus status, BackupOutcome outcome, String completionTime) {
+    DatabaseSchemaStatus next = copy(status);
+    LastBackup backup = next.getLastBackup();
+    backup.setResult(outcome.success() ? RunResult.Succeeded : RunResult.Failed);
+    backup.setCompletionTime(completionTime);
+    backup.setFile(outcome.file());
+    backup.setBytes(outcome.bytes());
+    backup.setVersion(outcome.version());
+    backup.setMessage(outcome.message());
     return next;
   }
 
@@ -63,8 +86,8 @@ final class StatusFacts {
     return next;
   }
 
-  /** The database's state as a read found it; a failed read changes nothing. */
-  static DatabaseSchemaStatus withDatabase(DatabaseSchemaStatus status, MigrationResult state) {
+  /** The database's state as a read found it, with what its pending scripts would change; a failed read changes nothing. */
+  static DatabaseSchemaStatus withDatabase(DatabaseSchemaStatus status, MigrationResult state, List<DestructiveChange> findings) {
     if (!state.success()) {
       return status;
     }
@@ -72,6 +95,7 @@ final class StatusFacts {
     next.setCurrentVersion(state.currentVersion());
     next.setHistory(StatusEntries.history(state.history()));
     next.setPending(StatusEntries.pending(state.pending()));
+    next.setFindings(StatusEntries.findings(findings));
     return next;
   }
 

@@ -1,6 +1,7 @@
 package io.dbops.schemaoperator.controller.schema;
 
 import io.dbops.schemaoperator.migration.MigrationResult.Operation;
+import io.dbops.schemaoperator.model.LastBackup;
 import io.dbops.schemaoperator.model.LastRun;
 import java.time.Duration;
 
@@ -45,6 +46,18 @@ sealed interface Step {
    * with {@code run} to record; else Queue or Stall, and {@code run} is null.
    */
   record Attempted(Start start, Step outcome, LastRun run) implements Step {}
+
+  /**
+   * spec.backup.beforeMigrate: dump the database before the migration run starts, once per desired
+   * hash. {@code retryHandled}: the dbops.io/retry value that asked to try a failed backup again.
+   */
+  record StartBackup(String retryHandled) implements Step {}
+
+  /**
+   * What became of a {@link StartBackup}: {@code outcome} Running with the {@code backup} to record
+   * when its Job was created; else Queue or Stall, and {@code backup} is null.
+   */
+  record BackupAttempted(StartBackup start, Step outcome, LastBackup backup) implements Step {}
 
   /** Another resource's Job migrates the same database and schema: wait for it in the queue. */
   record Queue(String target, String message) implements Step {}

@@ -6,6 +6,7 @@ import io.dbops.schemaoperator.controller.common.SecretReader.Lookup;
 import io.dbops.schemaoperator.controller.schema.Observation.ActiveRun;
 import io.dbops.schemaoperator.controller.schema.Observation.FinishedRun;
 import io.dbops.schemaoperator.migration.ConnectionSettings;
+import io.dbops.schemaoperator.migration.DestructiveChange;
 import io.dbops.schemaoperator.migration.FailureReason;
 import io.dbops.schemaoperator.migration.Login;
 import io.dbops.schemaoperator.migration.MigrationFailure;
@@ -13,6 +14,11 @@ import io.dbops.schemaoperator.migration.MigrationResult;
 import io.dbops.schemaoperator.migration.MigrationResult.AppliedScript;
 import io.dbops.schemaoperator.migration.MigrationResult.Operation;
 import io.dbops.schemaoperator.model.Approval;
+import io.dbops.schemaoperator.model.Backup;
+import io.dbops.schemaoperator.model.DestructivePolicy;
+import io.dbops.schemaoperator.model.LastBackup;
+import io.dbops.schemaoperator.model.Policy;
+import io.dbops.schemaoperator.model.Transaction;
 import io.dbops.schemaoperator.model.ConnectionRef;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseConnectionSpec;
@@ -53,6 +59,7 @@ final class ObservationBuilder {
   private MigrationResult database;
   private DriftVerdict drift;
   private WorkloadPolicy.Refusal jobRefused;
+  private List<DestructiveChange> findings = List.of();
 
   ObservationBuilder() {
     schema.setMetadata(new ObjectMetaBuilder().withName("app-schema").withNamespace("team-a").withGeneration(1L).build());
@@ -172,6 +179,52 @@ final class ObservationBuilder {
     return this;
   }
 
+  ObservationBuilder findings(DestructiveChange... found) {
+    findings = List.of(found);
+    return this;
+  }
+
+  ObservationBuilder destructive(DestructivePolicy policy) {
+    Policy p = new Policy();
+    p.setDestructive(policy);
+    schema.getSpec().setPolicy(p);
+    return this;
+  }
+
+  ObservationBuilder transaction(Transaction mode) {
+    schema.getSpec().setTransaction(mode);
+    return this;
+  }
+
+  ObservationBuilder engine(Engine engine) {
+    connection.getSpec().setEngine(engine);
+    return this;
+  }
+
+  ObservationBuilder backupBeforeMigrate() {
+    Backup backup = new Backup();
+    backup.setBeforeMigrate(true);
+    backup.setClaimName("db-backups");
+    schema.getSpec().setBackup(backup);
+    return this;
+  }
+
+  /** status.lastBackup: a backup of revision {@code hash} that ended as {@code result}. */
+  ObservationBuilder lastBackup(RunResult result, String hash) {
+    LastBackup backup = new LastBackup();
+    backup.setJob("app-schema-" + hash.substring(0, 6) + "-backup-1");
+    backup.setDesiredHash(hash);
+    backup.setResult(result);
+    backup.setMessage(result == RunResult.Failed ? "backup Job failed: pg_dump: error: permission denied for table users" : null);
+    status.setLastBackup(backup);
+    return this;
+  }
+
+  ObservationBuilder backupRunning(String job) {
+    active = new ActiveRun(job, "backup");
+    return lastBackup(RunResult.Running, HASH);
+  }
+
   ObservationBuilder waitingForLock(String holder) {
     status.setConditions(Conditions.with(List.of(), Conditions.READY, false, "WaitingForLock", holder, 1L));
     lockHolder = holder;
@@ -184,7 +237,7 @@ final class ObservationBuilder {
     }
     return new Observation(schema, NOW, connection, null, access, Map.of(), HASH, "target", newRevision, status, active,
         finished, List.of(), lastRunHash, status.getLastRun() == null ? 0 : status.getLastRun().getAttempt(), lockHolder,
-        database, drift, jobRefused);
+        database, drift, jobRefused, findings);
   }
 
   private static LastRun run(RunResult result, int attempt, Instant completed, String hash) {

@@ -3,12 +3,18 @@ package io.dbops.schemaoperator.controller.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbops.schemaoperator.controller.common.Annotations;
+import io.dbops.schemaoperator.migration.DestructiveChange;
+import io.dbops.schemaoperator.migration.DestructiveChange.Kind;
 import io.dbops.schemaoperator.migration.FailureReason;
 import io.dbops.schemaoperator.migration.MigrationFailure;
 import io.dbops.schemaoperator.migration.MigrationResult;
 import io.dbops.schemaoperator.migration.MigrationResult.AppliedScript;
 import io.dbops.schemaoperator.migration.MigrationResult.Operation;
 import io.dbops.schemaoperator.migration.MigrationResult.PendingScript;
+import io.dbops.schemaoperator.model.DestructivePolicy;
+import io.dbops.schemaoperator.model.Engine;
+import io.dbops.schemaoperator.model.RunResult;
+import io.dbops.schemaoperator.model.Transaction;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -73,7 +79,50 @@ class SchemaDecisionTest {
         row("scripts in an image, already applied for this revision", o -> o.fromImage().lastRunSucceeded(ObservationBuilder.HASH),
             "UpToDate", "UpToDate"),
         row("scripts in an image, applied for an earlier revision", o -> o.fromImage().lastRunSucceeded("b".repeat(64)),
-            "Start", "MigrationRunning"));
+            "Start", "MigrationRunning"),
+        // spec.policy.destructive
+        row("a pending script drops a table and the policy is Allow (the default)", o -> pendingDrop(o),
+            "Start", "MigrationRunning"),
+        row("a pending script drops a table and the policy is Refuse", o -> pendingDrop(o).destructive(DestructivePolicy.Refuse),
+            "Stall", "DestructiveChange"),
+        row("a pending script the parser cannot read and the policy is Refuse", o -> o.database(state(List.of(V1), List.of(V2)))
+            .findings(new DestructiveChange(Kind.Unparsed, "V2__add_orders.sql", 1, "CREATE EXTENSION x"))
+            .destructive(DestructivePolicy.Refuse), "Stall", "DestructiveChange"),
+        row("a pending script drops a table, RequireApproval, no approval yet", o -> pendingDrop(o)
+            .destructive(DestructivePolicy.RequireApproval), "AwaitApproval", "ApprovalPending"),
+        row("a pending script drops a table, RequireApproval, this plan approved", o -> pendingDrop(o)
+            .destructive(DestructivePolicy.RequireApproval).annotate(Annotations.APPROVE,
+                SchemaDecision.planHash(ObservationBuilder.HASH, List.of(V2))), "Start", "MigrationRunning"),
+        row("RequireApproval and nothing destructive pending", o -> o.database(state(List.of(V1), List.of(V2)))
+            .destructive(DestructivePolicy.RequireApproval), "Start", "MigrationRunning"),
+        row("Refuse with scripts in an image the operator cannot read", o -> o.fromImage().destructive(DestructivePolicy.Refuse),
+            "Stall", "ConfigurationInvalid"),
+        // spec.transaction
+        row("transaction All on a MariaDB connection", o -> o.engine(Engine.MARIADB).transaction(Transaction.All),
+            "Stall", "ConfigurationInvalid"),
+        row("transaction All on a PostgreSQL connection with something pending", o -> o.transaction(Transaction.All)
+            .database(state(List.of(V1), List.of(V2))), "Start", "MigrationRunning"),
+        // spec.backup
+        row("backup before migrate, none taken for this revision", o -> o.backupBeforeMigrate()
+            .database(state(List.of(V1), List.of(V2))), "StartBackup", "BackupRunning"),
+        row("backup before migrate, the last one was for an earlier revision", o -> o.backupBeforeMigrate()
+            .lastBackup(RunResult.Succeeded, "b".repeat(64)).database(state(List.of(V1), List.of(V2))), "StartBackup", "BackupRunning"),
+        row("a backup Job of this schema is running", o -> o.backupBeforeMigrate().backupRunning("app-schema-aaaaaa-backup-1"),
+            "Running", "BackupRunning"),
+        row("the backup for this revision succeeded", o -> o.backupBeforeMigrate().lastBackup(RunResult.Succeeded, ObservationBuilder.HASH)
+            .database(state(List.of(V1), List.of(V2))), "Start", "MigrationRunning"),
+        row("the backup for this revision failed", o -> o.backupBeforeMigrate().lastBackup(RunResult.Failed, ObservationBuilder.HASH)
+            .database(state(List.of(V1), List.of(V2))), "Stall", "BackupFailed"),
+        row("the backup failed and a new dbops.io/retry value", o -> o.backupBeforeMigrate()
+            .lastBackup(RunResult.Failed, ObservationBuilder.HASH).annotate(Annotations.RETRY, "2")
+            .database(state(List.of(V1), List.of(V2))), "StartBackup", "BackupRunning"),
+        row("a transient migration failure is retried after the revision's backup, without another", o -> o.backupBeforeMigrate()
+            .lastBackup(RunResult.Succeeded, ObservationBuilder.HASH).lastRunFailed(true, 1, Duration.ofSeconds(11)),
+            "Start", "MigrationRunning"),
+        row("a repair needs no backup", o -> o.backupBeforeMigrate().lastRunFailed(false, 1, Duration.ofSeconds(1))
+            .annotate(Annotations.REPAIR, "1"), "Start", "MigrationRunning"),
+        row("nothing pending needs no backup", o -> o.backupBeforeMigrate().database(state(List.of(V1), List.of()))
+            .drift(new DriftVerdict(true, null)), "UpToDate", "UpToDate"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -109,6 +158,9 @@ class SchemaDecisionTest {
     if (step instanceof Step.Stall s) {
       return s.reason();
     }
+    if (step instanceof Step.Running r && "backup".equals(r.operation()) || step instanceof Step.StartBackup) {
+      return "BackupRunning";
+    }
     if (step instanceof Step.Running || step instanceof Step.Start) {
       return "MigrationRunning";
     }
@@ -134,6 +186,10 @@ class SchemaDecisionTest {
 
   private static MigrationResult failed(FailureReason reason, boolean transientError) {
     return MigrationResult.failed(Operation.info, new MigrationFailure(reason, null, null, null, "it failed", transientError, null));
+  }
+
+  private static ObservationBuilder pendingDrop(ObservationBuilder o) {
+    return o.database(state(List.of(V1), List.of(V2))).findings(new DestructiveChange(Kind.DropTable, "V2__add_orders.sql", 2, "legacy"));
   }
 
   private static AppliedScript failedRow() {
