@@ -640,6 +640,13 @@ class OperatorScenariosTest {
           DatabaseSchema s = k8s.schema(name);
           return s.getStatus() != null && Conditions.isTrue(s.getStatus().getConditions(), Conditions.READY)
               && s.getMetadata().getGeneration().equals(s.getStatus().getObservedGeneration());
+        },
+        () -> {
+          DatabaseSchema s = k8s.schema(name);
+          return s == null ? "no such schema" : "generation " + s.getMetadata().getGeneration() + ", status "
+              + io.fabric8.kubernetes.client.utils.Serialization.asJson(s.getStatus()) + ", jobs "
+              + k8s.jobs().stream().map(j -> j.getMetadata().getName() + " " + io.fabric8.kubernetes.client.utils.Serialization
+                  .asJson(j.getStatus())).toList();
         });
   }
 

@@ -8,6 +8,11 @@ public final class Eventually {
   private Eventually() {}
 
   public static void await(String what, Duration limit, Supplier<Boolean> condition) {
+    await(what, limit, condition, () -> "");
+  }
+
+  /** The same, and a timeout says what {@code seen} describes at that moment, so a failure says where it stopped. */
+  public static void await(String what, Duration limit, Supplier<Boolean> condition, Supplier<String> seen) {
     long deadline = System.nanoTime() + limit.toNanos();
     while (System.nanoTime() < deadline) {
       try {
@@ -24,6 +29,12 @@ public final class Eventually {
         throw new AssertionError("interrupted while waiting for " + what);
       }
     }
-    throw new AssertionError("within " + limit.toSeconds() + " s: " + what);
+    String last;
+    try {
+      last = seen.get();
+    } catch (RuntimeException e) {
+      last = "(cannot tell: " + e + ")";
+    }
+    throw new AssertionError("within " + limit.toSeconds() + " s: " + what + (last.isEmpty() ? "" : "; last seen: " + last));
   }
 }
