@@ -20,7 +20,7 @@ public final class Kstatus {
   public static final Set<String> HUMAN_REASONS = Set.of("MigrationFailed", "RetriesExhausted", "RepairNeeded",
       "ConfigurationInvalid", "ConfigMapNotFound", "DeadlineExceeded", "JobVanished", "InstanceNotSupported",
       "SchemaConflict", "MigrationsTooLarge", "EulaNotAccepted", "InstanceChangeRefused", "AuthenticationFailed",
-      "TlsFailed", "SecretNotFound", "SecretKeyMissing", "DatabaseMissing");
+      "TlsFailed", "SecretNotFound", "SecretKeyMissing", "DatabaseMissing", "RolloutStopped", "TargetsFailed");
 
   private Kstatus() {}
 
