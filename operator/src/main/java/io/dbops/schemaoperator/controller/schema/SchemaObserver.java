@@ -19,6 +19,7 @@ import io.dbops.schemaoperator.model.DatabaseSchemaStatus;
 import io.dbops.schemaoperator.model.LastRun;
 import io.dbops.schemaoperator.model.RunResult;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
@@ -83,7 +84,7 @@ final class SchemaObserver {
         status = StatusFacts.adopted(status, adoptedRun(active.get(), now));
       }
     } else if (status.getLastRun() != null && status.getLastRun().getResult() == RunResult.Running) {
-      finished = finishedRun(status.getLastRun(), jobs);
+      finished = finishedRun(status.getLastRun(), jobs, client);
       Job job = finished.job();
       String completion = job != null && job.getStatus() != null && job.getStatus().getCompletionTime() != null
           ? job.getStatus().getCompletionTime() : StatusFacts.now(now);
@@ -124,14 +125,30 @@ final class SchemaObserver {
         .toList();
   }
 
-  private FinishedRun finishedRun(LastRun run, List<Job> jobs) {
+  private FinishedRun finishedRun(LastRun run, List<Job> jobs, KubernetesClient client) {
     Operation operation = "repair".equals(run.getOperation()) ? Operation.repair : Operation.migrate;
     Optional<Job> job = jobs.stream().filter(j -> j.getMetadata().getName().equals(run.getJob())).findFirst();
     if (job.isEmpty()) {
       return new FinishedRun(run.getJob(), operation, JobOutcome.vanished(run.getJob(), operation), null, run.getDesiredHash());
     }
-    MigrationResult result = JobOutcome.read(job.get(), caches.podsOf(job.get()), operation);
+    MigrationResult result = JobOutcome.read(job.get(), podsOf(job.get(), client), operation);
     return new FinishedRun(run.getJob(), operation, result, job.get(), Labels.desiredHashOf(job.get()).orElse(run.getDesiredHash()));
+  }
+
+  /**
+   * A finished Job's Pods. The Pod informer and the Job informer watch separately, so a Job can be
+   * seen Complete before its Pod arrives: without the Pod its result would read as lost (NoResult),
+   * a failure that never happened. The API server is asked then, as for a Job the informer lacks.
+   */
+  private List<Pod> podsOf(Job job, KubernetesClient client) {
+    List<Pod> cached = caches.podsOf(job);
+    if (!cached.isEmpty()) {
+      return cached;
+    }
+    return client.pods().inNamespace(job.getMetadata().getNamespace())
+        .withLabel(SchemaCaches.JOB_NAME_LABEL, job.getMetadata().getName()).list().getItems().stream()
+        .filter(pod -> Ownership.controlledBy(pod, job))
+        .toList();
   }
 
   private static LastRun adoptedRun(Job job, Instant now) {
