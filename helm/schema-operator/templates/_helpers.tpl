@@ -41,6 +41,22 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 - apiGroups: ["dbops.io"]
   resources: ["databaseconnections/finalizers", "databaseschemas/finalizers"]
   verbs: ["update"]
+# DatabaseSchemaSets are read and their status written. Their children are DatabaseSchemas the
+# operator creates, moves to a new template (update), annotates (patch: approve, retry, Retain before
+# a delete) and deletes when a tenant leaves the set; they name their set as owner with
+# blockOwnerDeletion, which needs update on the set's finalizers.
+- apiGroups: ["dbops.io"]
+  resources: ["databaseschemasets"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["dbops.io"]
+  resources: ["databaseschemasets/status"]
+  verbs: ["update"]
+- apiGroups: ["dbops.io"]
+  resources: ["databaseschemasets/finalizers"]
+  verbs: ["update"]
+- apiGroups: ["dbops.io"]
+  resources: ["databaseschemas"]
+  verbs: ["create", "update", "patch", "delete"]
 # Logins and CAs are read, never changed; create is for the admin Secret of a managed instance,
 # which the operator writes once and never updates or deletes.
 - apiGroups: [""]

@@ -45,7 +45,10 @@ class HelmChartTest {
   /** What the operator does in the API, per resource (see the README's RBAC note); nothing more. */
   private static final Map<String, Set<String>> LEAST_PRIVILEGE = new TreeMap<>(Map.ofEntries(
       Map.entry("dbops.io/databaseconnections", Set.of("get", "list", "watch", "update", "patch")),
-      Map.entry("dbops.io/databaseschemas", Set.of("get", "list", "watch", "update", "patch")),
+      Map.entry("dbops.io/databaseschemas", Set.of("get", "list", "watch", "create", "update", "patch", "delete")),
+      Map.entry("dbops.io/databaseschemasets", Set.of("get", "list", "watch")),
+      Map.entry("dbops.io/databaseschemasets/status", Set.of("update")),
+      Map.entry("dbops.io/databaseschemasets/finalizers", Set.of("update")),
       Map.entry("dbops.io/databaseconnections/status", Set.of("get", "update", "patch")),
       Map.entry("dbops.io/databaseschemas/status", Set.of("get", "update", "patch")),
       Map.entry("dbops.io/databaseconnections/finalizers", Set.of("update")),
