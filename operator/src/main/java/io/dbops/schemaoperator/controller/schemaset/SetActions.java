@@ -1,7 +1,6 @@
 package io.dbops.schemaoperator.controller.schemaset;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dbops.schemaoperator.builders.Labels;
 import io.dbops.schemaoperator.builders.SchemaSetChildBuilder;
 import io.dbops.schemaoperator.controller.common.Annotations;
 import io.dbops.schemaoperator.controller.common.Ownership;
