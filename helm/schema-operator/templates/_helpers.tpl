@@ -39,17 +39,25 @@ OperatorRbacTest records every request a running operator makes and finds each o
 - apiGroups: ["dbops.io"]
   resources: ["databaseconnections"]
   verbs: ["get", "list", "watch"]
+# Schemas are also created, updated and deleted: the children of DatabaseSchemaSets (see below).
 - apiGroups: ["dbops.io"]
   resources: ["databaseschemas"]
-  verbs: ["get", "list", "watch", "patch"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
 - apiGroups: ["dbops.io"]
-  resources: ["databaseconnections/status", "databaseschemas/status"]
+  resources: ["databaseconnections/status", "databaseschemas/status", "databaseschemasets/status"]
   verbs: ["update"]
 # Objects the operator creates name their resource as owner with blockOwnerDeletion, which the
 # API server allows only to whoever may update the owner's finalizers.
 - apiGroups: ["dbops.io"]
-  resources: ["databaseconnections/finalizers", "databaseschemas/finalizers"]
+  resources: ["databaseconnections/finalizers", "databaseschemas/finalizers", "databaseschemasets/finalizers"]
   verbs: ["update"]
+# DatabaseSchemaSets are read and their status written. Their children are DatabaseSchemas the
+# operator creates, moves to a new template (update), annotates (patch: approve, retry, Retain before
+# a delete) and deletes when a tenant leaves the set; they name their set as owner with
+# blockOwnerDeletion, which needs update on the set's finalizers.
+- apiGroups: ["dbops.io"]
+  resources: ["databaseschemasets"]
+  verbs: ["get", "list", "watch"]
 # Logins and CAs are read, never changed; create is for the admin Secret of a managed instance, which
 # the operator writes once (the admission policy lets it create nothing else).
 - apiGroups: [""]

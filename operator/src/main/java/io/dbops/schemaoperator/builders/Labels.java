@@ -21,6 +21,10 @@ public final class Labels {
   public static final String DESIRED_HASH = "dbops.io/desired-hash";
   public static final String OPERATION = "dbops.io/operation";
   public static final String ATTEMPT = "dbops.io/attempt";
+  /** On a DatabaseSchemaSet's children: the set's name (as a label value). */
+  public static final String SCHEMA_SET = "dbops.io/schema-set";
+  /** On a DatabaseSchemaSet's children, an annotation: the template revision the child's spec was made from. */
+  public static final String TEMPLATE_HASH = "dbops.io/template-hash";
 
   public static final String MIGRATION_APP = "schema-operator-migration";
   public static final String SCRIPTS_APP = "schema-operator-scripts";

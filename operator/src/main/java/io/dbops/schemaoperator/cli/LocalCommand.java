@@ -34,7 +34,8 @@ abstract class LocalCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Option(names = {"-f", "--filename"}, required = true, paramLabel = "PATH",
-      description = "YAML file or directory holding DatabaseConnection, DatabaseSchema, Secret and ConfigMap documents.")
+      description = "YAML file or directory holding DatabaseConnection, DatabaseSchema, DatabaseSchemaSet, Secret and ConfigMap"
+          + " documents; a set stands for one schema per connection in the files that it selects.")
   List<Path> files;
 
   @Option(names = "--embedded",
@@ -45,7 +46,7 @@ abstract class LocalCommand implements Callable<Integer> {
       description = "table (default), json, or markdown (plan only: a pull request comment).")
   Format output;
 
-  @Option(names = "--schema", paramLabel = "NAME", description = "Only this DatabaseSchema.")
+  @Option(names = "--schema", paramLabel = "NAME", description = "Only this DatabaseSchema (a set's child by its name, <set>-<connection>).")
   String only;
 
   /** Runs this command's operation for one resolved schema. */
@@ -149,7 +150,7 @@ abstract class LocalCommand implements Callable<Integer> {
         .toList();
     if (schemas.isEmpty()) {
       throw new ConfigurationException(only == null
-          ? "no DatabaseSchema in the files given with -f"
+          ? "no DatabaseSchema in the files given with -f (nor a DatabaseSchemaSet selecting a connection in them)"
           : "no DatabaseSchema named " + only + " in the files given with -f");
     }
     return schemas;

@@ -5,10 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.dbops.schemaoperator.builders.SchemaSetChildBuilder;
+import io.dbops.schemaoperator.controller.common.LabelSelection;
 import io.dbops.schemaoperator.migration.ConfigurationException;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseSchema;
+import io.dbops.schemaoperator.model.DatabaseSchemaSet;
 import io.dbops.schemaoperator.model.TolerantlyRead;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -24,7 +28,7 @@ import java.util.stream.Stream;
 
 /**
  * The resources a set of YAML files describes, as `kubectl apply -f` would read them: connections,
- * schemas, and the Secrets and ConfigMaps they refer to. Other kinds are ignored.
+ * schemas, schema sets, and the Secrets and ConfigMaps they refer to. Other kinds are ignored.
  */
 final class ManifestSet {
   static final String DEFAULT_NAMESPACE = "default";
@@ -33,6 +37,7 @@ final class ManifestSet {
 
   private final Map<String, DatabaseConnection> connections = new LinkedHashMap<>();
   private final Map<String, DatabaseSchema> schemas = new LinkedHashMap<>();
+  private final Map<String, DatabaseSchemaSet> sets = new LinkedHashMap<>();
   private final Map<String, Secret> secrets = new LinkedHashMap<>();
   private final Map<String, ConfigMap> configMaps = new LinkedHashMap<>();
 
@@ -81,6 +86,7 @@ final class ManifestSet {
     switch (kind) {
       case "DatabaseConnection" -> add(connections, YAML.treeToValue(doc, DatabaseConnection.class), where);
       case "DatabaseSchema" -> add(schemas, YAML.treeToValue(doc, DatabaseSchema.class), where);
+      case "DatabaseSchemaSet" -> add(sets, YAML.treeToValue(doc, DatabaseSchemaSet.class), where);
       case "Secret" -> add(secrets, YAML.treeToValue(doc, Secret.class), where);
       case "ConfigMap" -> add(configMaps, YAML.treeToValue(doc, ConfigMap.class), where);
       default -> { }
@@ -110,8 +116,55 @@ final class ManifestSet {
     return namespace + "/" + name;
   }
 
+  /**
+   * The DatabaseSchemas the files stand for: those written out, then, for each DatabaseSchemaSet,
+   * one per connection in the files that it selects (in its own namespace, by connection name), made
+   * as the set's controller makes its children.
+   */
   List<DatabaseSchema> schemas() {
-    return new ArrayList<>(schemas.values());
+    List<DatabaseSchema> all = new ArrayList<>(schemas.values());
+    Map<String, String> madeBy = new LinkedHashMap<>();
+    for (DatabaseSchemaSet set : sets.values()) {
+      for (DatabaseSchema child : children(set)) {
+        String key = key(namespaceOf(child), child.getMetadata().getName());
+        if (schemas.containsKey(key) || madeBy.containsKey(key)) {
+          throw new ConfigurationException("DatabaseSchemaSet " + set.getMetadata().getName() + " would make DatabaseSchema "
+              + child.getMetadata().getName() + ", which " + (schemas.containsKey(key) ? "the files define too"
+              : "DatabaseSchemaSet " + madeBy.get(key) + " makes too") + ": rename one of them");
+        }
+        madeBy.put(key, set.getMetadata().getName());
+        all.add(child);
+      }
+    }
+    return all;
+  }
+
+  private List<DatabaseSchema> children(DatabaseSchemaSet set) {
+    String name = set.getMetadata().getName();
+    String namespace = namespaceOf(set);
+    if (set.getSpec() == null || set.getSpec().getTemplate() == null) {
+      throw new ConfigurationException("DatabaseSchemaSet " + name + " has no spec.template");
+    }
+    if (set.getSpec().getSelector() == null || LabelSelection.empty(set.getSpec().getSelector())) {
+      throw new ConfigurationException("DatabaseSchemaSet " + name + ": spec.selector names no label; give matchLabels or"
+          + " matchExpressions (an empty selector would select every DatabaseConnection in the namespace)");
+    }
+    List<DatabaseSchema> children = new ArrayList<>();
+    connections.values().stream()
+        .filter(c -> namespaceOf(c).equals(namespace))
+        .filter(c -> LabelSelection.matches(set.getSpec().getSelector(), c.getMetadata().getLabels()))
+        .map(c -> c.getMetadata().getName())
+        .sorted()
+        .forEach(connection -> {
+          DatabaseSchema child = new DatabaseSchema();
+          child.setMetadata(new ObjectMetaBuilder()
+              .withName(SchemaSetChildBuilder.childName(name, connection))
+              .withNamespace(namespace)
+              .build());
+          child.setSpec(SchemaSetChildBuilder.spec(set.getSpec().getTemplate(), connection));
+          children.add(child);
+        });
+    return children;
   }
 
   List<DatabaseConnection> connections() {

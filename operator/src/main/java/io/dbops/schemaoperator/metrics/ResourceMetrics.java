@@ -2,6 +2,7 @@ package io.dbops.schemaoperator.metrics;
 
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseSchema;
+import io.dbops.schemaoperator.model.DatabaseSchemaSet;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
@@ -22,6 +23,7 @@ import java.util.function.Consumer;
 public final class ResourceMetrics implements AutoCloseable {
   private final SchemaSeries schemas;
   private final ConnectionSeries connections;
+  private final SchemaSetSeries sets;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   /** Engine of each connection, "namespace/name" -> engine, for the schemas' engine label. */
   private final Map<String, String> engines = new HashMap<>();
@@ -31,6 +33,7 @@ public final class ResourceMetrics implements AutoCloseable {
   private ResourceMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
     this.schemas = new SchemaSeries(registry);
     this.connections = new ConnectionSeries(registry);
+    this.sets = new SchemaSetSeries(registry);
   }
 
   /** Starts watching in the given namespaces (all when empty), limited by the operator's label selector. */
@@ -41,6 +44,8 @@ public final class ResourceMetrics implements AutoCloseable {
         metrics::connectionSeen, metrics::connectionGone);
     metrics.watch(client.resources(DatabaseSchema.class), namespaces, labelSelector,
         metrics::schemaSeen, metrics::schemaGone);
+    metrics.watch(client.resources(DatabaseSchemaSet.class), namespaces, labelSelector,
+        (previous, set) -> metrics.setSeen(set), metrics::setGone);
     return metrics;
   }
 
@@ -103,6 +108,14 @@ public final class ResourceMetrics implements AutoCloseable {
     schemas.remove(schema);
   }
 
+  private synchronized void setSeen(DatabaseSchemaSet set) {
+    sets.update(set);
+  }
+
+  private synchronized void setGone(DatabaseSchemaSet set) {
+    sets.remove(set);
+  }
+
   private void relabelSchemasOf(String namespace, String connectionName) {
     for (DatabaseSchema schema : lastSchemas.values()) {
       if (schema.getMetadata().getNamespace().equals(namespace) && schema.getSpec() != null
@@ -125,7 +138,7 @@ public final class ResourceMetrics implements AutoCloseable {
     return resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
   }
 
-  /** True once both resource lists have been read: before that the series are incomplete. */
+  /** True once every resource list has been read: before that the series are incomplete. */
   public boolean synced() {
     return informers.stream().allMatch(SharedIndexInformer::hasSynced);
   }

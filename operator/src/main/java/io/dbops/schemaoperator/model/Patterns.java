@@ -23,6 +23,11 @@ public final class Patterns {
   public static final String TARGET = "^(latest|[0-9]+([._][0-9]+)*)$";
   /** A placeholder or driver parameter name. */
   public static final String PARAMETER_NAME = "^[A-Za-z][A-Za-z0-9_.]*$";
+  /** A label key: an optional DNS-subdomain prefix and '/', then a name of at most 63 characters (dots as [.]: CEL reads it too). */
+  public static final String LABEL_KEY =
+      "^([a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$";
+  /** A label value: empty, or at most 63 letters, digits, '-', '_' and '.', starting and ending alphanumeric. */
+  public static final String LABEL_VALUE = "^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$";
 
   /**
    * The name of a DatabaseConnection with spec.instance, which names its StatefulSet and Services:

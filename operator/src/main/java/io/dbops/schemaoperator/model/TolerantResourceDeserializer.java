@@ -147,4 +147,10 @@ abstract class TolerantResourceDeserializer<R extends CustomResource<S, T> & Tol
       super(DatabaseSchema.class, DatabaseSchema::new, DatabaseSchemaSpec.class, DatabaseSchemaStatus.class);
     }
   }
+
+  static final class Sets extends TolerantResourceDeserializer<DatabaseSchemaSet, DatabaseSchemaSetSpec, DatabaseSchemaSetStatus> {
+    Sets() {
+      super(DatabaseSchemaSet.class, DatabaseSchemaSet::new, DatabaseSchemaSetSpec.class, DatabaseSchemaSetStatus.class);
+    }
+  }
 }

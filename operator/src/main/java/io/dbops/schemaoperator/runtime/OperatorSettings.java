@@ -59,6 +59,33 @@ public record OperatorSettings(
         WorkloadPolicy.from(env));
   }
 
+  /**
+   * The label keys {@code labelSelector} names ("a=b,c in (x,y),!d" names a, c and d): what the
+   * children of a DatabaseSchemaSet take over from their set, so that a sharded operator that
+   * watches the set also watches its children.
+   */
+  public java.util.Set<String> labelSelectorKeys() {
+    if (labelSelector == null) {
+      return Set.of();
+    }
+    java.util.Set<String> keys = new java.util.TreeSet<>();
+    int depth = 0;
+    StringBuilder term = new StringBuilder();
+    for (char ch : (labelSelector + ",").toCharArray()) {
+      if (ch == ',' && depth == 0) {
+        String key = term.toString().trim().replaceFirst("^!", "").split("\\s+|!=|==|=")[0].trim();
+        if (!key.isEmpty()) {
+          keys.add(key);
+        }
+        term.setLength(0);
+        continue;
+      }
+      depth += ch == '(' ? 1 : ch == ')' ? -1 : 0;
+      term.append(ch);
+    }
+    return keys;
+  }
+
   private static int positive(Map<String, String> env, String name, int fallback) {
     String value = env.get(name);
     if (value == null || value.isBlank()) {

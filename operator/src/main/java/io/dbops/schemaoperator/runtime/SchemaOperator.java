@@ -8,6 +8,7 @@ import io.dbops.schemaoperator.controller.connection.ConnectionProbe;
 import io.dbops.schemaoperator.controller.connection.ConnectionReconciler;
 import io.dbops.schemaoperator.controller.schema.DatabaseReader;
 import io.dbops.schemaoperator.controller.schema.SchemaReconciler;
+import io.dbops.schemaoperator.controller.schemaset.SchemaSetReconciler;
 import io.dbops.schemaoperator.metrics.OperatorMetrics;
 import io.dbops.schemaoperator.metrics.ResourceMetrics;
 import io.dbops.schemaoperator.migration.IdleConnections;
@@ -29,7 +30,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The running operator: both controllers on one java-operator-sdk Operator, plus health and metrics endpoints. */
+/** The running operator: the connection, schema and schema-set controllers on one java-operator-sdk Operator, plus health and metrics endpoints. */
 public final class SchemaOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaOperator.class);
   private final Operator operator;
@@ -87,6 +88,7 @@ public final class SchemaOperator implements AutoCloseable {
     operator.register(new SchemaReconciler(settings.operatorImage(), new DatabaseReader(targets, reads), resolver, connections::cachedSecret,
         instanceAddresses, settings.workloadPolicy()),
         scope(settings));
+    operator.register(new SchemaSetReconciler(settings.labelSelectorKeys()), scope(settings));
     operator.start();
     ResourceMetrics resources = ResourceMetrics.start(client, metrics.registry(), settings.namespaces(), settings.labelSelector());
     HttpServer http = settings.httpPort() < 0 ? null : serve(operator, metrics, settings.httpPort());

@@ -26,7 +26,7 @@ class AlertRulesTest {
   void prometheusLoadsTheRules() throws Exception {
     Promtool.Result check = Promtool.run(Path.of("."), "check", "rules", RULES.toString());
     assertThat(check.exitCode()).as(check.output()).isZero();
-    assertThat(check.output()).contains("SUCCESS: 7 rules found");
+    assertThat(check.output()).contains("SUCCESS: 8 rules found");
   }
 
   @Test
@@ -46,7 +46,7 @@ class AlertRulesTest {
     while (alert.find()) {
       alerts.add(alert.group(1));
     }
-    assertThat(alerts).hasSize(7);
+    assertThat(alerts).hasSize(8);
     for (String name : alerts) {
       assertThat(tests).as("unit test for %s", name).contains("alertname: " + name);
       assertThat(rules).as("runbook link of %s", name).contains("README.md#" + name.toLowerCase());

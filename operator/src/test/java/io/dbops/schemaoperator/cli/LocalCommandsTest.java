@@ -236,6 +236,80 @@ class LocalCommandsTest {
     assertThat(run.err()).contains("no such file or directory");
   }
 
+  @Test
+  void aSetInTheFilesAppliesItsTemplateToEachConnectionItSelectsAndNoOther() throws IOException {
+    Path files = Files.createDirectories(dir.resolve("tenants"));
+    StringBuilder yaml = new StringBuilder("""
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: db-login}
+        stringData: {username: postgres, password: postgres}
+        """);
+    for (String tenant : new String[] {"acme", "globex", "internal"}) {
+      yaml.append("""
+          ---
+          apiVersion: dbops.io/v1alpha1
+          kind: DatabaseConnection
+          metadata:
+            name: %s
+            labels: {tier: %s}
+          spec:
+            engine: postgres
+            host: 127.0.0.1
+            port: %d
+            database: local_%s
+            createDatabase: true
+            credentials: {secretName: db-login}
+            tls: {mode: disable}
+          """.formatted(tenant, tenant.equals("internal") ? "ops" : "tenant", server.getPort(), tenant));
+    }
+    Files.writeString(files.resolve("connections.yaml"), yaml);
+    Files.writeString(files.resolve("set.yaml"), """
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseSchemaSet
+        metadata: {name: shop}
+        spec:
+          selector: {matchLabels: {tier: tenant}}
+          template:
+            schemas: [shop]
+            migrations:
+              inline:
+                - {name: V1__create_carts.sql, sql: "CREATE TABLE carts (id INT);"}
+        """);
+
+    Run apply = run("apply", "-f", files.toString());
+    Run plan = run("plan", "-f", files.toString(), "--schema", "shop-globex");
+
+    assertThat(apply.exitCode()).as(apply.err()).isZero();
+    assertThat(apply.out()).contains("schema shop-acme: applied 1", "schema shop-globex: applied 1").doesNotContain("internal");
+    assertThat(plan.exitCode()).as(plan.err()).isZero();
+    assertThat(plan.out()).contains("schema shop-globex: at version 1, nothing to apply").doesNotContain("shop-acme");
+  }
+
+  @Test
+  void aSetWhoseChildWouldShareANameWithASchemaInTheFilesIsRefused() throws IOException {
+    Path files = manifests("app_clash", "CREATE TABLE t (id INT);");
+    Files.writeString(files.resolve("connection.yaml"), Files.readString(files.resolve("connection.yaml"))
+        .replace("metadata: {name: db}", "metadata: {name: db, labels: {tier: tenant}}"));
+    Files.writeString(files.resolve("schema.yaml"), Files.readString(files.resolve("schema.yaml"))
+        .replace("metadata: {name: s}", "metadata: {name: s-db}"));
+    Files.writeString(files.resolve("set.yaml"), """
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseSchemaSet
+        metadata: {name: s}
+        spec:
+          selector: {matchLabels: {tier: tenant}}
+          template:
+            migrations:
+              inline:
+                - {name: V1__create_u.sql, sql: "CREATE TABLE u (id INT);"}
+        """);
+
+    Run run = run("apply", "-f", files.toString());
+
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.err()).contains("DatabaseSchemaSet s would make DatabaseSchema s-db, which the files define too");
+  }
   private void writeConnection(Path files, String database) throws IOException {
     Files.writeString(files.resolve("connection.yaml"), """
         apiVersion: v1

@@ -7,6 +7,9 @@ import io.dbops.schemaoperator.cli.SchemaOperatorCommand;
 import io.dbops.schemaoperator.model.CrdValidator;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseSchema;
+import io.dbops.schemaoperator.model.DatabaseSchemaSet;
+import io.dbops.schemaoperator.builders.SchemaSetChildBuilder;
+import io.dbops.schemaoperator.controller.common.LabelSelection;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -72,6 +75,12 @@ class ExamplesTest {
               .as("ConfigMap %s of schema %s in %s", ref.getName(), schema.getMetadata().getName(), example).isTrue());
         }
       }
+      if (resource instanceof DatabaseSchemaSet set) {
+        assertThat(here).as("connections set %s in %s selects", set.getMetadata().getName(), example)
+            .anyMatch(r -> r instanceof DatabaseConnection c && LabelSelection.matches(set.getSpec().getSelector(), c.getMetadata().getLabels()));
+        set.getSpec().getTemplate().getMigrations().getConfigMapRefs().forEach(ref -> assertThat(named(here, ConfigMap.class, ref.getName()))
+            .as("ConfigMap %s of set %s in %s", ref.getName(), set.getMetadata().getName(), example).isTrue());
+      }
       if (resource instanceof DatabaseConnection connection) {
         if (connection.getSpec().getCredentials() != null) {
           assertThat(named(here, Secret.class, connection.getSpec().getCredentials().getSecretName()))
@@ -104,7 +113,8 @@ class ExamplesTest {
 
   /** The PostgreSQL examples' SQL, applied for real (next to the quickstart's connection, which several use). */
   @ParameterizedTest
-  @ValueSource(strings = {"quickstart", "postgres-tls-verify-full", "manual-approval", "configmap-migrations", "several-schemas"})
+  @ValueSource(strings = {"quickstart", "postgres-tls-verify-full", "manual-approval", "configmap-migrations", "several-schemas",
+      "tenants"})
   void thePostgresqlExamplesApplyToARealDatabase(String example) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -123,7 +133,23 @@ class ExamplesTest {
       if (resource instanceof DatabaseSchema schema) {
         assertThat(out.toString()).contains("schema " + schema.getMetadata().getName() + ": applied");
       }
+      if (resource instanceof DatabaseSchemaSet set) {
+        for (HasMetadata other : resources(EXAMPLES.resolve(example))) {
+          if (other instanceof DatabaseConnection c && LabelSelection.matches(set.getSpec().getSelector(), c.getMetadata().getLabels())) {
+            assertThat(out.toString()).contains("schema " + SchemaSetChildBuilder.childName(set.getMetadata().getName(),
+                c.getMetadata().getName()) + ": applied");
+          }
+        }
+      }
     }
+  }
+
+  @Test
+  void theTenantsExampleIsThreeLabelledTenantsAndASetThatSelectsEachOfThem() {
+    List<HasMetadata> tenants = resources(EXAMPLES.resolve("tenants"));
+    DatabaseSchemaSet set = (DatabaseSchemaSet) tenants.stream().filter(DatabaseSchemaSet.class::isInstance).findFirst().orElseThrow();
+    assertThat(tenants).filteredOn(DatabaseConnection.class::isInstance).hasSize(3)
+        .allMatch(c -> LabelSelection.matches(set.getSpec().getSelector(), c.getMetadata().getLabels()));
   }
 
   private static boolean named(List<HasMetadata> resources, Class<? extends HasMetadata> type, String name) {
@@ -138,6 +164,7 @@ class ExamplesTest {
     Class<? extends HasMetadata> type = switch (document.path("kind").asText()) {
       case "DatabaseConnection" -> DatabaseConnection.class;
       case "DatabaseSchema" -> DatabaseSchema.class;
+      case "DatabaseSchemaSet" -> DatabaseSchemaSet.class;
       case "Secret" -> Secret.class;
       case "ConfigMap" -> ConfigMap.class;
       default -> throw new AssertionError("examples hold only our resources, Secrets and ConfigMaps, not "

@@ -68,12 +68,46 @@ class HealthChecksTest {
   }
 
   @Test
+  void aSetRolledOutToEveryTenantIsHealthy() {
+    assertThat(set(2, 2, "Ready=True/RolledOut/all 3 target(s) Ready at template 5be1", "Reconciling=False/RolledOut/",
+        "Stalled=False/RolledOut/")).isEqualTo(new Health("Healthy", "all 3 target(s) Ready at template 5be1"));
+    assertThat(set(2, 2, "Ready=True/NoTargets/no DatabaseConnection matches").status()).isEqualTo("Healthy");
+  }
+
+  @Test
+  void aSetRollingOutOrNotYetObservedIsProgressing() {
+    assertThat(set(2, 2, "Ready=False/RollingOut/1 of 3 updated", "Reconciling=True/RollingOut/1 of 3 updated"))
+        .isEqualTo(new Health("Progressing", "1 of 3 updated"));
+    assertThat(set(3, 2, "Ready=True/RolledOut/all 3 Ready").status()).isEqualTo("Progressing");
+  }
+
+  @Test
+  void aStoppedRolloutIsDegradedWithTheMessageThatSaysWhichTenantFailed() {
+    assertThat(set(2, 2, "Ready=False/RolloutStopped/stopped", "Reconciling=False/RolloutStopped/",
+        "Stalled=True/RolloutStopped/tenants-acme failed: set dbops.io/retry"))
+        .isEqualTo(new Health("Degraded", "tenants-acme failed: set dbops.io/retry"));
+    assertThat(set(2, 2, "Ready=False/TargetsFailed/1 of 3 failed", "Stalled=True/TargetsFailed/1 of 3 failed").status())
+        .isEqualTo("Degraded");
+  }
+
+  @Test
+  void aSetWaitingOnlyForApprovalIsSuspendedButOneStillMovingIsProgressing() {
+    assertThat(set(2, 2, "Ready=False/ApprovalPending/approve", "Reconciling=False/ApprovalPending/",
+        "ApprovalPending=True/ApprovalRequired/annotate with dbops.io/approve=5be1"))
+        .isEqualTo(new Health("Suspended", "annotate with dbops.io/approve=5be1"));
+    assertThat(set(2, 2, "Ready=False/RollingOut/2 of 3", "Reconciling=True/RollingOut/2 of 3",
+        "ApprovalPending=True/ApprovalRequired/annotate").status()).isEqualTo("Progressing");
+  }
+
+  @Test
   void theArgoCdSnippetCarriesExactlyTheShippedScripts() throws IOException {
     JsonNode snippet = YAML.readTree(ArgoHealth.SCRIPTS.resolve("argocd-cm.yaml").toFile());
     assertThat(snippet.at("/data/resource.customizations.health.dbops.io_DatabaseSchema").asText())
         .isEqualTo(ArgoHealth.script("DatabaseSchema"));
     assertThat(snippet.at("/data/resource.customizations.health.dbops.io_DatabaseConnection").asText())
         .isEqualTo(ArgoHealth.script("DatabaseConnection"));
+    assertThat(snippet.at("/data/resource.customizations.health.dbops.io_DatabaseSchemaSet").asText())
+        .isEqualTo(ArgoHealth.script("DatabaseSchemaSet"));
     assertThat(Files.readString(java.nio.file.Path.of("..", "README.md"))).contains("files/argocd/argocd-cm.yaml");
   }
 
@@ -88,6 +122,10 @@ class HealthChecksTest {
     assertThat(StatusTrail.check(typed(3, 3, "Stalled=True/MigrationFailed/"))).anySatisfy(p -> assertThat(p).contains("without a message"));
     assertThat(StatusTrail.check(typed(3, 4, "Ready=True/UpToDate/at version 4")))
         .anySatisfy(p -> assertThat(p).contains("ahead of generation"));
+  }
+
+  private static Health set(long generation, long observed, String... conditions) {
+    return ArgoHealth.of("DatabaseSchemaSet", resource("DatabaseSchemaSet", generation, observed, conditions));
   }
 
   private static Health schema(long generation, long observed, String... conditions) {

@@ -78,7 +78,7 @@ class CrdRulesTest {
   }
 
   private static void forEachRule(RuleVisitor visitor) {
-    for (String kind : List.of("DatabaseConnection", "DatabaseSchema")) {
+    for (String kind : List.of("DatabaseConnection", "DatabaseSchema", "DatabaseSchemaSet")) {
       for (JsonNode version : CRDS.crd(kind).at("/spec/versions")) {
         walk(version.at("/schema/openAPIV3Schema"), kind, visitor);
       }

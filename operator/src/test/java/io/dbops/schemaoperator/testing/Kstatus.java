@@ -23,7 +23,9 @@ public final class Kstatus {
       "TlsFailed", "SecretNotFound", "SecretKeyMissing", "DatabaseMissing", "ImageNotAllowed", "ServiceAccountNotAllowed",
       "JobRejected",
       // a failed dump before a run, a refused destructive change (spec.backup, spec.policy)
-      "BackupFailed", "DestructiveChange");
+      "BackupFailed", "DestructiveChange",
+      // a set's rollout stopped on a failure, or children failed under onFailure: Continue
+      "RolloutStopped", "TargetsFailed");
 
   private Kstatus() {}
 

@@ -2,6 +2,7 @@ package io.dbops.schemaoperator.testing;
 
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseSchema;
+import io.dbops.schemaoperator.model.DatabaseSchemaSet;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Watches every DatabaseSchema and DatabaseConnection while a scenario runs and, after it, checks
+ * Watches every DatabaseSchema, DatabaseConnection and DatabaseSchemaSet while a scenario runs and, after it, checks
  * each version the operator wrote against kstatus (what Flux concludes) and against the Argo CD
  * health checks the chart ships: the two must agree, and the conditions must keep DESIGN.md's
  * contract. A scenario that passes on its own assertions still fails here if some status along
@@ -37,6 +38,7 @@ public final class StatusTrail implements BeforeEachCallback, AfterEachCallback 
     seen.clear();
     informers.add(client.get().resources(DatabaseSchema.class).inAnyNamespace().inform(recorder()));
     informers.add(client.get().resources(DatabaseConnection.class).inAnyNamespace().inform(recorder()));
+    informers.add(client.get().resources(DatabaseSchemaSet.class).inAnyNamespace().inform(recorder()));
   }
 
   @Override
@@ -65,6 +67,9 @@ public final class StatusTrail implements BeforeEachCallback, AfterEachCallback 
     if (resource instanceof DatabaseSchema s) {
       observed = s.getStatus() == null ? null : s.getStatus().getObservedGeneration();
       conditions = s.getStatus() == null ? null : s.getStatus().getConditions();
+    } else if (resource instanceof DatabaseSchemaSet set) {
+      observed = set.getStatus() == null ? null : set.getStatus().getObservedGeneration();
+      conditions = set.getStatus() == null ? null : set.getStatus().getConditions();
     } else {
       DatabaseConnection c = (DatabaseConnection) resource;
       observed = c.getStatus() == null ? null : c.getStatus().getObservedGeneration();

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -142,8 +143,24 @@ final class SchemaCaches {
     return source == null ? List.of() : source.byIndex(TargetKeys.LABEL, target).stream().filter(this::trusted).toList();
   }
 
+  /**
+   * A Job's Pods that the Job controls: from the informer, or from the API server when the informer
+   * has none yet. The Job informer may see a Job finished before the Pod informer has its Pod, and
+   * without the Pod the run's result would read as lost, a failure that never happened.
+   */
+  List<Pod> podsOf(Job job, KubernetesClient client) {
+    List<Pod> cached = podsOf(job);
+    if (!cached.isEmpty()) {
+      return cached;
+    }
+    return client.pods().inNamespace(job.getMetadata().getNamespace())
+        .withLabel(JOB_NAME_LABEL, job.getMetadata().getName()).list().getItems().stream()
+        .filter(pod -> Ownership.controlledBy(pod, job))
+        .toList();
+  }
+
   /** A Job's Pods that the Job controls, from the informer; empty when it has none (yet). */
-  List<Pod> podsOf(Job job) {
+  private List<Pod> podsOf(Job job) {
     InformerEventSource<Pod, DatabaseSchema> source = pods;
     if (source == null) {
       return List.of();

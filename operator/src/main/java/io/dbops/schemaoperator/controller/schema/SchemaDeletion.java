@@ -124,7 +124,7 @@ final class SchemaDeletion {
     if (!JobOutcome.finished(job)) {
       return again(SchemaDecision.WAIT_FOR_JOB);
     }
-    MigrationResult result = JobOutcome.read(job, pods(job, client), Operation.drop);
+    MigrationResult result = JobOutcome.read(job, caches.podsOf(job, client), Operation.drop);
     if (result.success()) {
       events.normal(schema, "Dropped", "dropped schemas " + String.join(", ", schema.getSpec().getSchemas()));
       return DeleteControl.defaultDelete();
@@ -137,18 +137,6 @@ final class SchemaDeletion {
   private DatabaseConnection connection(String namespace, String name, KubernetesClient client) {
     return instanceAddresses.resolve(caches.connection(namespace, name)
         .orElseGet(() -> client.resources(DatabaseConnection.class).inNamespace(namespace).withName(name).get()));
-  }
-
-  /** The Job's Pods, from the informer or else the API server; only those the Job controls. */
-  private List<Pod> pods(Job job, KubernetesClient client) {
-    List<Pod> cached = caches.podsOf(job);
-    if (!cached.isEmpty()) {
-      return cached;
-    }
-    return client.pods().inNamespace(job.getMetadata().getNamespace())
-        .withLabel(SchemaCaches.JOB_NAME_LABEL, job.getMetadata().getName()).list().getItems().stream()
-        .filter(pod -> Ownership.controlledBy(pod, job))
-        .toList();
   }
 
   private static DeleteControl again(Duration after) {

@@ -22,6 +22,7 @@ import io.dbops.schemaoperator.model.LastRun;
 import io.dbops.schemaoperator.model.RunResult;
 import io.dbops.schemaoperator.policy.WorkloadPolicy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
@@ -91,7 +92,7 @@ final class SchemaObserver {
         status = StatusFacts.backupStarted(status, adoptedBackup(active.get()));
       }
     } else if (status.getLastBackup() != null && status.getLastBackup().getResult() == RunResult.Running) {
-      status = backupFinished(status, jobs, now);
+      status = backupFinished(status, jobs, now, client);
     }
     if (backupActive) {
       // A backup runs before its migration run; the run status names is not this Job.
@@ -100,7 +101,7 @@ final class SchemaObserver {
         status = StatusFacts.adopted(status, adoptedRun(active.get(), now));
       }
     } else if (status.getLastRun() != null && status.getLastRun().getResult() == RunResult.Running) {
-      finished = finishedRun(status.getLastRun(), jobs);
+      finished = finishedRun(status.getLastRun(), jobs, client);
       Job job = finished.job();
       String completion = job != null && job.getStatus() != null && job.getStatus().getCompletionTime() != null
           ? job.getStatus().getCompletionTime() : StatusFacts.now(now);
@@ -159,7 +160,7 @@ final class SchemaObserver {
   }
 
   /** The backup status names as running is over: what it left in its Pod, or that its Job is gone. */
-  private DatabaseSchemaStatus backupFinished(DatabaseSchemaStatus status, List<Job> jobs, Instant now) {
+  private DatabaseSchemaStatus backupFinished(DatabaseSchemaStatus status, List<Job> jobs, Instant now, KubernetesClient client) {
     LastBackup backup = status.getLastBackup();
     Optional<Job> job = jobs.stream().filter(j -> j.getMetadata().getName().equals(backup.getJob())).findFirst();
     if (job.isEmpty()) {
@@ -167,7 +168,7 @@ final class SchemaObserver {
     }
     String completion = job.get().getStatus() != null && job.get().getStatus().getCompletionTime() != null
         ? job.get().getStatus().getCompletionTime() : StatusFacts.now(now);
-    return StatusFacts.backupFinished(status, BackupOutcome.read(job.get(), caches.podsOf(job.get())), completion);
+    return StatusFacts.backupFinished(status, BackupOutcome.read(job.get(), caches.podsOf(job.get(), client)), completion);
   }
 
   private static LastBackup adoptedBackup(Job job) {
@@ -178,13 +179,13 @@ final class SchemaObserver {
     return backup;
   }
 
-  private FinishedRun finishedRun(LastRun run, List<Job> jobs) {
+  private FinishedRun finishedRun(LastRun run, List<Job> jobs, KubernetesClient client) {
     Operation operation = "repair".equals(run.getOperation()) ? Operation.repair : Operation.migrate;
     Optional<Job> job = jobs.stream().filter(j -> j.getMetadata().getName().equals(run.getJob())).findFirst();
     if (job.isEmpty()) {
       return new FinishedRun(run.getJob(), operation, JobOutcome.vanished(run.getJob(), operation), null, run.getDesiredHash());
     }
-    MigrationResult result = JobOutcome.read(job.get(), caches.podsOf(job.get()), operation);
+    MigrationResult result = JobOutcome.read(job.get(), caches.podsOf(job.get(), client), operation);
     return new FinishedRun(run.getJob(), operation, result, job.get(), Labels.desiredHashOf(job.get()).orElse(run.getDesiredHash()));
   }
 

@@ -1,0 +1,8 @@
+package io.dbops.schemaoperator.model;
+
+public enum SelectorOperator {
+  In,
+  NotIn,
+  Exists,
+  DoesNotExist
+}

@@ -1,0 +1,410 @@
+package io.dbops.schemaoperator.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dbops.schemaoperator.builders.Labels;
+import io.dbops.schemaoperator.controller.common.Conditions;
+import io.dbops.schemaoperator.model.ConnectionRef;
+import io.dbops.schemaoperator.model.ConnectionSelector;
+import io.dbops.schemaoperator.model.Credentials;
+import io.dbops.schemaoperator.model.DatabaseConnection;
+import io.dbops.schemaoperator.model.DatabaseConnectionSpec;
+import io.dbops.schemaoperator.model.DatabaseSchema;
+import io.dbops.schemaoperator.model.DatabaseSchemaSet;
+import io.dbops.schemaoperator.model.DatabaseSchemaSetSpec;
+import io.dbops.schemaoperator.model.DatabaseSchemaSpec;
+import io.dbops.schemaoperator.model.Engine;
+import io.dbops.schemaoperator.model.HealthCheck;
+import io.dbops.schemaoperator.model.InlineMigration;
+import io.dbops.schemaoperator.model.Migrations;
+import io.dbops.schemaoperator.model.Rollout;
+import io.dbops.schemaoperator.model.SchemaTemplate;
+import io.dbops.schemaoperator.model.Tls;
+import io.dbops.schemaoperator.model.TlsMode;
+import io.dbops.schemaoperator.runtime.OperatorSettings;
+import io.dbops.schemaoperator.runtime.SchemaOperator;
+import io.dbops.schemaoperator.testing.FakeJobController;
+import io.dbops.schemaoperator.testing.ApiCall;
+import io.dbops.schemaoperator.testing.MockCluster;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What fanning one schema out through a DatabaseSchemaSet costs against writing every
+ * DatabaseSchema by hand. One run, one operator on the mock API server, 1,000 tenant databases in
+ * one embedded PostgreSQL, each behind its own DatabaseConnection: first 1,000 independent
+ * DatabaseSchemas (one per connection, created by the benchmark as fast as the API server takes
+ * them), then one DatabaseSchemaSet over the same connections with {@code maxParallel: 1000} (the
+ * default canary of 1 included). Each phase is timed from its first create until every schema is
+ * Ready (for the set: until the set itself says RolledOut). The two phases write different Flyway
+ * schemas, so each finds an untouched one. Jobs are answered at once as in {@link
+ * OperatorScaleBenchmark}; afterwards every real migrate runs, outside the clock, and must give what
+ * was reported.
+ *
+ * <p>Run: {@code mvn -B -pl operator -Pbench test -Dtest=FanoutBenchmark}. Knobs: {@code
+ * bench.tenants} (1000), {@code bench.concurrency} (reconcile threads, 8), {@code bench.jobWorkers} (4).
+ * Figures go to target/bench/fanout.txt; the last line is the key figure.
+ */
+class FanoutBenchmark {
+  private static final int TENANTS = Integer.getInteger("bench.tenants", 1000);
+  private static final long LIMIT_SECONDS = 900;
+  private static final String NS = "fanout";
+  private static final String TENANT_LABEL = "dbops.io/tenant-db";
+
+  private final Map<String, Long> requests = new TreeMap<>();
+  /** Every request the mock API server answered since the last tally. */
+  private final java.util.Queue<ApiCall> calls = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  @Test
+  void oneSetOverAThousandTenantsAgainstAThousandSchemasWrittenByHand() throws Exception {
+    int concurrency = Integer.getInteger("bench.concurrency", 8);
+    int jobWorkers = Integer.getInteger("bench.jobWorkers", 4);
+    List<String> lines = new ArrayList<>();
+    String loadBefore = loadAverage();
+
+    Path data = Files.createTempDirectory("pg-fanout");
+    try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(true)
+            // Each database read keeps its login up to 30 s (IdleConnections): one backend per tenant at the peak.
+            .setServerConfig("max_connections", String.valueOf(TENANTS + 300))
+            .setServerConfig("fsync", "off")
+            .start();
+        MockCluster cluster = MockCluster.startIndexed()) {
+      long setupStart = System.nanoTime();
+      createDatabases(postgres);
+      double databasesSeconds = (System.nanoTime() - setupStart) / 1e9;
+      KubernetesClient client = cluster.client();
+      cluster.onRequest(calls::add);
+      cluster.secret(NS, "tenant-login", Map.of("username", "postgres", "password", "unused-with-trust"));
+      for (int t = 0; t < TENANTS; t++) {
+        client.resource(connection(t, postgres.getPort())).create();
+      }
+      FakeJobController jobs = FakeJobController.startInstant(client, jobWorkers);
+      Readiness connections = new Readiness(TENANTS, c -> true);
+      Readiness independent = new Readiness(TENANTS, s -> s.getMetadata().getName().startsWith("indep-"));
+      Readiness children = new Readiness(TENANTS, s -> s.getMetadata().getLabels() != null
+          && s.getMetadata().getLabels().containsKey(Labels.SCHEMA_SET));
+      CountDownLatch setRolledOut = new CountDownLatch(1);
+      AtomicLong setRolledOutAt = new AtomicLong();
+      try (SharedIndexInformer<DatabaseConnection> connectionWatch = client.resources(DatabaseConnection.class).inNamespace(NS)
+              .inform(handler(c -> connections.seen(c.getMetadata().getName(), ready(c.getStatus() == null ? null
+                  : c.getStatus().getConditions(), c.getMetadata().getGeneration(), c.getStatus() == null ? null
+                  : c.getStatus().getObservedGeneration()), c)));
+          SharedIndexInformer<DatabaseSchema> schemaWatch = client.resources(DatabaseSchema.class).inNamespace(NS)
+              .inform(handler(s -> {
+                boolean ready = s.getStatus() != null && ready(s.getStatus().getConditions(), s.getMetadata().getGeneration(),
+                    s.getStatus().getObservedGeneration());
+                independent.seen(s.getMetadata().getName(), ready, s);
+                children.seen(s.getMetadata().getName(), ready, s);
+              }));
+          SharedIndexInformer<DatabaseSchemaSet> setWatch = client.resources(DatabaseSchemaSet.class).inNamespace(NS)
+              .inform(handler(set -> {
+                if (set.getStatus() != null && set.getStatus().getTargets() != null
+                    && set.getStatus().getTargets().getReady() == TENANTS
+                    && Conditions.find(set.getStatus().getConditions(), Conditions.READY)
+                        .filter(c -> "RolledOut".equals(c.getReason()) && "True".equals(c.getStatus())).isPresent()
+                    && set.getMetadata().getGeneration().equals(set.getStatus().getObservedGeneration())
+                    && setRolledOutAt.compareAndSet(0, System.nanoTime())) {
+                  setRolledOut.countDown();
+                }
+              }))) {
+        SchemaOperator operator = SchemaOperator.start(cluster.newClient(),
+            new OperatorSettings(Set.of(), null, concurrency, "ghcr.io/dbops/schema-operator:bench", null, -1));
+        assertThat(connections.await()).as("every connection Ready within %d s (%d were)", LIMIT_SECONDS, connections.count()).isTrue();
+        calls.clear();
+
+        // Phase 1: a DatabaseSchema per tenant, written by hand.
+        long independentStart = System.nanoTime();
+        for (int t = 0; t < TENANTS; t++) {
+          client.resource(independentSchema(t)).create();
+        }
+        assertThat(independent.await()).as("every independent schema Ready (%d were)", independent.count()).isTrue();
+        double independentSeconds = (independent.doneAt() - independentStart) / 1e9;
+        Map<String, Long> independentRequests = tally(cluster);
+
+        // The reads of phase 1 keep their logins for 30 s; phase 2 must not find them warm.
+        Thread.sleep(35_000);
+        calls.clear();
+
+        // Phase 2: one set over the same connections.
+        long setStart = System.nanoTime();
+        client.resource(set()).create();
+        assertThat(setRolledOut.await(LIMIT_SECONDS, TimeUnit.SECONDS)).as("the set rolled out (%d children Ready)", children.count())
+            .isTrue();
+        double setSeconds = (setRolledOutAt.get() - setStart) / 1e9;
+        double childrenSeconds = (children.doneAt() - setStart) / 1e9;
+        Map<String, Long> setRequests = tally(cluster);
+        String loadAfter = loadAverage();
+
+        List<Job> created = client.batch().v1().jobs().inNamespace(NS).list().getItems();
+        assertThat(created).as("exactly one Job per schema").hasSize(2 * TENANTS);
+        long verifyStart = System.nanoTime();
+        assertThat(jobs.applyReported()).as("reported results that the real migrate does not give").isEmpty();
+        double verifySeconds = (System.nanoTime() - verifyStart) / 1e9;
+        assertThat(tablesIn(postgres, "indep")).isEqualTo(TENANTS);
+        assertThat(tablesIn(postgres, "tenant")).isEqualTo(TENANTS);
+
+        // Only the operator and the mock API server (with its store of every object) should count:
+        // the benchmark's own watches, the fake Job controller and the request log go first.
+        connectionWatch.close();
+        schemaWatch.close();
+        setWatch.close();
+        jobs.close();
+        calls.clear();
+        long heap = heapAfterGc();
+        operator.close();
+        long heapWithout = heapAfterGc();
+
+        double ratio = setSeconds / independentSeconds;
+        lines.add("fan-out benchmark: " + TENANTS + " tenant databases in one embedded PostgreSQL, a DatabaseConnection each,"
+            + " namespace " + NS + "; fabric8 mock API server (store indexed by kind, namespace and name); Jobs answered at once");
+        lines.add("settings: reconcile concurrency " + concurrency + ", " + jobWorkers + " Job workers, "
+            + Runtime.getRuntime().availableProcessors() + " cores, max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+            + " MiB, Java " + Runtime.version().feature() + ", JVM options " + jvmOptions());
+        lines.add("load average (1, 5, 15 min) before: " + loadBefore + "; after the set: " + loadAfter
+            + " (a shared machine: other work ran beside this)");
+        lines.add(String.format(Locale.ROOT, "set-up, not timed: %d databases created in %.1f s; every connection Ready first",
+            TENANTS, databasesSeconds));
+        lines.add(String.format(Locale.ROOT, "independent: %d DatabaseSchemas created and Ready in %.1f s", TENANTS, independentSeconds));
+        lines.add("  requests: " + independentRequests);
+        lines.add(String.format(Locale.ROOT, "set: every child Ready after %.1f s, the set RolledOut after %.1f s (canary 1, maxParallel %d)",
+            childrenSeconds, setSeconds, TENANTS));
+        lines.add("  requests: " + setRequests);
+        lines.add(String.format(Locale.ROOT, "afterwards, not timed: the real migrate of all %d Jobs in %.1f s gave the reported results",
+            2 * TENANTS, verifySeconds));
+        lines.add(String.format(Locale.ROOT, "heap after full GC: %d MiB with the operator running (the mock API server and its store"
+            + " of every object, %d DatabaseSchemas with their Jobs, Pods and ConfigMaps, in the same JVM); %d MiB once it stopped,"
+            + " so about %d MiB are the operator's own", mib(heap), 2 * TENANTS, mib(heapWithout), mib(heap - heapWithout)));
+        lines.add(String.format(Locale.ROOT, "fan-out/independent ratio: %.2f, set of %d ready in %.1f s, heap %d MiB",
+            ratio, TENANTS, setSeconds, mib(heap)));
+      }
+    }
+    Path out = Path.of("target", "bench", "fanout.txt");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+    lines.forEach(System.out::println);
+  }
+
+  /** Counts, per name, when each became Ready; done once {@code expected} of them are. */
+  private static final class Readiness {
+    private final int expected;
+    private final Predicate<DatabaseSchema> counts;
+    private final Set<String> ready = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch done = new CountDownLatch(1);
+    private final AtomicLong doneAt = new AtomicLong();
+
+    Readiness(int expected, Predicate<DatabaseSchema> counts) {
+      this.expected = expected;
+      this.counts = counts;
+    }
+
+    void seen(String name, boolean isReady, Object resource) {
+      if (!isReady || resource instanceof DatabaseSchema s && !counts.test(s)) {
+        return;
+      }
+      if (ready.add(name) && ready.size() == expected && doneAt.compareAndSet(0, System.nanoTime())) {
+        done.countDown();
+      }
+    }
+
+    boolean await() throws InterruptedException {
+      return done.await(LIMIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    int count() {
+      return ready.size();
+    }
+
+    long doneAt() {
+      return doneAt.get();
+    }
+  }
+
+  private static boolean ready(List<io.fabric8.kubernetes.api.model.Condition> conditions, Long generation, Long observed) {
+    return Conditions.isTrue(conditions, Conditions.READY) && generation != null && generation.equals(observed);
+  }
+
+  private static void createDatabases(EmbeddedPostgres postgres) throws Exception {
+    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+      for (int t = 0; t < TENANTS; t++) {
+        st.execute("CREATE DATABASE " + database(t));
+      }
+    }
+  }
+
+  /** Databases that hold every table of {@code schema} (the items table both phases create). */
+  private static int tablesIn(EmbeddedPostgres postgres, String schema) throws Exception {
+    int found = 0;
+    for (int t = 0; t < TENANTS; t++) {
+      try (Connection c = postgres.getDatabase("postgres", database(t)).getConnection(); Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_schema = '" + schema
+              + "' AND table_name = 'items'")) {
+        rs.next();
+        found += rs.getInt(1);
+      }
+    }
+    return found;
+  }
+
+  private static String database(int t) {
+    return String.format(Locale.ROOT, "tenant_%04d", t);
+  }
+
+  private static String tenant(int t) {
+    return String.format(Locale.ROOT, "tenant-%04d", t);
+  }
+
+  private static DatabaseConnection connection(int t, int port) {
+    DatabaseConnectionSpec spec = new DatabaseConnectionSpec();
+    spec.setEngine(Engine.POSTGRES);
+    spec.setHost("127.0.0.1");
+    spec.setPort(port);
+    spec.setDatabase(database(t));
+    Credentials credentials = new Credentials();
+    credentials.setSecretName("tenant-login");
+    spec.setCredentials(credentials);
+    Tls tls = new Tls();
+    tls.setMode(TlsMode.DISABLE);
+    spec.setTls(tls);
+    // Probes every 10 minutes: both phases fit between two rounds, so neither pays for them.
+    HealthCheck health = new HealthCheck();
+    health.setIntervalSeconds(600);
+    spec.setHealthCheck(health);
+    DatabaseConnection connection = new DatabaseConnection();
+    connection.setMetadata(new ObjectMetaBuilder().withName(tenant(t)).withNamespace(NS)
+        .withLabels(Map.of(TENANT_LABEL, "true")).build());
+    connection.setSpec(spec);
+    return connection;
+  }
+
+  private static Migrations scripts() {
+    Migrations migrations = new Migrations();
+    migrations.setInline(new ArrayList<>(List.of(
+        new InlineMigration("V1__create_items.sql", "CREATE TABLE items (id BIGINT PRIMARY KEY, name TEXT NOT NULL);"),
+        new InlineMigration("V2__add_created_at.sql", "ALTER TABLE items ADD COLUMN created_at TIMESTAMPTZ NOT NULL DEFAULT now();"))));
+    return migrations;
+  }
+
+  private static DatabaseSchema independentSchema(int t) {
+    DatabaseSchemaSpec spec = new DatabaseSchemaSpec();
+    spec.setConnectionRef(new ConnectionRef(tenant(t)));
+    spec.setSchemas(new ArrayList<>(List.of("indep")));
+    spec.setMigrations(scripts());
+    DatabaseSchema schema = new DatabaseSchema();
+    schema.setMetadata(new ObjectMetaBuilder().withName("indep-" + tenant(t)).withNamespace(NS).build());
+    schema.setSpec(spec);
+    return schema;
+  }
+
+  private static DatabaseSchemaSet set() {
+    SchemaTemplate template = new SchemaTemplate();
+    template.setSchemas(new ArrayList<>(List.of("tenant")));
+    template.setMigrations(scripts());
+    Rollout rollout = new Rollout();
+    rollout.setMaxParallel(TENANTS);
+    DatabaseSchemaSetSpec spec = new DatabaseSchemaSetSpec();
+    spec.setSelector(new ConnectionSelector(Map.of(TENANT_LABEL, "true")));
+    spec.setTemplate(template);
+    spec.setRollout(rollout);
+    DatabaseSchemaSet set = new DatabaseSchemaSet();
+    set.setMetadata(new ObjectMetaBuilder().withName("tenants").withNamespace(NS).build());
+    set.setSpec(spec);
+    return set;
+  }
+
+  /** The requests since the last call, as "VERB resource[/subresource]" -> count. */
+  private Map<String, Long> tally(MockCluster cluster) {
+    requests.clear();
+    for (ApiCall call = calls.poll(); call != null; call = calls.poll()) {
+      count(call);
+    }
+    return new TreeMap<>(requests);
+  }
+
+  private void count(ApiCall request) {
+    String path = request.path();
+    String query = "";
+    int q = path.indexOf('?');
+    if (q >= 0) {
+      query = path.substring(q + 1);
+      path = path.substring(0, q);
+    }
+    String[] parts = path.split("/");
+    int i = path.startsWith("/api/") ? 3 : 4;
+    if (parts.length > i + 2 && "namespaces".equals(parts[i])) {
+      i += 2;
+    }
+    String resource = parts.length > i ? parts[i] : path;
+    String sub = parts.length > i + 2 ? "/" + parts[i + 2] : "";
+    String verb = request.method();
+    if ("GET".equals(verb) && parts.length <= i + 1) {
+      verb = query.contains("watch=true") ? "WATCH" : "LIST";
+    }
+    requests.merge(verb + " " + resource + sub, 1L, Long::sum);
+  }
+
+  private static <T> ResourceEventHandler<T> handler(java.util.function.Consumer<T> observe) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        observe.accept(obj);
+      }
+
+      @Override
+      public void onUpdate(T oldObj, T newObj) {
+        observe.accept(newObj);
+      }
+
+      @Override
+      public void onDelete(T obj, boolean deletedFinalStateUnknown) {}
+    };
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return fields[0] + ", " + fields[1] + ", " + fields[2];
+    } catch (Exception e) {
+      return "unknown";
+    }
+  }
+
+  private static List<String> jvmOptions() {
+    return ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("-XX:")).toList();
+  }
+
+  private static long heapAfterGc() throws InterruptedException {
+    var memory = ManagementFactory.getMemoryMXBean();
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(200);
+    }
+    return memory.getHeapMemoryUsage().getUsed();
+  }
+
+  private static long mib(long bytes) {
+    return Math.round(bytes / (1024.0 * 1024.0));
+  }
+}
