@@ -5,22 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dbops.schemaoperator.controller.common.Conditions;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.policy.WorkloadPolicy;
-import io.dbops.schemaoperator.runtime.OperatorSettings;
-import io.dbops.schemaoperator.runtime.SchemaOperator;
 import io.dbops.schemaoperator.testing.Eventually;
-import io.dbops.schemaoperator.testing.MockCluster;
 import io.dbops.schemaoperator.testing.Namespace;
-import io.dbops.schemaoperator.testing.StatusTrail;
+import io.dbops.schemaoperator.testing.ScenarioWorld;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,39 +24,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class WorkloadPolicyScenariosTest {
   private static final Duration CONVERGE = Duration.ofSeconds(60);
-  private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
-  private static MockCluster cluster;
-  private SchemaOperator operator;
+  /** Instance images as a platform team would narrow them; migration images and Job accounts as the scenarios' defaults. */
+  @RegisterExtension
+  static final ScenarioWorld world = ScenarioWorld.perTest("policy").withStatusTrail()
+      .operatorOptions(o -> o.policy(WorkloadPolicy.from(Map.of(
+          WorkloadPolicy.INSTANCE_IMAGES, "postgres:16*, registry.internal/db/**",
+          WorkloadPolicy.MIGRATION_IMAGES, "ghcr.io/acme/**"))));
   private KubernetesClient client;
   private Namespace k8s;
 
-  @RegisterExtension
-  final StatusTrail statusTrail = new StatusTrail(() -> cluster.client());
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = MockCluster.start();
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    cluster.close();
-  }
-
   @BeforeEach
-  void startOperator() {
-    client = cluster.client();
-    k8s = new Namespace(client, "policy" + SEQUENCE.incrementAndGet());
-    WorkloadPolicy policy = WorkloadPolicy.from(Map.of(WorkloadPolicy.INSTANCE_IMAGES, "postgres:16*, registry.internal/db/**"));
-    operator = SchemaOperator.start(cluster.newClient(),
-        new OperatorSettings(Set.of(), null, 2, "ghcr.io/dbops/schema-operator:test", null, -1, policy));
-    Eventually.await("operator ready", CONVERGE, operator::ready);
-  }
-
-  @AfterEach
-  void stopOperator() {
-    operator.close();
+  void useTheScenariosNamespace() {
+    client = world.client();
+    k8s = world.k8s();
   }
 
   @Test
