@@ -50,6 +50,8 @@ class UntrustedInputScenariosTest {
   private static final Set<String> REFUSING_STATEFULSETS = ConcurrentHashMap.newKeySet();
   /** Namespaces whose Service quota is used up. */
   private static final Set<String> SERVICE_QUOTA_USED_UP = ConcurrentHashMap.newKeySet();
+  /** Namespaces whose LimitRange refuses the migration Jobs' resources. */
+  private static final Set<String> REFUSING_JOBS = ConcurrentHashMap.newKeySet();
 
   @RegisterExtension
   static final ScenarioWorld world = ScenarioWorld.perTest("untrusted").refusing(UntrustedInputScenariosTest::refuse);
@@ -76,6 +78,10 @@ class UntrustedInputScenariosTest {
     String namespace = create.get().namespace();
     if (create.get().resource().equals("statefulsets") && REFUSING_STATEFULSETS.contains(namespace)) {
       return Optional.of(MockCluster.refusal(422, "Invalid", "StatefulSet.apps \"big-db\" is invalid:"
+          + " spec.template.spec.containers[0].resources.requests: Invalid value: \"64\": must be less than or equal to cpu limit of 2"));
+    }
+    if (create.get().resource().equals("jobs") && REFUSING_JOBS.contains(namespace)) {
+      return Optional.of(MockCluster.refusal(422, "Invalid", "Job.batch \"heavy\" is invalid:"
           + " spec.template.spec.containers[0].resources.requests: Invalid value: \"64\": must be less than or equal to cpu limit of 2"));
     }
     if (create.get().resource().equals("services") && SERVICE_QUOTA_USED_UP.contains(namespace)) {
@@ -249,6 +255,45 @@ class UntrustedInputScenariosTest {
   }
 
   @Test
+  void aMigrationJobTheApiServerRefusesStallsItsSchemaWithTheServersWordsAndOtherSchemasGoOn() throws Exception {
+    REFUSING_JOBS.add(ns);
+    world.cluster().secret(ns, "app-db", Map.of("username", "app", "password", PASSWORD));
+    applyConnection("app-db", "app_" + ns);
+    k8s.create("""
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseSchema
+        metadata: {name: heavy}
+        spec:
+          connectionRef: {name: app-db}
+          schemas: [heavy]
+          job:
+            resources: {requests: {cpu: "64"}, limits: {cpu: "2"}}
+          migrations:
+            inline:
+              - {name: V1__create_items.sql, sql: "CREATE TABLE items (id INT);"}
+        """);
+
+    Eventually.await("heavy Stalled", CONVERGE, () -> {
+      DatabaseSchema s = k8s.schema("heavy");
+      return s.getStatus() != null && Conditions.isTrue(s.getStatus().getConditions(), Conditions.STALLED);
+    });
+    Condition stalled = condition(k8s.schema("heavy"), Conditions.STALLED);
+    assertThat(stalled.getReason()).isEqualTo("JobRejected");
+    assertThat(stalled.getMessage()).contains("the API server refused the migration Job",
+        "must be less than or equal to cpu limit of 2", "spec.job");
+    assertThat(k8s.jobs()).isEmpty();
+
+    // Another schema on the same database, in a namespace whose Jobs are admitted: the operator goes on.
+    String database = "app_" + ns;
+    ns = ns + "-next";
+    k8s = world.k8s(ns);
+    world.cluster().secret(ns, "app-db", Map.of("username", "app", "password", PASSWORD));
+    applyConnection("app-db", database);
+    applySchema("light", "app-db");
+    awaitSchemaReady("light");
+  }
+
+  @Test
   void aManagedInstanceWhoseNameCannotNameAServiceIsRefusedBeforeAnythingIsCreated() throws Exception {
     // Admitted before the CRD refused such names; the mock API server checks none.
     k8s.create("""
@@ -332,6 +377,11 @@ class UntrustedInputScenariosTest {
 
   private void applyGoodConnectionAndSchema(String connection, String schema) throws Exception {
     world.cluster().secret(ns, connection, Map.of("username", "app", "password", PASSWORD));
+    applyConnection(connection, "app_" + ns);
+    applySchema(schema, connection);
+  }
+
+  private void applyConnection(String connection, String database) {
     k8s.create("""
         apiVersion: dbops.io/v1alpha1
         kind: DatabaseConnection
@@ -340,12 +390,11 @@ class UntrustedInputScenariosTest {
           engine: postgres
           host: 127.0.0.1
           port: %d
-          database: app_%s
+          database: %s
           createDatabase: true
           credentials: {secretName: %s}
           tls: {mode: disable}
-        """.formatted(connection, postgres.getPort(), ns, connection));
-    applySchema(schema, connection);
+        """.formatted(connection, postgres.getPort(), database, connection));
   }
 
   private void applySchema(String schema, String connection) throws Exception {
