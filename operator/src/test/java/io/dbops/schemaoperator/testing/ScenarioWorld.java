@@ -95,8 +95,8 @@ public final class ScenarioWorld implements BeforeAllCallback, AfterAllCallback,
   }
 
   /**
-   * Each test gets one namespace per suffix (the prefix, the test's number, the suffix), and the
-   * operators the world starts watch exactly those (WATCH_NAMESPACES, and the chart's Roles in each
+   * With {@link #perTest}: each test gets one namespace per suffix (the prefix, the test's number,
+   * the suffix), and the operators the world starts watch exactly those (WATCH_NAMESPACES, and the chart's Roles in each
    * of them for the RBAC check). {@link #namespace()} is the first.
    */
   public ScenarioWorld watching(String... suffixes) {
@@ -111,7 +111,7 @@ public final class ScenarioWorld implements BeforeAllCallback, AfterAllCallback,
   }
 
   /**
-   * Requests {@code refusals} gives a response for get that response (see {@link MockCluster#refusal}),
+   * Requests {@code answers} gives a response for get that response (see {@link MockCluster#refusal}),
    * as from an API server that refuses them: a 422 for an invalid object, a 403 over a quota.
    */
   public ScenarioWorld refusing(Function<RecordedRequest, Optional<MockResponse>> answers) {
