@@ -2,9 +2,8 @@ package io.dbops.schemaoperator.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dbops.schemaoperator.runtime.OperatorSettings;
-import io.dbops.schemaoperator.runtime.SchemaOperator;
 import io.dbops.schemaoperator.testing.MockCluster;
+import io.dbops.schemaoperator.testing.RunningOperator;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -83,8 +81,8 @@ class InformerFootprintBenchmark {
    */
   private static Cost operatorCost(MockCluster cluster) throws InterruptedException {
     long without = settledHeap();
-    SchemaOperator operator = SchemaOperator.start(cluster.newClient(),
-        new OperatorSettings(Set.of(), null, 2, "ghcr.io/dbops/schema-operator:bench", null, -1));
+    RunningOperator operator = RunningOperator.start(cluster, "schema-operator-footprint",
+        RunningOperator.Options.defaults().concurrency(2).image("ghcr.io/dbops/schema-operator:bench").withoutHttp(), scrape -> {});
     try {
       assertThat(operator.ready()).isTrue();
       long atStart = heapAfterGc() - without;

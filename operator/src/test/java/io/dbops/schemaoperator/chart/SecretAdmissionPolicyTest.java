@@ -14,6 +14,7 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import io.dbops.schemaoperator.builders.AdminSecretBuilder;
 import io.dbops.schemaoperator.model.DatabaseConnection;
+import io.dbops.schemaoperator.testing.RenderedChart;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;

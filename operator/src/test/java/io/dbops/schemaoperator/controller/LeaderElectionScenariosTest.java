@@ -6,7 +6,7 @@ import io.dbops.schemaoperator.controller.common.Conditions;
 import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.dbops.schemaoperator.runtime.LeaderElection;
 import io.dbops.schemaoperator.testing.ApiCall;
-import io.dbops.schemaoperator.testing.ChartRbac;
+import io.dbops.schemaoperator.testing.RenderedChart;
 import io.dbops.schemaoperator.testing.Eventually;
 import io.dbops.schemaoperator.testing.Namespace;
 import io.dbops.schemaoperator.testing.RunningOperator;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class LeaderElectionScenariosTest {
   private static final Duration CONVERGE = Duration.ofSeconds(60);
   /** The chart's release namespace, where its Role lets the operator keep the Lease. */
-  private static final String LEASE_NAMESPACE = ChartRbac.RELEASE_NAMESPACE;
+  private static final String LEASE_NAMESPACE = RenderedChart.NAMESPACE;
   private static final String NS = "leader";
 
   @RegisterExtension

@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dbops.schemaoperator.controller.common.Conditions;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseSchema;
-import io.dbops.schemaoperator.runtime.OperatorSettings;
-import io.dbops.schemaoperator.runtime.SchemaOperator;
 import io.dbops.schemaoperator.testing.Eventually;
-import io.dbops.schemaoperator.testing.FakeJobController;
-import io.dbops.schemaoperator.testing.MockCluster;
 import io.dbops.schemaoperator.testing.Namespace;
 import io.dbops.schemaoperator.testing.PasswordCheckingPostgres;
-import io.dbops.schemaoperator.testing.StatusTrail;
+import io.dbops.schemaoperator.testing.ScenarioWorld;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
@@ -21,10 +17,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,51 +26,30 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The operator keeps only the names and versions of the Secrets and ConfigMaps it watches and reads
  * their content when it needs it (see MetadataOnlyInformers); what a user sees must not change: a
  * missing Secret or ConfigMap heals as soon as it is created, and an edited ConfigMap runs its new
- * scripts. With named namespaces, where each namespace has an informer of its own.
+ * scripts. With named namespaces (WATCH_NAMESPACES), where each namespace has an informer of its own
+ * and the operator has the chart's Roles in those namespaces only.
  */
 class ReferencedObjectsScenariosTest {
   private static final Duration CONVERGE = Duration.ofSeconds(60);
-  private static final String PASSWORD = "Referenced-0bjects-Pa55";
-  private static final AtomicInteger SEQUENCE = new AtomicInteger();
+  private static final String PASSWORD = "R3f-0bjects-Pa55";
 
+  /** Two namespaces per test, and an operator that watches exactly those. */
+  @RegisterExtension
+  static final ScenarioWorld world = ScenarioWorld.perTest("refs").watching("a", "b").withStatusTrail();
   private static EmbeddedPostgres postgres;
-  private static MockCluster cluster;
-  private static FakeJobController jobs;
-  private SchemaOperator operator;
   private List<Namespace> namespaces;
 
-  @RegisterExtension
-  final StatusTrail statusTrail = new StatusTrail(() -> cluster.client());
-
   @BeforeAll
-  static void startWorld() throws Exception {
-    postgres = PasswordCheckingPostgres.start();
+  static void startDatabase() throws Exception {
+    postgres = world.own(PasswordCheckingPostgres.start());
     try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
       st.execute("CREATE ROLE app LOGIN CREATEDB PASSWORD '" + PASSWORD + "'");
     }
-    cluster = MockCluster.start();
-    jobs = FakeJobController.start(cluster.client());
-  }
-
-  @AfterAll
-  static void stopWorld() throws Exception {
-    jobs.close();
-    cluster.close();
-    postgres.close();
   }
 
   @BeforeEach
-  void startOperator() {
-    int n = SEQUENCE.incrementAndGet();
-    namespaces = List.of(new Namespace(cluster.client(), "refs" + n + "a"), new Namespace(cluster.client(), "refs" + n + "b"));
-    operator = SchemaOperator.start(cluster.newClient(), new OperatorSettings(
-        Set.of(namespaces.get(0).name(), namespaces.get(1).name()), null, 4, "ghcr.io/dbops/schema-operator:test", null, -1));
-    Eventually.await("operator ready", CONVERGE, operator::ready);
-  }
-
-  @AfterEach
-  void stopOperator() {
-    operator.close();
+  void useTheScenariosNamespaces() {
+    namespaces = world.namespaces().stream().map(world::k8s).toList();
   }
 
   @Test
@@ -92,7 +63,7 @@ class ReferencedObjectsScenariosTest {
     }
 
     for (Namespace k8s : namespaces) {
-      cluster.secret(k8s.name(), "app-db", Map.of("username", "app", "password", PASSWORD));
+      world.cluster().secret(k8s.name(), "app-db", Map.of("username", "app", "password", PASSWORD));
     }
     for (Namespace k8s : namespaces) {
       Eventually.await(k8s.name() + ": schema waits for its ConfigMap", CONVERGE,
@@ -111,7 +82,7 @@ class ReferencedObjectsScenariosTest {
   @Test
   void editing_a_referenced_configmap_runs_its_new_scripts() {
     Namespace k8s = namespaces.get(1);
-    cluster.secret(k8s.name(), "app-db", Map.of("username", "app", "password", PASSWORD));
+    world.cluster().secret(k8s.name(), "app-db", Map.of("username", "app", "password", PASSWORD));
     Map<String, String> scripts = new LinkedHashMap<>(Map.of("V1__create_items.sql", "CREATE TABLE items (id BIGINT PRIMARY KEY);"));
     configMap(k8s, scripts);
     k8s.create(connection(database(k8s)));
@@ -135,7 +106,7 @@ class ReferencedObjectsScenariosTest {
   }
 
   private static void configMap(Namespace k8s, Map<String, String> scripts) {
-    cluster.client().configMaps().inNamespace(k8s.name()).resource(new ConfigMapBuilder()
+    world.client().configMaps().inNamespace(k8s.name()).resource(new ConfigMapBuilder()
         .withNewMetadata().withName("app-migrations").withNamespace(k8s.name()).endMetadata()
         .withData(scripts).build()).createOr(existing -> existing.update());
   }

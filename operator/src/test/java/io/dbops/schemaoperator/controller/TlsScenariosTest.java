@@ -4,12 +4,9 @@ import static io.dbops.schemaoperator.testing.Namespace.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbops.schemaoperator.controller.common.Conditions;
-import io.dbops.schemaoperator.runtime.OperatorSettings;
-import io.dbops.schemaoperator.runtime.SchemaOperator;
 import io.dbops.schemaoperator.testing.Eventually;
-import io.dbops.schemaoperator.testing.FakeJobController;
-import io.dbops.schemaoperator.testing.MockCluster;
 import io.dbops.schemaoperator.testing.Namespace;
+import io.dbops.schemaoperator.testing.ScenarioWorld;
 import io.dbops.schemaoperator.testing.TestCa;
 import io.dbops.schemaoperator.testing.TlsPostgres;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -20,13 +17,10 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,43 +30,25 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TlsScenariosTest {
   private static final Duration CONVERGE = Duration.ofSeconds(60);
-  private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
+  @RegisterExtension
+  static final ScenarioWorld world = ScenarioWorld.perTest("tls");
   @TempDir
   static Path certificates;
   private static TestCa ca;
   private static EmbeddedPostgres postgres;
-  private static MockCluster cluster;
-  private static FakeJobController jobs;
-  private SchemaOperator operator;
+  private static int otherCas;
   private Namespace k8s;
 
   @BeforeAll
-  static void startWorld() throws Exception {
+  static void startDatabase() throws Exception {
     ca = TestCa.create(certificates, "team-ca");
-    postgres = TlsPostgres.start(ca.issue("localhost", "dns:localhost"));
-    cluster = MockCluster.start();
-    jobs = FakeJobController.start(cluster.client());
-  }
-
-  @AfterAll
-  static void stopWorld() throws Exception {
-    jobs.close();
-    cluster.close();
-    postgres.close();
+    postgres = world.own(TlsPostgres.start(ca.issue("localhost", "dns:localhost")));
   }
 
   @BeforeEach
-  void startOperator() {
-    k8s = new Namespace(cluster.client(), "tls" + SEQUENCE.incrementAndGet());
-    operator = SchemaOperator.start(cluster.newClient(),
-        new OperatorSettings(Set.of(), null, 2, "ghcr.io/dbops/schema-operator:test", null, -1));
-    Eventually.await("operator ready", CONVERGE, operator::ready);
-  }
-
-  @AfterEach
-  void stopOperator() {
-    operator.close();
+  void useTheScenariosNamespace() {
+    k8s = world.k8s();
   }
 
   @Test
@@ -101,7 +77,7 @@ class TlsScenariosTest {
 
   @Test
   void aWrongCaIsTlsFailedNamingTheCaSecret() {
-    TestCa other = TestCa.create(certificates, "other-ca-" + SEQUENCE.get());
+    TestCa other = TestCa.create(certificates, "other-ca-" + ++otherCas);
     applyConnection("verify-full", "localhost", other.pem());
 
     Eventually.await("the connection stalls on TLS", CONVERGE, () -> k8s.connection("app-db").getStatus() != null
@@ -123,8 +99,8 @@ class TlsScenariosTest {
   }
 
   private void applyConnection(String mode, String host, String caPem) {
-    cluster.secret(k8s.name(), "db-ca", Map.of("ca.crt", caPem));
-    cluster.secret(k8s.name(), "app-db", Map.of("username", "postgres", "password", "unused"));
+    world.cluster().secret(k8s.name(), "db-ca", Map.of("ca.crt", caPem));
+    world.cluster().secret(k8s.name(), "app-db", Map.of("username", "postgres", "password", "unused-with-trust"));
     k8s.create("""
         apiVersion: dbops.io/v1alpha1
         kind: DatabaseConnection

@@ -6,22 +6,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dbops.schemaoperator.controller.common.Conditions;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseSchema;
-import io.dbops.schemaoperator.runtime.OperatorSettings;
-import io.dbops.schemaoperator.runtime.SchemaOperator;
+import io.dbops.schemaoperator.testing.ApiCall;
 import io.dbops.schemaoperator.testing.Eventually;
-import io.dbops.schemaoperator.testing.FakeJobController;
 import io.dbops.schemaoperator.testing.MockCluster;
 import io.dbops.schemaoperator.testing.Namespace;
 import io.dbops.schemaoperator.testing.PasswordCheckingPostgres;
+import io.dbops.schemaoperator.testing.ScenarioWorld;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.Status;
-import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,12 +30,11 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Input the operator must survive: objects the model cannot read (written straight into the API
@@ -48,68 +46,56 @@ import org.junit.jupiter.api.Test;
 class UntrustedInputScenariosTest {
   private static final Duration CONVERGE = Duration.ofSeconds(60);
   private static final String PASSWORD = "Untrusted-Pa55-word";
-  private static final AtomicInteger SEQUENCE = new AtomicInteger();
   /** Namespaces whose StatefulSet creates the API server refuses as invalid. */
-  private static final String REFUSING_PREFIX = "refusing";
+  private static final Set<String> REFUSING_STATEFULSETS = ConcurrentHashMap.newKeySet();
   /** Namespaces whose Service quota is used up. */
-  private static final String QUOTA_PREFIX = "quota";
+  private static final Set<String> SERVICE_QUOTA_USED_UP = ConcurrentHashMap.newKeySet();
+  /** Namespaces whose LimitRange refuses the migration Jobs' resources. */
+  private static final Set<String> REFUSING_JOBS = ConcurrentHashMap.newKeySet();
 
+  @RegisterExtension
+  static final ScenarioWorld world = ScenarioWorld.perTest("untrusted").refusing(UntrustedInputScenariosTest::refuse);
   private static EmbeddedPostgres postgres;
-  private static MockCluster cluster;
-  private static FakeJobController jobs;
-  private SchemaOperator operator;
   private KubernetesClient client;
   private String ns;
   private Namespace k8s;
 
   @BeforeAll
-  static void startWorld() throws Exception {
-    postgres = PasswordCheckingPostgres.start();
+  static void startDatabase() throws Exception {
+    postgres = world.own(PasswordCheckingPostgres.start());
     try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
       st.execute("CREATE ROLE app LOGIN CREATEDB PASSWORD '" + PASSWORD + "'");
     }
-    cluster = MockCluster.startRefusing(request -> {
-      String path = request.getPath();
-      if ("POST".equals(request.getMethod()) && path.startsWith("/apis/apps/v1/namespaces/" + REFUSING_PREFIX)
-          && path.contains("/statefulsets")) {
-        Status invalid = new StatusBuilder().withStatus("Failure").withCode(422).withReason("Invalid")
-            .withMessage("StatefulSet.apps \"big-db\" is invalid: spec.template.spec.containers[0].resources.requests:"
-                + " Invalid value: \"64\": must be less than or equal to cpu limit of 2")
-            .build();
-        return Optional.of(new MockResponse().setResponseCode(422).setBody(Serialization.asJson(invalid)));
-      }
-      if ("POST".equals(request.getMethod()) && path.startsWith("/api/v1/namespaces/" + QUOTA_PREFIX)
-          && path.contains("/services")) {
-        Status forbidden = new StatusBuilder().withStatus("Failure").withCode(403).withReason("Forbidden")
-            .withMessage("services \"small-db-headless\" is forbidden: exceeded quota: compute, requested:"
-                + " services=1, used: services=10, limited: services=10")
-            .build();
-        return Optional.of(new MockResponse().setResponseCode(403).setBody(Serialization.asJson(forbidden)));
-      }
-      return Optional.empty();
-    });
-    jobs = FakeJobController.start(cluster.client());
   }
 
-  @AfterAll
-  static void stopWorld() throws Exception {
-    jobs.close();
-    cluster.close();
-    postgres.close();
+  /** What the API server refuses, as it would over a namespace's LimitRange or ResourceQuota. */
+  private static Optional<MockResponse> refuse(RecordedRequest request) {
+    Optional<ApiCall.ResourceRequest> create = new ApiCall(request.getMethod(), request.getPath(), null, null, 0)
+        .resourceRequest().filter(r -> r.verb().equals("create"));
+    if (create.isEmpty()) {
+      return Optional.empty();
+    }
+    String namespace = create.get().namespace();
+    if (create.get().resource().equals("statefulsets") && REFUSING_STATEFULSETS.contains(namespace)) {
+      return Optional.of(MockCluster.refusal(422, "Invalid", "StatefulSet.apps \"big-db\" is invalid:"
+          + " spec.template.spec.containers[0].resources.requests: Invalid value: \"64\": must be less than or equal to cpu limit of 2"));
+    }
+    if (create.get().resource().equals("jobs") && REFUSING_JOBS.contains(namespace)) {
+      return Optional.of(MockCluster.refusal(422, "Invalid", "Job.batch \"heavy\" is invalid:"
+          + " spec.template.spec.containers[0].resources.requests: Invalid value: \"64\": must be less than or equal to cpu limit of 2"));
+    }
+    if (create.get().resource().equals("services") && SERVICE_QUOTA_USED_UP.contains(namespace)) {
+      return Optional.of(MockCluster.refusal(403, "Forbidden", "services \"small-db-headless\" is forbidden: exceeded quota:"
+          + " compute, requested: services=1, used: services=10, limited: services=10"));
+    }
+    return Optional.empty();
   }
 
   @BeforeEach
-  void useNewNamespace() {
-    ns = "untrusted" + SEQUENCE.incrementAndGet();
-    client = cluster.client();
-    k8s = new Namespace(client, ns);
-  }
-
-  @AfterEach
-  void stopOperator() {
-    if (operator != null) {
-      operator.close();
-    }
+  void useTheScenariosNamespace() {
+    ns = world.namespace();
+    client = world.client();
+    k8s = world.k8s();
   }
 
   // --- objects the model cannot read ---------------------------------------------------------
@@ -130,8 +116,8 @@ class UntrustedInputScenariosTest {
     raw("DatabaseSchema", "migrations-text", """
         {"connectionRef": {"name": "app-db"}, "migrations": "V1__x.sql"}""");
 
-    // Before, the first of these stopped the informer's list, and with it the whole operator.
-    operator = startedOperator();
+    // Before, the first of these stopped the informer's list, and with it the whole operator: one starting now must get past them.
+    world.restartOperator();
     applyGoodConnectionAndSchema("app-db", "app-schema");
 
     awaitSchemaReady("app-schema");
@@ -147,7 +133,6 @@ class UntrustedInputScenariosTest {
 
   @Test
   void anUnreadableObjectArrivingWhileTheOperatorRunsIsReportedAndTheOthersGoOn() throws Exception {
-    operator = startedOperator();
     applyGoodConnectionAndSchema("app-db", "first");
     awaitSchemaReady("first");
 
@@ -158,17 +143,16 @@ class UntrustedInputScenariosTest {
 
     awaitSchemaReady("second");
     assertReportedUnreadable("DatabaseConnection", "late", "spec.healthCheck.intervalSeconds");
-    assertThat(operator.ready()).as("every informer still watching").isTrue();
+    assertThat(world.operator().ready()).as("every informer still watching").isTrue();
   }
 
   // --- driver properties past the CRD --------------------------------------------------------
 
   @Test
   void driverPropertiesAndUrlsThatReachPastTheConnectionStallNamingWhatToChange() throws Exception {
-    operator = startedOperator();
-    cluster.secret(ns, "mysql-url", Map.of("url", "jdbc:mysql://127.0.0.1:" + postgres.getPort()
+    world.cluster().secret(ns, "mysql-url", Map.of("url", "jdbc:mysql://127.0.0.1:" + postgres.getPort()
         + "/app?allowLoadLocalInfile=true&user=app&password=" + PASSWORD));
-    cluster.secret(ns, "app-db", Map.of("username", "app", "password", PASSWORD));
+    world.cluster().secret(ns, "app-db", Map.of("username", "app", "password", PASSWORD));
     // The mock API server checks no CRD rule: these are what the operator itself must refuse.
     k8s.create("""
         apiVersion: dbops.io/v1alpha1
@@ -212,8 +196,8 @@ class UntrustedInputScenariosTest {
 
   @Test
   void secretsThatCannotBeALoginStallNamingTheSecretAndKey() throws Exception {
-    operator = startedOperator();
-    rawSecret("latin1", Map.of("username", "app".getBytes(), "password", new byte[] {'p', (byte) 0xE9, 'w'}));
+    // ISO-8859-1, as a Secret made from a file in a legacy encoding would hold it: 0xE9 is no UTF-8.
+    rawSecret("latin1", Map.of("username", "app".getBytes(), "password", "Pass-caf\u00e9-Latin1".getBytes(StandardCharsets.ISO_8859_1)));
     rawSecret("empty-user", Map.of("username", new byte[0], "password", PASSWORD.getBytes()));
     rawSecret("huge-user", Map.of("username", "u".repeat(1 << 20).getBytes(), "password", PASSWORD.getBytes()));
     rawSecret("no-password", Map.of("username", "app".getBytes()));
@@ -235,9 +219,7 @@ class UntrustedInputScenariosTest {
 
   @Test
   void aStatefulSetTheApiServerRefusesStallsTheConnectionWithTheServersWords() throws Exception {
-    ns = REFUSING_PREFIX + SEQUENCE.incrementAndGet();
-    k8s = new Namespace(client, ns);
-    operator = startedOperator();
+    REFUSING_STATEFULSETS.add(ns);
     k8s.create("""
         apiVersion: dbops.io/v1alpha1
         kind: DatabaseConnection
@@ -256,9 +238,7 @@ class UntrustedInputScenariosTest {
 
   @Test
   void aServiceOverTheNamespacesQuotaStallsTheConnectionSayingSo() throws Exception {
-    ns = QUOTA_PREFIX + SEQUENCE.incrementAndGet();
-    k8s = new Namespace(client, ns);
-    operator = startedOperator();
+    SERVICE_QUOTA_USED_UP.add(ns);
     k8s.create("""
         apiVersion: dbops.io/v1alpha1
         kind: DatabaseConnection
@@ -275,8 +255,46 @@ class UntrustedInputScenariosTest {
   }
 
   @Test
+  void aMigrationJobTheApiServerRefusesStallsItsSchemaWithTheServersWordsAndOtherSchemasGoOn() throws Exception {
+    REFUSING_JOBS.add(ns);
+    world.cluster().secret(ns, "app-db", Map.of("username", "app", "password", PASSWORD));
+    applyConnection("app-db", "app_" + ns);
+    k8s.create("""
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseSchema
+        metadata: {name: heavy}
+        spec:
+          connectionRef: {name: app-db}
+          schemas: [heavy]
+          job:
+            resources: {requests: {cpu: "64"}, limits: {cpu: "2"}}
+          migrations:
+            inline:
+              - {name: V1__create_items.sql, sql: "CREATE TABLE items (id INT);"}
+        """);
+
+    Eventually.await("heavy Stalled", CONVERGE, () -> {
+      DatabaseSchema s = k8s.schema("heavy");
+      return s.getStatus() != null && Conditions.isTrue(s.getStatus().getConditions(), Conditions.STALLED);
+    });
+    Condition stalled = condition(k8s.schema("heavy"), Conditions.STALLED);
+    assertThat(stalled.getReason()).isEqualTo("JobRejected");
+    assertThat(stalled.getMessage()).contains("the API server refused the migration Job",
+        "must be less than or equal to cpu limit of 2", "spec.job");
+    assertThat(k8s.jobs()).isEmpty();
+
+    // Another schema on the same database, in a namespace whose Jobs are admitted: the operator goes on.
+    String database = "app_" + ns;
+    ns = ns + "-next";
+    k8s = world.k8s(ns);
+    world.cluster().secret(ns, "app-db", Map.of("username", "app", "password", PASSWORD));
+    applyConnection("app-db", database);
+    applySchema("light", "app-db");
+    awaitSchemaReady("light");
+  }
+
+  @Test
   void aManagedInstanceWhoseNameCannotNameAServiceIsRefusedBeforeAnythingIsCreated() throws Exception {
-    operator = startedOperator();
     // Admitted before the CRD refused such names; the mock API server checks none.
     k8s.create("""
         apiVersion: dbops.io/v1alpha1
@@ -297,7 +315,6 @@ class UntrustedInputScenariosTest {
 
   @Test
   void aStatefulSetOrServiceOfTheSameNameThatIsNotTheConnectionsIsNeitherTakenOverNorUsed() throws Exception {
-    operator = startedOperator();
     client.apps().statefulSets().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder()
         .withNewMetadata().withName("shop-db").withNamespace(ns).endMetadata()
         .withNewSpec().withServiceName("shop").withNewTemplate().withNewSpec()
@@ -329,13 +346,6 @@ class UntrustedInputScenariosTest {
 
   // --- helpers -------------------------------------------------------------------------------
 
-  private SchemaOperator startedOperator() {
-    SchemaOperator started = SchemaOperator.start(cluster.newClient(),
-        new OperatorSettings(Set.of(), null, 4, "ghcr.io/dbops/schema-operator:test", null, -1));
-    Eventually.await("operator ready", CONVERGE, started::ready);
-    return started;
-  }
-
   /** Stores an object as JSON, past the model classes and any CRD rule. */
   private void raw(String kind, String name, String specJson) {
     String json = """
@@ -366,7 +376,12 @@ class UntrustedInputScenariosTest {
   }
 
   private void applyGoodConnectionAndSchema(String connection, String schema) throws Exception {
-    cluster.secret(ns, connection, Map.of("username", "app", "password", PASSWORD));
+    world.cluster().secret(ns, connection, Map.of("username", "app", "password", PASSWORD));
+    applyConnection(connection, "app_" + ns);
+    applySchema(schema, connection);
+  }
+
+  private void applyConnection(String connection, String database) {
     k8s.create("""
         apiVersion: dbops.io/v1alpha1
         kind: DatabaseConnection
@@ -375,12 +390,11 @@ class UntrustedInputScenariosTest {
           engine: postgres
           host: 127.0.0.1
           port: %d
-          database: app_%s
+          database: %s
           createDatabase: true
           credentials: {secretName: %s}
           tls: {mode: disable}
-        """.formatted(connection, postgres.getPort(), ns, connection));
-    applySchema(schema, connection);
+        """.formatted(connection, postgres.getPort(), database, connection));
   }
 
   private void applySchema(String schema, String connection) throws Exception {

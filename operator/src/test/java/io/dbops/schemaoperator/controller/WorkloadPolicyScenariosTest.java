@@ -4,67 +4,51 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbops.schemaoperator.controller.common.Conditions;
 import io.dbops.schemaoperator.model.DatabaseConnection;
+import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.dbops.schemaoperator.policy.WorkloadPolicy;
-import io.dbops.schemaoperator.runtime.OperatorSettings;
-import io.dbops.schemaoperator.runtime.SchemaOperator;
 import io.dbops.schemaoperator.testing.Eventually;
-import io.dbops.schemaoperator.testing.MockCluster;
 import io.dbops.schemaoperator.testing.Namespace;
-import io.dbops.schemaoperator.testing.StatusTrail;
+import io.dbops.schemaoperator.testing.ScenarioWorld;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The operator's settings decide which images a managed instance may run: a DatabaseConnection
- * naming any other image is refused before anything is created, and a deployed instance is not
- * moved to one.
+ * The operator's settings decide which images a managed instance may run, which image a migration's
+ * scripts may be copied from and which ServiceAccount a migration Job may run as: a resource naming
+ * anything else is refused before anything is created, and a deployed instance is not moved to a
+ * refused image.
  */
 class WorkloadPolicyScenariosTest {
   private static final Duration CONVERGE = Duration.ofSeconds(60);
-  private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
-  private static MockCluster cluster;
-  private SchemaOperator operator;
+  /** As a platform team would narrow it: some instance images, the application team's images, one extra Job account. */
+  @RegisterExtension
+  static final ScenarioWorld world = ScenarioWorld.perTest("policy").withStatusTrail()
+      .operatorOptions(o -> o.policy(WorkloadPolicy.from(Map.of(
+          WorkloadPolicy.INSTANCE_IMAGES, "postgres:16*, registry.internal/db/**",
+          WorkloadPolicy.MIGRATION_IMAGES, "ghcr.io/acme/**",
+          WorkloadPolicy.JOB_SERVICE_ACCOUNTS, "default, migrator"))));
+  private static EmbeddedPostgres postgres;
   private KubernetesClient client;
   private Namespace k8s;
 
-  @RegisterExtension
-  final StatusTrail statusTrail = new StatusTrail(() -> cluster.client());
-
   @BeforeAll
-  static void startCluster() {
-    cluster = MockCluster.start();
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    cluster.close();
+  static void startDatabase() throws Exception {
+    postgres = world.own(EmbeddedPostgres.start());
   }
 
   @BeforeEach
-  void startOperator() {
-    client = cluster.client();
-    k8s = new Namespace(client, "policy" + SEQUENCE.incrementAndGet());
-    WorkloadPolicy policy = WorkloadPolicy.from(Map.of(WorkloadPolicy.INSTANCE_IMAGES, "postgres:16*, registry.internal/db/**"));
-    operator = SchemaOperator.start(cluster.newClient(),
-        new OperatorSettings(Set.of(), null, 2, "ghcr.io/dbops/schema-operator:test", null, -1, policy));
-    Eventually.await("operator ready", CONVERGE, operator::ready);
-  }
-
-  @AfterEach
-  void stopOperator() {
-    operator.close();
+  void useTheScenariosNamespace() {
+    client = world.client();
+    k8s = world.k8s();
   }
 
   @Test
@@ -108,6 +92,86 @@ class WorkloadPolicyScenariosTest {
     assertThat(stalled.getMessage()).contains("postgres:16.4@sha256:");
     assertThat(client.apps().statefulSets().inNamespace(k8s.name()).withName("shop-db").get().getSpec())
         .as("the Pod keeps the image it had").isEqualTo(before.getSpec());
+  }
+
+  @Test
+  void a_migration_image_or_job_account_the_settings_do_not_allow_stalls_the_schema_before_any_configmap_or_job() {
+    world.cluster().secret(k8s.name(), "db-login", Map.of("username", "postgres", "password", "unused-with-trust"));
+    k8s.create("""
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseConnection
+        metadata: {name: db}
+        spec:
+          engine: postgres
+          host: 127.0.0.1
+          port: %d
+          database: postgres
+          credentials: {secretName: db-login}
+          tls: {mode: disable}
+        """.formatted(postgres.getPort()));
+    k8s.create("""
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseSchema
+        metadata: {name: from-image}
+        spec:
+          connectionRef: {name: db}
+          schemas: [from_image]
+          migrations:
+            image: {ref: "docker.io/attacker/scripts:1", path: /sql}
+        ---
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseSchema
+        metadata: {name: as-admin}
+        spec:
+          connectionRef: {name: db}
+          schemas: [as_admin]
+          job: {serviceAccountName: cluster-admin}
+          migrations:
+            inline:
+              - {name: V1__create_items.sql, sql: "CREATE TABLE items (id INT);"}
+        """);
+
+    Condition image = awaitSchemaStalled("from-image");
+    assertThat(image.getReason()).isEqualTo("ImageNotAllowed");
+    assertThat(image.getMessage()).contains("spec.migrations.image.ref \"docker.io/attacker/scripts:1\"", "allowed: ghcr.io/acme/**",
+        "ALLOWED_MIGRATION_IMAGES", "allowedImages.migration");
+    Condition account = awaitSchemaStalled("as-admin");
+    assertThat(account.getReason()).isEqualTo("ServiceAccountNotAllowed");
+    assertThat(account.getMessage()).contains("spec.job.serviceAccountName \"cluster-admin\"", "allowed: default, migrator",
+        "ALLOWED_JOB_SERVICE_ACCOUNTS", "allowedJobServiceAccounts");
+    assertThat(k8s.jobs()).isEmpty();
+    assertThat(client.configMaps().inNamespace(k8s.name()).list().getItems()).as("not even the inline scripts' ConfigMap").isEmpty();
+
+    world.jobs().imageContents("ghcr.io/acme/scripts:1", Map.of("/sql/V1__create_items.sql", "CREATE TABLE items (id INT);"));
+    client.resources(DatabaseSchema.class).inNamespace(k8s.name()).withName("from-image").edit(s -> {
+      s.getSpec().getMigrations().getImage().setRef("ghcr.io/acme/scripts:1");
+      return s;
+    });
+    client.resources(DatabaseSchema.class).inNamespace(k8s.name()).withName("as-admin").edit(s -> {
+      s.getSpec().getJob().setServiceAccountName("migrator");
+      return s;
+    });
+    awaitSchemaReady("from-image");
+    awaitSchemaReady("as-admin");
+    assertThat(k8s.jobs()).as("one Job as the namespace's default account (none named), one as migrator")
+        .extracting(j -> j.getSpec().getTemplate().getSpec().getServiceAccountName())
+        .containsExactlyInAnyOrder(null, "migrator");
+  }
+
+  private Condition awaitSchemaStalled(String name) {
+    Eventually.await(name + " Stalled", CONVERGE, () -> {
+      DatabaseSchema s = k8s.schema(name);
+      return s.getStatus() != null && Conditions.isTrue(s.getStatus().getConditions(), Conditions.STALLED);
+    });
+    return Namespace.condition(k8s.schema(name), Conditions.STALLED);
+  }
+
+  private void awaitSchemaReady(String name) {
+    Eventually.await(name + " Ready", CONVERGE, () -> {
+      DatabaseSchema s = k8s.schema(name);
+      return s.getStatus() != null && Conditions.isTrue(s.getStatus().getConditions(), Conditions.READY)
+          && s.getMetadata().getGeneration().equals(s.getStatus().getObservedGeneration());
+    });
   }
 
   private Condition awaitStalled(String name) {

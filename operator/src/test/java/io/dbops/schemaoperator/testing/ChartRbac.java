@@ -1,6 +1,5 @@
 package io.dbops.schemaoperator.testing;
 
-import com.marcnuri.helm.Helm;
 import io.dbops.schemaoperator.testing.ApiCall.ResourceRequest;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -10,8 +9,6 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleRef;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -19,25 +16,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What the Helm chart, rendered by real Helm with its default values, lets the operator's
+ * What the Helm chart, rendered by real Helm ({@link RenderedChart}), lets the operator's
  * ServiceAccount do: the ClusterRoles bound to it cluster-wide, and the Roles (or ClusterRoles)
  * bound to it in one namespace. Read from the chart each time, never from a copy, so a narrowed
- * chart is checked as it is.
+ * chart is checked as it is; rendered with the chart's default values but for the namespaces an
+ * operator watches, as the chart would be installed for that operator.
  */
 public final class ChartRbac {
-  /** Where the chart is installed in the scenarios: the leader-election Lease lives here too. */
-  public static final String RELEASE_NAMESPACE = "dbops-system";
-  private static final Path CHART = Path.of("..", "helm", "schema-operator");
-  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   /**
    * Granted to every authenticated user by Kubernetes' default ClusterRoles (system:basic-user,
    * system:discovery), whatever a chart says: a client asking what it may do.
    */
   private static final Set<String> EVERY_USER_MAY = Set.of(
       "create authorization.k8s.io/selfsubjectrulesreviews", "create authorization.k8s.io/selfsubjectaccessreviews");
-  private static ChartRbac rendered;
+  private static final Map<List<String>, ChartRbac> RENDERED = new ConcurrentHashMap<>();
 
   private final List<PolicyRule> clusterWide = new ArrayList<>();
   private final Map<String, List<PolicyRule>> inNamespace = new HashMap<>();
@@ -69,26 +64,26 @@ public final class ChartRbac {
 
   private static boolean bindsAccount(List<io.fabric8.kubernetes.api.model.rbac.Subject> subjects, String account) {
     return subjects != null && subjects.stream().anyMatch(s -> "ServiceAccount".equals(s.getKind())
-        && account.equals(s.getName()) && RELEASE_NAMESPACE.equals(s.getNamespace()));
+        && account.equals(s.getName()) && RenderedChart.NAMESPACE.equals(s.getNamespace()));
   }
 
-  /** The chart with its default values, installed in {@link #RELEASE_NAMESPACE}; rendered once per JVM. */
-  public static synchronized ChartRbac ofDefaultChart() {
-    if (rendered == null) {
-      String yaml = new Helm(CHART).template().withName("schema-operator").withNamespace(RELEASE_NAMESPACE)
-          .withKubeVersion("1.31.0").call();
-      List<HasMetadata> objects = new ArrayList<>();
-      for (String document : yaml.split("(?m)^---\\s*$")) {
-        if (document.lines().allMatch(l -> l.isBlank() || l.trim().startsWith("#"))) {
-          continue;
-        }
-        if (SERIALIZATION.unmarshal(document) instanceof HasMetadata object) {
-          objects.add(object);
-        }
+  /** The chart with its default values: every namespace watched, through a ClusterRole. */
+  public static ChartRbac ofDefaultChart() {
+    return watching(Set.of());
+  }
+
+  /**
+   * The chart with value watchNamespaces set to {@code namespaces} (empty: every namespace), as
+   * installed for an operator with that WATCH_NAMESPACES; rendered once per JVM for each set.
+   */
+  public static ChartRbac watching(Set<String> namespaces) {
+    List<String> sorted = namespaces.stream().sorted().toList();
+    return RENDERED.computeIfAbsent(sorted, list -> new ChartRbac(RenderedChart.render(template -> {
+      for (int i = 0; i < list.size(); i++) {
+        template.set("watchNamespaces[" + i + "]", list.get(i));
       }
-      rendered = new ChartRbac(objects);
-    }
-    return rendered;
+      return template;
+    })));
   }
 
   /** The rules that apply to the operator in {@code namespace}: the cluster-wide ones and that namespace's. */
@@ -131,7 +126,7 @@ public final class ChartRbac {
     for (ApiCall call : calls) {
       call.resourceRequest().filter(r -> !allows(r)).ifPresent(r -> refused.putIfAbsent(
           r.describe() + (r.namespace().isEmpty() ? " cluster-wide" : " in namespace " + r.namespace()),
-          "for example " + call.method() + " " + call.path() + ", answered " + call.status()));
+          "for example " + call.method() + " " + call.path() + " by " + call.userAgent() + ", answered " + call.status()));
     }
     return refused.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").toList();
   }

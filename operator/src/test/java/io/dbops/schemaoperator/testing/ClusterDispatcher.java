@@ -21,8 +21,8 @@ import java.util.function.Function;
 /**
  * fabric8's CRUD dispatcher, plus the one question an API server answers rather than stores: a
  * SelfSubjectRulesReview (java-operator-sdk asks one before leader election; the stock dispatcher
- * would store it and answer without a status). The answer is what the Helm chart, rendered, grants
- * the operator in the asked namespace, and nothing more. Every request it answers goes to the
+ * would store it and answer without a status). The answer is what the Helm chart, rendered for the
+ * asking client ({@link #rbac}), grants it in the asked namespace, and nothing more. Every request it answers goes to the
  * listener, with the answer's status code. Writes to paths a test has {@linkplain #forbid forbidden}
  * are refused as RBAC refuses them, with 403 Forbidden, and a test may {@linkplain #refuse refuse}
  * other requests as an API server would.
@@ -32,6 +32,7 @@ class ClusterDispatcher extends KubernetesCrudDispatcher {
   private final Set<String> forbidden = ConcurrentHashMap.newKeySet();
   private volatile Consumer<ApiCall> listener = call -> {};
   private volatile Function<RecordedRequest, Optional<MockResponse>> refusals = request -> Optional.empty();
+  private volatile Function<String, ChartRbac> rbac = userAgent -> ChartRbac.ofDefaultChart();
 
   void listener(Consumer<ApiCall> listener) {
     this.listener = listener;
@@ -43,6 +44,11 @@ class ClusterDispatcher extends KubernetesCrudDispatcher {
    */
   void refuse(Function<RecordedRequest, Optional<MockResponse>> answers) {
     this.refusals = answers;
+  }
+
+  /** The chart's RBAC as installed for the client that names itself {@code userAgent}: the default chart unless said. */
+  void rbac(Function<String, ChartRbac> byUserAgent) {
+    this.rbac = byUserAgent;
   }
 
   /** From now on, every update and patch of exactly this path is refused. */
@@ -92,7 +98,7 @@ class ClusterDispatcher extends KubernetesCrudDispatcher {
     }
     SelfSubjectRulesReview review = Serialization.unmarshal(request.getUtf8Body(), SelfSubjectRulesReview.class);
     SubjectRulesReviewStatusBuilder status = new SubjectRulesReviewStatusBuilder().withIncomplete(false);
-    for (PolicyRule rule : ChartRbac.ofDefaultChart().rulesIn(review.getSpec().getNamespace())) {
+    for (PolicyRule rule : rbac.apply(request.getHeader("User-Agent")).rulesIn(review.getSpec().getNamespace())) {
       status.addToResourceRules(new ResourceRuleBuilder().withApiGroups(rule.getApiGroups()).withResources(rule.getResources())
           .withResourceNames(rule.getResourceNames()).withVerbs(rule.getVerbs()).build());
     }

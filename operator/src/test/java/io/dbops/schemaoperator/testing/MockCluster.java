@@ -2,9 +2,12 @@ package io.dbops.schemaoperator.testing;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -128,6 +131,23 @@ public final class MockCluster implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Answers a SelfSubjectRulesReview with what the chart, as {@code byUserAgent} renders it for the
+   * client that names itself so, grants (the default chart unless said).
+   */
+  public void rbac(Function<String, ChartRbac> byUserAgent) {
+    dispatcher.rbac(byUserAgent);
+  }
+
+  /**
+   * An answer the API server gives when it refuses a request: {@code code} (422 Invalid, 403
+   * Forbidden) with a Status that says why, as {@link #startRefusing}'s refusals return it.
+   */
+  public static MockResponse refusal(int code, String reason, String message) {
+    Status status = new StatusBuilder().withStatus("Failure").withCode(code).withReason(reason).withMessage(message).build();
+    return new MockResponse().setResponseCode(code).setBody(Serialization.asJson(status));
   }
 
   /**

@@ -37,40 +37,51 @@ public final class RunningOperator implements AutoCloseable {
    * How to run it; {@link #defaults()} is what the scenarios use.
    *
    * @param httpPort 0 for a free port, -1 for no health and metrics server
+   * @param watchNamespaces WATCH_NAMESPACES; empty for every namespace
    */
   public record Options(int concurrency, String image, LeaderElection leaderElection, InstanceAddresses instanceAddresses,
-      int httpPort, WorkloadPolicy policy) {
+      int httpPort, WorkloadPolicy policy, Set<String> watchNamespaces) {
+    public Options {
+      watchNamespaces = Set.copyOf(watchNamespaces);
+    }
+
     /**
-     * The operator as a platform team would install it for the scenarios' application team: the
-     * default policy, plus that team's images allowed as migration sources ({@code ghcr.io/acme/**}).
+     * The operator as a platform team would install it for the scenarios' application team: every
+     * namespace watched, the default policy plus that team's images allowed as migration sources
+     * ({@code ghcr.io/acme/**}).
      */
     public static Options defaults() {
       return new Options(4, IMAGE, null, InstanceAddresses.CLUSTER_DNS, 0,
-          WorkloadPolicy.from(Map.of(WorkloadPolicy.MIGRATION_IMAGES, "ghcr.io/acme/**")));
+          WorkloadPolicy.from(Map.of(WorkloadPolicy.MIGRATION_IMAGES, "ghcr.io/acme/**")), Set.of());
     }
 
     public Options policy(WorkloadPolicy workloadPolicy) {
-      return new Options(concurrency, image, leaderElection, instanceAddresses, httpPort, workloadPolicy);
+      return new Options(concurrency, image, leaderElection, instanceAddresses, httpPort, workloadPolicy, watchNamespaces);
     }
 
     public Options concurrency(int threads) {
-      return new Options(threads, image, leaderElection, instanceAddresses, httpPort, policy);
+      return new Options(threads, image, leaderElection, instanceAddresses, httpPort, policy, watchNamespaces);
     }
 
     public Options image(String operatorImage) {
-      return new Options(concurrency, operatorImage, leaderElection, instanceAddresses, httpPort, policy);
+      return new Options(concurrency, operatorImage, leaderElection, instanceAddresses, httpPort, policy, watchNamespaces);
     }
 
     public Options leaderElection(LeaderElection election) {
-      return new Options(concurrency, image, election, instanceAddresses, httpPort, policy);
+      return new Options(concurrency, image, election, instanceAddresses, httpPort, policy, watchNamespaces);
     }
 
     public Options instanceAddresses(InstanceAddresses addresses) {
-      return new Options(concurrency, image, leaderElection, addresses, httpPort, policy);
+      return new Options(concurrency, image, leaderElection, addresses, httpPort, policy, watchNamespaces);
     }
 
     public Options withoutHttp() {
-      return new Options(concurrency, image, leaderElection, instanceAddresses, -1, policy);
+      return new Options(concurrency, image, leaderElection, instanceAddresses, -1, policy, watchNamespaces);
+    }
+
+    /** Watches only {@code namespaces}, as WATCH_NAMESPACES (and the chart's watchNamespaces) say. */
+    public Options watching(Set<String> namespaces) {
+      return new Options(concurrency, image, leaderElection, instanceAddresses, httpPort, policy, namespaces);
     }
   }
 
@@ -83,7 +94,7 @@ public final class RunningOperator implements AutoCloseable {
   /** Starts reconciling; returns once informers are running (not yet necessarily synced: see {@link #ready()}). */
   public static RunningOperator start(MockCluster cluster, String userAgent, Options options, Consumer<String> scrapes) {
     SchemaOperator operator = SchemaOperator.start(cluster.newClient(userAgent),
-        new OperatorSettings(Set.of(), null, options.concurrency(), options.image(), options.leaderElection(), options.httpPort(),
+        new OperatorSettings(options.watchNamespaces(), null, options.concurrency(), options.image(), options.leaderElection(), options.httpPort(),
             options.policy()),
         options.instanceAddresses());
     return new RunningOperator(operator, userAgent, scrapes);

@@ -3,14 +3,21 @@ package io.dbops.schemaoperator.testing;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -25,9 +32,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>It also records all that the operator and its Jobs put out: every request body the mock API
  * server received, every line logged in this JVM, everything each Job's containers printed, and
  * every /metrics scrape. After the last test it fails the class when any of that holds a value of
- * any Secret written to the cluster (in the forms {@link LeakScan} knows), or when the operator
- * made a request that the Helm chart's RBAC does not allow ({@link ChartRbac}). Operators and
- * helpers each have a user agent of their own, so the request log tells whose request was whose.
+ * any Secret written to the cluster (in the forms {@link LeakScan} knows), or when an operator
+ * made a request that the Helm chart's RBAC, as installed for that operator (its watched
+ * namespaces), does not allow ({@link ChartRbac}). Operators and helpers each have a user agent of
+ * their own, so the request log tells whose request was whose.
  */
 public final class ScenarioWorld implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
   private static final AtomicInteger OPERATORS = new AtomicInteger();
@@ -35,6 +43,9 @@ public final class ScenarioWorld implements BeforeAllCallback, AfterAllCallback,
   public static final String POKE = "scenario.dbops.io/poke";
 
   private String namespacePrefix;
+  private List<String> watchedSuffixes = List.of();
+  private UnaryOperator<RunningOperator.Options> operatorOptions = UnaryOperator.identity();
+  private Function<RecordedRequest, Optional<MockResponse>> refusals;
   private boolean operatorPerTest;
   private boolean withStatefulSets;
   private boolean withStatusTrail;
@@ -48,12 +59,13 @@ public final class ScenarioWorld implements BeforeAllCallback, AfterAllCallback,
   private final List<ApiCall> calls = Collections.synchronizedList(new ArrayList<>());
   private final List<String> scrapes = Collections.synchronizedList(new ArrayList<>());
   private final List<RunningOperator> operators = new ArrayList<>();
-  private final Set<String> operatorAgents = ConcurrentHashMap.newKeySet();
+  /** How each operator, by user agent, was started: its requests are checked against the chart installed so. */
+  private final Map<String, RunningOperator.Options> operatorAgents = new ConcurrentHashMap<>();
   private final List<AutoCloseable> owned = new ArrayList<>();
   private final AtomicInteger sequence = new AtomicInteger();
   private final AtomicInteger pokes = new AtomicInteger();
   private RunningOperator operator;
-  private String namespace;
+  private List<String> namespaces = List.of();
 
   private ScenarioWorld() {}
 
@@ -82,6 +94,31 @@ public final class ScenarioWorld implements BeforeAllCallback, AfterAllCallback,
     return this;
   }
 
+  /**
+   * With {@link #perTest}: each test gets one namespace per suffix (the prefix, the test's number,
+   * the suffix), and the operators the world starts watch exactly those (WATCH_NAMESPACES, and the chart's Roles in each
+   * of them for the RBAC check). {@link #namespace()} is the first.
+   */
+  public ScenarioWorld watching(String... suffixes) {
+    watchedSuffixes = List.of(suffixes);
+    return this;
+  }
+
+  /** Every operator the world starts itself ({@link #startOperator()}) runs with {@code change} applied to its options. */
+  public ScenarioWorld operatorOptions(UnaryOperator<RunningOperator.Options> change) {
+    operatorOptions = change;
+    return this;
+  }
+
+  /**
+   * Requests {@code answers} gives a response for get that response (see {@link MockCluster#refusal}),
+   * as from an API server that refuses them: a 422 for an invalid object, a 403 over a quota.
+   */
+  public ScenarioWorld refusing(Function<RecordedRequest, Optional<MockResponse>> answers) {
+    refusals = answers;
+    return this;
+  }
+
   /** How long the world's own waits (operator ready, reconciles done) may take; 60 s unless said. */
   public ScenarioWorld converge(Duration limit) {
     converge = limit;
@@ -93,8 +130,9 @@ public final class ScenarioWorld implements BeforeAllCallback, AfterAllCallback,
   /** Starts the cluster and the fake controllers; the extension calls this before the first test. */
   public void start() {
     console = ConsoleCapture.start();
-    cluster = MockCluster.start();
+    cluster = refusals == null ? MockCluster.start() : MockCluster.startRefusing(refusals);
     cluster.onRequest(calls::add);
+    cluster.rbac(this::chartOf);
     jobs = FakeJobController.start(cluster.newClient("fake-job-controller"));
     if (withStatefulSets) {
       statefulSets = FakeStatefulSetController.start(cluster.newClient("fake-statefulset-controller"));
@@ -112,7 +150,8 @@ public final class ScenarioWorld implements BeforeAllCallback, AfterAllCallback,
   @Override
   public void beforeEach(ExtensionContext context) {
     if (namespacePrefix != null) {
-      namespace = namespacePrefix + sequence.incrementAndGet();
+      String base = namespacePrefix + sequence.incrementAndGet();
+      namespaces = watchedSuffixes.isEmpty() ? List.of(base) : watchedSuffixes.stream().map(s -> base + s).toList();
     }
     if (statusTrail != null) {
       statusTrail.beforeEach(context);
@@ -225,24 +264,38 @@ public final class ScenarioWorld implements BeforeAllCallback, AfterAllCallback,
         .isPresent();
   }
 
-  /** The operators' requests that the Helm chart's Roles do not allow. */
+  /** The operators' requests that the Helm chart's Roles, as installed for each operator, do not allow. */
   public List<String> refusedByChart() {
-    List<ApiCall> byOperators = requests().stream().filter(c -> operatorAgents.contains(c.userAgent())).toList();
-    if (!operatorAgents.isEmpty() && byOperators.isEmpty()) {
-      return List.of("requests: none seen from the operators' user agents " + operatorAgents + ", so none was checked");
+    Map<String, List<ApiCall>> byOperator = requests().stream().filter(c -> operatorAgents.containsKey(c.userAgent()))
+        .collect(Collectors.groupingBy(ApiCall::userAgent));
+    if (!operatorAgents.isEmpty() && byOperator.isEmpty()) {
+      return List.of("requests: none seen from the operators' user agents " + operatorAgents.keySet() + ", so none was checked");
     }
-    return ChartRbac.ofDefaultChart().refused(byOperators);
+    return byOperator.entrySet().stream().flatMap(e -> chartOf(e.getKey()).refused(e.getValue()).stream()).distinct().toList();
+  }
+
+  /** The chart's RBAC as installed for the operator that names itself {@code userAgent}; the default chart for anyone else. */
+  private ChartRbac chartOf(String userAgent) {
+    RunningOperator.Options options = userAgent == null ? null : operatorAgents.get(userAgent);
+    return options == null ? ChartRbac.ofDefaultChart() : ChartRbac.watching(options.watchNamespaces());
   }
 
   // ---- the operator ---------------------------------------------------------------------------
 
-  /** Starts an operator process as the scenarios run it, and waits until it is ready. */
+  /**
+   * Starts an operator process as the scenarios run it (watching the test's namespaces if the world
+   * is {@linkplain #watching watching}, with the class's {@linkplain #operatorOptions options}), and
+   * waits until it is ready.
+   */
   public RunningOperator startOperator() {
     RunningOperator.Options options = RunningOperator.Options.defaults();
     if (statefulSets != null) {
       options = options.instanceAddresses(statefulSets.addresses());
     }
-    return startOperator("schema-operator-" + OPERATORS.incrementAndGet(), options, true);
+    if (!watchedSuffixes.isEmpty()) {
+      options = options.watching(Set.copyOf(namespaces));
+    }
+    return startOperator("schema-operator-" + OPERATORS.incrementAndGet(), operatorOptions.apply(options), true);
   }
 
   /**
@@ -250,7 +303,10 @@ public final class ScenarioWorld implements BeforeAllCallback, AfterAllCallback,
    * {@code awaitReady} (a standby under leader election is ready too, but one may want to watch it start).
    */
   public RunningOperator startOperator(String userAgent, RunningOperator.Options options, boolean awaitReady) {
-    operatorAgents.add(userAgent);
+    operatorAgents.put(userAgent, options);
+    // Rendered now, not on the API server's thread when the operator first asks what it may do:
+    // Helm's first render in a JVM loads a native library, which can outlast the client's timeout.
+    chartOf(userAgent);
     RunningOperator started = RunningOperator.start(cluster, userAgent, options, scrapes::add);
     synchronized (operators) {
       operators.add(started);
@@ -311,7 +367,7 @@ public final class ScenarioWorld implements BeforeAllCallback, AfterAllCallback,
    * timer or any later event would decide, it decides now.
    */
   public void reconcileAgain(String name) {
-    awaitReconcileAfter(() -> client().resources(DatabaseSchema.class).inNamespace(namespace).withName(name).edit(s -> {
+    awaitReconcileAfter(() -> client().resources(DatabaseSchema.class).inNamespace(namespace()).withName(name).edit(s -> {
       if (s.getMetadata().getAnnotations() == null) {
         s.getMetadata().setAnnotations(new HashMap<>());
       }
@@ -325,7 +381,7 @@ public final class ScenarioWorld implements BeforeAllCallback, AfterAllCallback,
    * is gone (the mock API server keeps orphans); returns "Kind/name" of each object deleted.
    */
   public List<String> collectGarbage() {
-    return GarbageCollector.collect(client(), namespace);
+    return GarbageCollector.collect(client(), namespace());
   }
 
   // ---- what is in it --------------------------------------------------------------------------
@@ -351,14 +407,24 @@ public final class ScenarioWorld implements BeforeAllCallback, AfterAllCallback,
     return statusTrail;
   }
 
-  /** The current test's namespace. */
+  /** The current test's namespace (the first, when it has several). */
   public String namespace() {
-    return namespace;
+    return namespaces.isEmpty() ? null : namespaces.get(0);
+  }
+
+  /** The current test's namespaces, one for each suffix the world is {@linkplain #watching watching}. */
+  public List<String> namespaces() {
+    return namespaces;
   }
 
   /** The current test's namespace, to write and read as a person would. */
   public Namespace k8s() {
-    return new Namespace(cluster.client(), namespace);
+    return k8s(namespace());
+  }
+
+  /** Any namespace, to write and read as a person would. */
+  public Namespace k8s(String name) {
+    return new Namespace(cluster.client(), name);
   }
 
   /** Closed after the operators and fake controllers have stopped, last handed over first (a database, say). */

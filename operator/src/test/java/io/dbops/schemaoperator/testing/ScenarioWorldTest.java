@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The world's checks see what they claim to: secret values planted in a request body, in log
  * lines, in what a Job's container prints and in a metrics scrape are each found there, and a
- * request by the operator that the chart does not allow is found too. Each planted value reaches
+ * request by the operator that the chart, as installed for that operator, does not allow is found too. Each planted value reaches
  * one place only, so each finding proves that place is read.
  */
 class ScenarioWorldTest {
@@ -102,6 +103,12 @@ class ScenarioWorldTest {
 
       // As the operator, something the chart does not let it do.
       world.cluster().newClient(operator.userAgent()).secrets().inNamespace(ns).withName("planted").delete();
+      // A list across namespaces: the chart grants it to an operator that watches every namespace,
+      // and not to one installed to watch only this one.
+      world.cluster().newClient(operator.userAgent()).secrets().inAnyNamespace().list();
+      RunningOperator watching = world.startOperator("watching-" + ns,
+          RunningOperator.Options.defaults().withoutHttp().watching(Set.of(ns)), true);
+      world.cluster().newClient(watching.userAgent()).secrets().inAnyNamespace().list();
     } finally {
       world.stop();
     }
@@ -144,6 +151,8 @@ class ScenarioWorldTest {
 
   @Test
   void anOperatorRequestTheChartDoesNotAllowIsFoundAndNothingElse() {
-    assertThat(refused).singleElement().satisfies(r -> assertThat(r).startsWith("delete /secrets in namespace planting"));
+    assertThat(refused).hasSize(2)
+        .anySatisfy(r -> assertThat(r).startsWith("delete /secrets in namespace planting"))
+        .anySatisfy(r -> assertThat(r).startsWith("list /secrets cluster-wide").contains("by watching-planting"));
   }
 }

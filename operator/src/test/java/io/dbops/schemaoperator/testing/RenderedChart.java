@@ -1,4 +1,4 @@
-package io.dbops.schemaoperator.chart;
+package io.dbops.schemaoperator.testing;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
@@ -10,17 +10,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
-/** The chart as real Helm (helm-java, offline) renders it for release "schema-operator", each document read back as a typed object. */
-final class RenderedChart {
-  static final Path CHART = Path.of("..", "helm", "schema-operator");
-  static final String NAMESPACE = "dbops-system";
-  static final String KUBERNETES = "1.31.0";
+/**
+ * The chart as real Helm (helm-java, offline) renders it for release "schema-operator" in
+ * {@link #NAMESPACE}, each document read back as a typed object: the one way the tests render it.
+ */
+public final class RenderedChart {
+  public static final Path CHART = Path.of("..", "helm", "schema-operator");
+  /** Where the chart is installed in the tests: the leader-election Lease lives here too. */
+  public static final String NAMESPACE = "dbops-system";
+  public static final String KUBERNETES = "1.31.0";
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private RenderedChart() {}
 
   /** Every object but the CRDs, with {@code options} applied to the template command (values, Kubernetes version). */
-  static List<HasMetadata> render(UnaryOperator<TemplateCommand> options) {
+  public static List<HasMetadata> render(UnaryOperator<TemplateCommand> options) {
     String yaml = options.apply(new Helm(CHART).template().withName("schema-operator").withNamespace(NAMESPACE)
         .withKubeVersion(KUBERNETES)).call();
     List<HasMetadata> objects = new ArrayList<>();
@@ -37,7 +41,7 @@ final class RenderedChart {
   }
 
   /** The one object of this type; fails when there is none or more. */
-  static <T> T one(List<HasMetadata> objects, Class<T> type) {
+  public static <T> T one(List<HasMetadata> objects, Class<T> type) {
     List<T> matching = objects.stream().filter(type::isInstance).map(type::cast).toList();
     if (matching.size() != 1) {
       throw new AssertionError("expected one " + type.getSimpleName() + ", rendered " + matching.size());
