@@ -1,0 +1,63 @@
+package io.dbops.schemaoperator.hostile;
+
+/**
+ * One row of {@link HostileInputTest}: an input a tenant (or a careless one) could give, and where
+ * it must end. Its name is the sentence the test report shows.
+ */
+sealed interface HostileInput {
+  String name();
+
+  /**
+   * Refused by the API server, per the generated CRDs: {@code document} violates exactly one rule,
+   * and that violation's text holds every one of {@code rule}'s words.
+   */
+  record Admission(String name, String document, String... rule) implements HostileInput {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  /**
+   * Admitted (or, with {@code pastTheCrd}, stored where the CRD did not check it, as an older CRD
+   * would leave it), then refused by the running operator: the {@code kind} named {@code resource}
+   * in the row's namespace ends with condition {@code expected}, whose message holds {@code message}.
+   */
+  record Operator(String name, Kind kind, String resource, Expected expected, String message, boolean pastTheCrd,
+      Setup setup) implements HostileInput {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  enum Kind {
+    DatabaseConnection,
+    DatabaseSchema
+  }
+
+  /**
+   * The condition a refused resource ends with: Stalled (a person must change something), or for
+   * the few inputs that may yet become valid without a change to the resource (a connection created
+   * later, an approval naming the plan), Ready False with a reason while it waits.
+   */
+  record Expected(String reason, boolean stalled) {
+    static Expected stalled(String reason) {
+      return new Expected(reason, true);
+    }
+
+    static Expected waiting(String reason) {
+      return new Expected(reason, false);
+    }
+
+    @Override
+    public String toString() {
+      return (stalled ? "Stalled " : "Ready False, waiting: ") + reason;
+    }
+  }
+
+  /** Writes the row's objects into its namespace. */
+  interface Setup {
+    void apply(RowNamespace ns) throws Exception;
+  }
+}
