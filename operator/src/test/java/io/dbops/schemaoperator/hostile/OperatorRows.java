@@ -110,8 +110,13 @@ final class OperatorRows {
         "does not hold a JDBC URL"));
     rows.add(url("a urlFrom URL of 9000 characters", "postgres",
         ns -> pgUrl(ns, "ApplicationName=" + "a".repeat(9000)), stalled(SECRET_INVALID), "JDBC URL is longer than 8192 characters"));
+    rows.add(row("an empty password, tried against the real server", Kind.DatabaseConnection, stalled("AuthenticationFailed"),
+        "the password is an empty string. Check the username and password in the credentials Secret", ns -> {
+          ns.secret("app-db", Map.of("username", "app", "password", ""));
+          ns.create(realConnectionYaml(ns));
+        }));
     rows.add(row("a user name that tries SQL injection, tried against the real server", Kind.DatabaseConnection,
-        stalled("AuthenticationFailed"), "", ns -> {
+        stalled("AuthenticationFailed"), "password authentication failed for user \"app'; DROP ROLE app; --\"", ns -> {
           ns.secret("app-db", Map.of("username", "app'; DROP ROLE app; --", "password", pw(ns)));
           ns.create(realConnectionYaml(ns));
         }));
