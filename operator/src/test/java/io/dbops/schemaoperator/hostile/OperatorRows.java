@@ -123,8 +123,12 @@ final class OperatorRows {
 
     // --- TLS without a usable CA ---------------------------------------------------------------------------------
     rows.add(external("tls.mode verify-full with an empty CA", "postgres",
-        "tls: {mode: verify-full, caSecretRef: {name: db-ca, key: ca.crt}}", stalled(CONFIGURATION_INVALID),
-        "needs the CA certificate", ns -> ns.secret("db-ca", Map.of("ca.crt", ""))));
+        "tls: {mode: verify-full, caSecretRef: {name: db-ca, key: ca.crt}}", stalled(SECRET_INVALID),
+        "Secret db-ca key ca.crt (tls.caSecretRef) holds no certificate", ns -> ns.secret("db-ca", Map.of("ca.crt", ""))));
+    rows.add(external("tls.mode verify-ca with a CA that is no certificate", "postgres",
+        "tls: {mode: verify-ca, caSecretRef: {name: db-ca, key: ca.crt}}", stalled(SECRET_INVALID),
+        "Secret db-ca key ca.crt (tls.caSecretRef) holds no certificate",
+        ns -> ns.secret("db-ca", Map.of("ca.crt", "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n"))));
     rows.add(external("tls.mode verify-full with a CA Secret that does not exist", "postgres",
         "tls: {mode: verify-full, caSecretRef: {name: db-ca, key: ca.crt}}", stalled("SecretNotFound"), "Secret db-ca not found",
         ns -> { }));

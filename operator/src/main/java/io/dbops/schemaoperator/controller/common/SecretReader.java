@@ -2,6 +2,7 @@ package io.dbops.schemaoperator.controller.common;
 
 import io.dbops.schemaoperator.migration.ConfigurationException;
 import io.dbops.schemaoperator.migration.Login;
+import io.dbops.schemaoperator.migration.PemCertificates;
 import io.dbops.schemaoperator.model.ConnectionSecretRefs;
 import io.dbops.schemaoperator.model.DatabaseConnectionSpec;
 import io.dbops.schemaoperator.model.SecretKeyRef;
@@ -80,10 +81,23 @@ public final class SecretReader {
     }
   }
 
-  /** The PEM bundle tls.caSecretRef names; an empty string when it names none. */
+  /**
+   * The PEM bundle tls.caSecretRef names; an empty string when it names none. A value that holds no
+   * certificate (empty, a key, text) is refused here, before any connection: pgjdbc would read it
+   * only after connecting, and report it as an unreachable server.
+   */
   public Lookup<String> caCertificate(DatabaseConnectionSpec spec) {
     Optional<SecretKeyRef> ca = ConnectionSecretRefs.of(spec).ca();
-    return ca.isEmpty() ? Lookup.of("") : value(ca.get());
+    if (ca.isEmpty()) {
+      return Lookup.of("");
+    }
+    Lookup<String> pem = value(ca.get());
+    if (pem.found() && !PemCertificates.holdsCertificates(pem.value())) {
+      return Lookup.missing(SECRET_INVALID, "Secret " + ca.get().getName() + " key " + ca.get().getKey()
+          + " (tls.caSecretRef) holds no certificate: put the PEM certificate of the CA that signed the server's certificate"
+          + " there (-----BEGIN CERTIFICATE-----)");
+    }
+    return pem;
   }
 
   private Lookup<String> value(SecretKeyRef ref) {
