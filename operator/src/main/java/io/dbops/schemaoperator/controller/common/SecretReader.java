@@ -24,10 +24,24 @@ public final class SecretReader {
   /** A Secret whose value cannot be a login, URL or certificate as it stands. */
   public static final String SECRET_INVALID = "SecretInvalid";
   private final Function<String, Optional<Secret>> secretsByName;
+  private final boolean caContentUsed;
 
   /** {@code secretsByName} looks a Secret up by name in the connection's namespace. */
   public SecretReader(Function<String, Optional<Secret>> secretsByName) {
+    this(secretsByName, true);
+  }
+
+  private SecretReader(Function<String, Optional<Secret>> secretsByName, boolean caContentUsed) {
     this.secretsByName = secretsByName;
+    this.caContentUsed = caContentUsed;
+  }
+
+  /**
+   * A reader for connections redirected to a server without TLS (the local commands' --embedded):
+   * the CA Secret must exist, but what it holds is never used, and the examples hold a placeholder there.
+   */
+  public static SecretReader forServerWithoutTls(Function<String, Optional<Secret>> secretsByName) {
+    return new SecretReader(secretsByName, false);
   }
 
   /** A value, or why there is none. */
@@ -92,7 +106,7 @@ public final class SecretReader {
       return Lookup.of("");
     }
     Lookup<String> pem = value(ca.get());
-    if (pem.found() && !PemCertificates.holdsCertificates(pem.value())) {
+    if (caContentUsed && pem.found() && !PemCertificates.holdsCertificates(pem.value())) {
       return Lookup.missing(SECRET_INVALID, "Secret " + ca.get().getName() + " key " + ca.get().getKey()
           + " (tls.caSecretRef) holds no certificate: put the PEM certificate of the CA that signed the server's certificate"
           + " there (-----BEGIN CERTIFICATE-----)");
