@@ -25,6 +25,27 @@ public final class Patterns {
   public static final String PARAMETER_NAME = "^[A-Za-z][A-Za-z0-9_.]*$";
 
   /**
+   * An absolute directory inside an image: segments of letters, digits and . _ - @ +, none of them
+   * "." or "..". Nothing a shell, a glob or a path walk reads specially, although the path reaches
+   * the init container's script as data, never as script text.
+   */
+  public static final String IMAGE_PATH = "^(/\\.*[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*)+/?$";
+  /**
+   * A label key, as the API server checks it: [DNS subdomain prefix/]name of at most 63 (the
+   * prefix's length of at most 253 is left to the rules that use it). No backslash, so that CEL
+   * rules can quote it.
+   */
+  public static final String LABEL_KEY = "^([a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
+      + "[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$";
+  /** A label value: empty, or at most 63 letters, digits, '-', '_', '.', beginning and ending alphanumeric. */
+  public static final String LABEL_VALUE = "^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$";
+  /**
+   * A resource quantity as the API server reads one (e.g. 500m, 1.5Gi, 2e3), never negative: a
+   * request or limit below zero is refused in a Pod anyway.
+   */
+  public static final String QUANTITY = "^\\+?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE][-+]?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$";
+
+  /**
    * The name of a DatabaseConnection with spec.instance, which names its StatefulSet and Services:
    * a DNS-1035 label (a Service name) of at most 52 characters, since the StatefulSet controller
    * labels each revision "name-hash" and a label value holds 63.
