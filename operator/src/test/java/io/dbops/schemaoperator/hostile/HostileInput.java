@@ -31,6 +31,18 @@ sealed interface HostileInput {
     }
   }
 
+  /**
+   * An object someone other than the operator wrote, dressed as the operator's own (its labels, an
+   * owner reference it could give), that must not be believed: DatabaseSchema app of the row's
+   * namespace, which the forgery would hold back, migrates and becomes Ready by a Job of its own.
+   */
+  record Forged(String name, Setup setup) implements HostileInput {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
   enum Kind {
     DatabaseConnection,
     DatabaseSchema

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dbops.schemaoperator.controller.common.Conditions;
 import io.dbops.schemaoperator.hostile.HostileInput.Admission;
+import io.dbops.schemaoperator.hostile.HostileInput.Forged;
 import io.dbops.schemaoperator.hostile.HostileInput.Kind;
 import io.dbops.schemaoperator.hostile.HostileInput.Operator;
 import io.dbops.schemaoperator.model.CrdValidator;
@@ -19,6 +20,7 @@ import io.dbops.schemaoperator.testing.ScenarioWorld;
 import io.dbops.schemaoperator.testing.Tripwire;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -79,6 +81,7 @@ class HostileInputTest {
   private static final Set<String> OPERATOR_MAY_WRITE = Set.of("databaseconnections", "databaseschemas", "events");
   private static final List<Admission> ADMISSION_ROWS = AdmissionRows.all();
   private static final List<Operator> OPERATOR_ROWS = OperatorRows.all();
+  private static final List<Forged> FORGED_ROWS = ForgedRows.all();
 
   /** Row name -> "outcome | rule or reason", in the order the rows ran. */
   private static final Map<String, String> OUTCOMES = new LinkedHashMap<>();
@@ -95,12 +98,14 @@ class HostileInputTest {
       st.execute("CREATE DATABASE " + RowNamespace.DATABASE + " OWNER " + RowNamespace.USER);
     }
     operator = world.startOperator();
-    for (int i = 0; i < OPERATOR_ROWS.size(); i++) {
-      Operator row = OPERATOR_ROWS.get(i);
+    List<HostileInput> rows = new ArrayList<>(OPERATOR_ROWS);
+    rows.addAll(FORGED_ROWS);
+    for (int i = 0; i < rows.size(); i++) {
+      HostileInput row = rows.get(i);
       String number = "%02d".formatted(i + 1);
       RowNamespace ns = new RowNamespace(world.cluster(), "hostile-" + number, "hostile_" + number, postgres.getPort(),
           world.own(Tripwire.start()), PASSWORD);
-      row.setup().apply(ns);
+      (row instanceof Operator o ? o.setup() : ((Forged) row).setup()).apply(ns);
       NAMESPACES.put(row.name(), ns);
     }
   }
@@ -111,6 +116,10 @@ class HostileInputTest {
 
   static Stream<Operator> operatorRows() {
     return OPERATOR_ROWS.stream();
+  }
+
+  static Stream<Forged> forgedRows() {
+    return FORGED_ROWS.stream();
   }
 
   @Order(1)
@@ -153,6 +162,35 @@ class HostileInputTest {
   }
 
   @Order(3)
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("forgedRows")
+  void isNotBelievedByTheOperator(Forged row) {
+    outcome(row.name(), "accepted", "not yet refused");
+    RowNamespace ns = NAMESPACES.get(row.name());
+    KubernetesClient client = world.client();
+    Eventually.await("DatabaseSchema " + ns.name() + "/app Ready, or waiting behind the forgery", CONVERGE, () -> {
+      Optional<Condition> ready = Conditions.find(conditions(Kind.DatabaseSchema, ns, "app"), Conditions.READY);
+      return ready.isPresent() && ("True".equals(ready.get().getStatus()) || "WaitingForLock".equals(ready.get().getReason()));
+    });
+    Condition ready = Conditions.find(conditions(Kind.DatabaseSchema, ns, "app"), Conditions.READY).orElseThrow();
+    outcome(row.name(), "accepted", "believed: " + ready.getReason() + ": " + oneLine(ready.getMessage()));
+    assertThat(ready.getStatus()).as("the victim's Ready condition: %s %s", ready.getReason(), ready.getMessage()).isEqualTo("True");
+
+    DatabaseSchema victim = client.resources(DatabaseSchema.class).inNamespace(ns.name()).withName("app").get();
+    Job own = client.batch().v1().jobs().inNamespace(ns.name()).withName(victim.getStatus().getLastRun().getJob()).get();
+    Job forged = Stream.of(ns.name(), ns.name() + "-attacker")
+        .map(n -> client.batch().v1().jobs().inNamespace(n).withName("app-forged-1").get())
+        .filter(j -> j != null).findFirst().orElseThrow();
+    assertThat(own.getMetadata().getLabels()).as("the forgery named the victim's real lock")
+        .containsEntry(ForgedRows.TARGET_LABEL, forged.getMetadata().getLabels().get(ForgedRows.TARGET_LABEL));
+    assertThat(Long.parseLong(forged.getMetadata().getResourceVersion()))
+        .as("the forged Job was there before the victim's Job was made").isLessThan(Long.parseLong(own.getMetadata().getResourceVersion()));
+    assertThat(forged.getStatus() == null || forged.getStatus().getCompletionTime() == null).as("the forged Job still runs").isTrue();
+    outcome(row.name(), OPERATOR, "not believed: DatabaseSchema app became Ready by its own Job " + own.getMetadata().getName()
+        + " while the forged Job " + forged.getMetadata().getNamespace() + "/app-forged-1 was running");
+  }
+
+  @Order(4)
   @Test
   void afterEveryHostileInputAGoodSchemaStillBecomesReadyAndNothingLeaked() throws Exception {
     Namespace good = new Namespace(world.client(), "hostile-good");
@@ -230,12 +268,16 @@ class HostileInputTest {
   }
 
   private static List<Condition> conditions(Operator row, RowNamespace ns) {
+    return conditions(row.kind(), ns, row.resource());
+  }
+
+  private static List<Condition> conditions(Kind kind, RowNamespace ns, String name) {
     KubernetesClient client = world.client();
-    if (row.kind() == Kind.DatabaseConnection) {
-      DatabaseConnection c = client.resources(DatabaseConnection.class).inNamespace(ns.name()).withName(row.resource()).get();
+    if (kind == Kind.DatabaseConnection) {
+      DatabaseConnection c = client.resources(DatabaseConnection.class).inNamespace(ns.name()).withName(name).get();
       return c == null || c.getStatus() == null ? List.of() : c.getStatus().getConditions();
     }
-    DatabaseSchema s = client.resources(DatabaseSchema.class).inNamespace(ns.name()).withName(row.resource()).get();
+    DatabaseSchema s = client.resources(DatabaseSchema.class).inNamespace(ns.name()).withName(name).get();
     return s == null || s.getStatus() == null ? List.of() : s.getStatus().getConditions();
   }
 
