@@ -43,6 +43,18 @@ sealed interface HostileInput {
     }
   }
 
+  /**
+   * A DatabaseSchema app with deletionPolicy Drop that the operator refused (Stalled), then deleted:
+   * it must go without anything dropped or created, with a Warning DropRefused event whose message
+   * holds {@code event}, instead of an exception at every attempt to delete it.
+   */
+  record Deleted(String name, String event, Setup setup) implements HostileInput {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
   enum Kind {
     DatabaseConnection,
     DatabaseSchema

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dbops.schemaoperator.controller.common.Conditions;
 import io.dbops.schemaoperator.hostile.HostileInput.Admission;
+import io.dbops.schemaoperator.hostile.HostileInput.Deleted;
 import io.dbops.schemaoperator.hostile.HostileInput.Forged;
 import io.dbops.schemaoperator.hostile.HostileInput.Kind;
 import io.dbops.schemaoperator.hostile.HostileInput.Operator;
@@ -82,6 +83,7 @@ class HostileInputTest {
   private static final List<Admission> ADMISSION_ROWS = AdmissionRows.all();
   private static final List<Operator> OPERATOR_ROWS = OperatorRows.all();
   private static final List<Forged> FORGED_ROWS = ForgedRows.all();
+  private static final List<Deleted> DELETED_ROWS = DeletedRows.all();
 
   /** Row name -> "outcome | rule or reason", in the order the rows ran. */
   private static final Map<String, String> OUTCOMES = new LinkedHashMap<>();
@@ -100,12 +102,14 @@ class HostileInputTest {
     operator = world.startOperator();
     List<HostileInput> rows = new ArrayList<>(OPERATOR_ROWS);
     rows.addAll(FORGED_ROWS);
+    rows.addAll(DELETED_ROWS);
     for (int i = 0; i < rows.size(); i++) {
       HostileInput row = rows.get(i);
       String number = "%02d".formatted(i + 1);
       RowNamespace ns = new RowNamespace(world.cluster(), "hostile-" + number, "hostile_" + number, postgres.getPort(),
           world.own(Tripwire.start()), PASSWORD);
-      (row instanceof Operator o ? o.setup() : ((Forged) row).setup()).apply(ns);
+      HostileInput.Setup setup = row instanceof Operator o ? o.setup() : row instanceof Forged f ? f.setup() : ((Deleted) row).setup();
+      setup.apply(ns);
       NAMESPACES.put(row.name(), ns);
     }
   }
@@ -120,6 +124,10 @@ class HostileInputTest {
 
   static Stream<Forged> forgedRows() {
     return FORGED_ROWS.stream();
+  }
+
+  static Stream<Deleted> deletedRows() {
+    return DELETED_ROWS.stream();
   }
 
   @Order(1)
@@ -191,6 +199,27 @@ class HostileInputTest {
   }
 
   @Order(4)
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("deletedRows")
+  void goesWithoutADropWhenDeleted(Deleted row) throws Exception {
+    outcome(row.name(), "accepted", "not yet refused");
+    RowNamespace ns = NAMESPACES.get(row.name());
+    Eventually.await("DatabaseSchema " + ns.name() + "/app Stalled", CONVERGE,
+        () -> Conditions.isTrue(conditions(Kind.DatabaseSchema, ns, "app"), Conditions.STALLED));
+    String stalled = Conditions.find(conditions(Kind.DatabaseSchema, ns, "app"), Conditions.READY).map(Condition::getReason).orElse("?");
+
+    world.client().resources(DatabaseSchema.class).inNamespace(ns.name()).withName("app").delete();
+    Eventually.await("DatabaseSchema " + ns.name() + "/app gone", CONVERGE,
+        () -> world.client().resources(DatabaseSchema.class).inNamespace(ns.name()).withName("app").get() == null);
+    Namespace namespace = new Namespace(world.client(), ns.name());
+    assertThat(namespace.events("DropRefused")).as("DropRefused events")
+        .anySatisfy(e -> assertThat(e.getMessage()).contains(row.event()).contains("the data was left untouched"));
+    assertNothingApplied(ns);
+    outcome(row.name(), OPERATOR, "Stalled " + stalled + ", then deleted without a drop: Warning DropRefused: "
+        + oneLine(namespace.events("DropRefused").get(0).getMessage()));
+  }
+
+  @Order(5)
   @Test
   void afterEveryHostileInputAGoodSchemaStillBecomesReadyAndNothingLeaked() throws Exception {
     Namespace good = new Namespace(world.client(), "hostile-good");
@@ -210,10 +239,17 @@ class HostileInputTest {
         """.formatted(postgres.getPort()));
     good.create(Files.readString(Path.of("..", "examples", "quickstart", "schema.yaml")));
 
-    Eventually.await("the good schema Ready", CONVERGE, () -> {
+    try {
+      Eventually.await("the good schema Ready", CONVERGE, () -> {
+        DatabaseSchema schema = good.schema("app-schema");
+        return schema.getStatus() != null && Conditions.isTrue(schema.getStatus().getConditions(), Conditions.READY);
+      });
+    } catch (AssertionError e) {
       DatabaseSchema schema = good.schema("app-schema");
-      return schema.getStatus() != null && Conditions.isTrue(schema.getStatus().getConditions(), Conditions.READY);
-    });
+      DatabaseConnection connection = good.connection("app-db");
+      throw new AssertionError(e.getMessage() + "; the schema's status: " + (schema == null ? "no schema" : schema.getStatus())
+          + "; the connection's: " + (connection == null ? "no connection" : connection.getStatus()), e);
+    }
     try (Connection c = postgres.getDatabase("postgres", "good").getConnection();
         ResultSet tables = c.getMetaData().getTables(null, "app", "%", new String[] {"TABLE"})) {
       List<String> names = new ArrayList<>();

@@ -226,6 +226,10 @@ final class OperatorRows {
                "retry": {"limit": 3000000000}}""".formatted(ns.id()));
         }));
 
+    rows.add(schema("placeholders too long for the migration Job's environment (200 KiB)",
+        inline() + "placeholders: {big: \"" + "x".repeat(200 * 1024) + "\"}", stalled(CONFIGURATION_INVALID),
+        "bytes in environment variable DBOPS_SCHEMA, more than the 131072 a process can be given", ns -> { }));
+
     // --- annotations with odd values -----------------------------------------------------------------------------
     rows.add(new Operator("an approval annotation that names no plan but a wildcard", Kind.DatabaseSchema, "app",
         waiting("ApprovalPending"), "the current approval names another plan", false, ns -> {
@@ -324,7 +328,7 @@ final class OperatorRows {
     });
   }
 
-  private static String inline() {
+  static String inline() {
     return """
         migrations:
           inline:
@@ -332,7 +336,7 @@ final class OperatorRows {
         """;
   }
 
-  private static String schemaYaml(RowNamespace ns, String spec) {
+  static String schemaYaml(RowNamespace ns, String spec) {
     return """
         apiVersion: dbops.io/v1alpha1
         kind: DatabaseSchema
