@@ -183,6 +183,28 @@ final class OperatorRows {
             ns.cluster().client().configMaps().inNamespace(ELSEWHERE).resource(new ConfigMapBuilder()
                 .withNewMetadata().withName("shared-migrations").withNamespace(ELSEWHERE).endMetadata()
                 .addToData("V1__steal.sql", "SELECT 1;").build()).createOr(existing -> existing.update())));
+    rows.add(schema("a script under a ConfigMap's binaryData, which the operator's plan would not show",
+        "migrations: {configMapRefs: [{name: app-migrations}]}", stalled(CONFIGURATION_INVALID),
+        "ConfigMap app-migrations holds V2__hidden.sql under binaryData, where the operator does not read scripts",
+        ns -> ns.create("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: app-migrations}
+            data:
+              V1__create_users.sql: "CREATE TABLE users (id BIGINT PRIMARY KEY);"
+            binaryData:
+              V2__hidden.sql: %s
+            """.formatted(java.util.Base64.getEncoder().encodeToString(bytes("CREATE TABLE hidden (id BIGINT);"))))));
+    rows.add(schema("a Flyway callback in a ConfigMap that would run SQL at the operator's own read (beforeInfo.sql)",
+        "migrations: {configMapRefs: [{name: app-migrations}]}", stalled(CONFIGURATION_INVALID),
+        "not named the Flyway way", ns -> ns.create("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: app-migrations}
+            data:
+              V1__create_users.sql: "CREATE TABLE users (id BIGINT PRIMARY KEY);"
+              beforeInfo.sql: "CREATE TABLE planted (id BIGINT);"
+            """)));
     rows.add(new Operator("a connectionRef to a connection that exists only in another namespace", Kind.DatabaseSchema, "app",
         waiting("ConnectionNotFound"), "DatabaseConnection shared-db not found in namespace", false, ns -> {
           // Another team's working connection.
