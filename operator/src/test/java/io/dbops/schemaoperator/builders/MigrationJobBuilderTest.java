@@ -318,6 +318,20 @@ class MigrationJobBuilderTest {
   }
 
   @Test
+  void a_spec_whose_environment_string_no_container_could_be_given_is_refused_naming_what_to_shorten() {
+    DatabaseSchema schema = Fixtures.schema();
+    schema.getSpec().setPlaceholders(Map.of("big", "x".repeat(MigrationJobBuilder.MAX_ENV_STRING_BYTES)));
+
+    assertThatThrownBy(() -> MigrationJobBuilder.build(request(schema, Fixtures.connection(), 1, Operation.migrate)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("environment variable DBOPS_SCHEMA")
+        .hasMessageContaining("shorten spec.placeholders");
+
+    schema.getSpec().setPlaceholders(Map.of("big", "x".repeat(MigrationJobBuilder.MAX_ENV_STRING_BYTES / 2)));
+    assertThat(MigrationJobBuilder.build(request(schema, Fixtures.connection(), 1, Operation.migrate))).isNotNull();
+  }
+
+  @Test
   void every_label_the_operator_or_the_job_controller_puts_on_the_pod_is_refused_in_pod_labels_by_the_crd() {
     // Silently overwritten by the builder above, so refused at admission: a tenant sees the label will not be theirs.
     Job job = MigrationJobBuilder.build(request(Fixtures.schema(), Fixtures.connection(), 1, Operation.migrate));
