@@ -7,6 +7,11 @@ package io.dbops.schemaoperator.hostile;
 sealed interface HostileInput {
   String name();
 
+  /** A row that writes objects into a namespace of its own, for the running operator. */
+  sealed interface InNamespace extends HostileInput {
+    Setup setup();
+  }
+
   /**
    * Refused by the API server, per the generated CRDs: {@code document} violates exactly one rule,
    * and that violation's text holds every one of {@code rule}'s words.
@@ -24,7 +29,7 @@ sealed interface HostileInput {
    * in the row's namespace ends with condition {@code expected}, whose message holds {@code message}.
    */
   record Operator(String name, Kind kind, String resource, Expected expected, String message, boolean pastTheCrd,
-      Setup setup) implements HostileInput {
+      Setup setup) implements InNamespace {
     @Override
     public String toString() {
       return name;
@@ -36,7 +41,7 @@ sealed interface HostileInput {
    * owner reference it could give), that must not be believed: DatabaseSchema app of the row's
    * namespace, which the forgery would hold back, migrates and becomes Ready by a Job of its own.
    */
-  record Forged(String name, Setup setup) implements HostileInput {
+  record Forged(String name, Setup setup) implements InNamespace {
     @Override
     public String toString() {
       return name;
@@ -48,7 +53,7 @@ sealed interface HostileInput {
    * it must go without anything dropped or created, with a Warning DropRefused event whose message
    * holds {@code event}, instead of an exception at every attempt to delete it.
    */
-  record Deleted(String name, String event, Setup setup) implements HostileInput {
+  record Deleted(String name, String event, Setup setup) implements InNamespace {
     @Override
     public String toString() {
       return name;

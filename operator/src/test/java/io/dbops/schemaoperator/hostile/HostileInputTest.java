@@ -100,16 +100,15 @@ class HostileInputTest {
       st.execute("CREATE DATABASE " + RowNamespace.DATABASE + " OWNER " + RowNamespace.USER);
     }
     operator = world.startOperator();
-    List<HostileInput> rows = new ArrayList<>(OPERATOR_ROWS);
+    List<HostileInput.InNamespace> rows = new ArrayList<>(OPERATOR_ROWS);
     rows.addAll(FORGED_ROWS);
     rows.addAll(DELETED_ROWS);
     for (int i = 0; i < rows.size(); i++) {
-      HostileInput row = rows.get(i);
+      HostileInput.InNamespace row = rows.get(i);
       String number = "%02d".formatted(i + 1);
       RowNamespace ns = new RowNamespace(world.cluster(), "hostile-" + number, "hostile_" + number, postgres.getPort(),
           world.own(Tripwire.start()), PASSWORD);
-      HostileInput.Setup setup = row instanceof Operator o ? o.setup() : row instanceof Forged f ? f.setup() : ((Deleted) row).setup();
-      setup.apply(ns);
+      row.setup().apply(ns);
       NAMESPACES.put(row.name(), ns);
     }
   }
