@@ -199,6 +199,11 @@ final class AdmissionRows {
                 engine: postgres
                 instance: {image: "postgres:16", storage: {size: 1Gi}, resources: {limits: {cpu: "2 cores"}}}"""),
             "spec.instance.resources.limits.cpu", "pattern"),
+        new Admission("a managed instance's storage class name that no StorageClass can have",
+            connection("app-db", """
+                engine: postgres
+                instance: {image: "postgres:16", storage: {size: 1Gi, storageClassName: "fast; rm -rf /"}}"""),
+            "spec.instance.storage.storageClassName", "pattern"),
         new Admission("a deletion policy that is not Retain or Drop",
             schema("deletionPolicy: DropEverything"), "spec.deletionPolicy", "enum"));
   }
