@@ -47,7 +47,7 @@ final class OperatorRows {
         ns -> pgUrl(ns, "sslmode=verify-full&sslrootcert=/var/run/secrets/kubernetes.io/serviceaccount/token"),
         "property 'sslrootcert' is not allowed"));
     rows.add(url("a postgres URL whose loggerFile writes a file of the operator pod", "postgres",
-        ns -> pgUrl(ns, "loggerLevel=TRACE&loggerFile=/tmp/trace.log"), "property 'loggerFile' is not allowed"));
+        ns -> pgUrl(ns, "loggerFile=/tmp/trace.log"), "property 'loggerFile' is not allowed"));
     rows.add(url("a postgres URL with a second host to fail over to", "postgres",
         ns -> "jdbc:postgresql://127.0.0.1:" + ns.tripwirePort() + ",10.0.0.1:5432/app?user=app&password=" + pw(ns),
         "is not of the plain form"));
