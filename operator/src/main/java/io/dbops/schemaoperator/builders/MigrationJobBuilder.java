@@ -31,6 +31,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,6 +65,11 @@ public final class MigrationJobBuilder {
   static final String TLS_VOLUME = "tls-ca";
   static final String TMP_VOLUME = "tmp";
   static final String COPY_SCRIPT = "cp -R \"$SOURCE\"/. " + IMAGE_DIR + "/";
+  /**
+   * The most Linux passes a new process in one environment string, "NAME=value" and its NUL
+   * (MAX_ARG_STRLEN, 32 pages): past it the container cannot even start ("argument list too long").
+   */
+  static final int MAX_ENV_STRING_BYTES = 32 * 4096;
 
   private static final ObjectMapper SPECS =
       new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_EMPTY);
@@ -123,6 +129,7 @@ public final class MigrationJobBuilder {
       env.add(env(JobEnvironment.CA_FILE, CA_FILE));
     });
     env.add(env(JobEnvironment.JVM_OPTIONS, String.join(" ", MigrateJvm.options(Path.of(AOT_CACHE)))));
+    checkEnvironmentFits(env);
     // The root filesystem is read-only; the engine stages scripts and trust stores in /tmp.
     volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build());
     mounts.add(mount(TMP_VOLUME, "/tmp", false));
@@ -212,6 +219,30 @@ public final class MigrationJobBuilder {
           .build());
     }
     return new Sources(dirs, volumes, mounts, inits);
+  }
+
+  /**
+   * Refuses a Job whose container could never start because one of its environment strings is too
+   * long; the spec fields that fill each one are named, so the message says what to shorten.
+   */
+  private static void checkEnvironmentFits(List<EnvVar> env) {
+    for (EnvVar variable : env) {
+      if (variable.getValue() == null) {
+        continue;
+      }
+      long bytes = (variable.getName() + "=" + variable.getValue()).getBytes(StandardCharsets.UTF_8).length + 1L;
+      if (bytes > MAX_ENV_STRING_BYTES) {
+        String source = switch (variable.getName()) {
+          case JobEnvironment.SCHEMA -> "the DatabaseSchema's spec without its inline scripts: shorten spec.placeholders"
+              + " (long values belong in the scripts) or spec.job";
+          case JobEnvironment.CONNECTION -> "the DatabaseConnection's spec: shorten spec.parameters";
+          default -> "the spec";
+        };
+        throw new IllegalArgumentException("the migration Job would give its container " + bytes + " bytes in environment"
+            + " variable " + variable.getName() + ", more than the " + MAX_ENV_STRING_BYTES + " a process can be given in one;"
+            + " it carries " + source);
+      }
+    }
   }
 
   private static List<EnvVar> login(ConnectionSecretRefs secrets) {

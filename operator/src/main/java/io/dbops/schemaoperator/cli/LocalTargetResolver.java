@@ -53,7 +53,9 @@ final class LocalTargetResolver {
     if (spec == null) {
       throw new ConfigurationException("DatabaseConnection " + connectionName + " has no spec");
     }
-    SecretReader secrets = new SecretReader(secretName -> manifests.secret(namespace, secretName));
+    SecretReader secrets = embedded != null
+        ? SecretReader.forServerWithoutTls(secretName -> manifests.secret(namespace, secretName))
+        : new SecretReader(secretName -> manifests.secret(namespace, secretName));
     ConnectionSettings settings;
     Login login;
     if (embedded != null) {

@@ -89,9 +89,10 @@ public final class FailureClassifier {
       return new MigrationFailure(FailureReason.TlsFailed, version, script, sqlState, "TLS failed: " + detail + ". " + tlsAdvice(),
           false, null);
     }
-    if (isAuthentication(sqlState, code)) {
+    if (isAuthentication(sqlState, code) || refusedForNoPassword(error)) {
       return new MigrationFailure(FailureReason.AuthenticationFailed, version, script, sqlState,
-          "login failed: " + detail + ". Check the username and password in the credentials Secret", false, null);
+          "login failed: " + detail.replaceAll("[.\\s]+$", "") + ". Check the username and password in the credentials Secret",
+          false, null);
     }
     if (isDatabaseMissing(sqlState, code)) {
       return new MigrationFailure(FailureReason.DatabaseMissing, version, script, sqlState,
@@ -143,6 +144,21 @@ public final class FailureClassifier {
     return (sqlState != null && AUTH_STATES.contains(sqlState))
         || code == MYSQL_ACCESS_DENIED
         || code == SQLSERVER_LOGIN_FAILED;
+  }
+
+  /**
+   * pgjdbc refuses to answer a password challenge with an empty password itself, with state 08004
+   * (connection rejected): read as unreachable, an empty password in the Secret would be retried
+   * for ever with "cannot reach the database".
+   */
+  private static boolean refusedForNoPassword(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String m = t.getMessage();
+      if (m != null && m.contains("authentication, but") && (m.contains("no password was provided") || m.contains("password is an empty string"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean isDatabaseMissing(String sqlState, int code) {

@@ -1,8 +1,6 @@
 package io.dbops.schemaoperator.migration;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,9 +8,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.util.Collection;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -37,11 +34,11 @@ final class PemTrustStores implements EngineDialect.TrustStoreFactory {
   }
 
   private static EngineDialect.TrustStore store(byte[] bundle) {
-    try (InputStream in = new ByteArrayInputStream(bundle)) {
-      Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
-      if (certs.isEmpty()) {
-        throw new ConfigurationException("tls.caSecretRef holds no PEM certificate");
-      }
+    List<Certificate> certs = PemCertificates.read(bundle);
+    if (certs.isEmpty()) {
+      throw new ConfigurationException("tls.caSecretRef holds no PEM certificate");
+    }
+    try {
       byte[] random = new byte[16];
       new SecureRandom().nextBytes(random);
       String password = HexFormat.of().formatHex(random);
@@ -58,7 +55,7 @@ final class PemTrustStores implements EngineDialect.TrustStoreFactory {
       }
       return new EngineDialect.TrustStore(file, password, "PKCS12");
     } catch (IOException | GeneralSecurityException e) {
-      throw new ConfigurationException("tls.caSecretRef does not hold a readable PEM certificate: " + e.getMessage());
+      throw new ConfigurationException("a trust store for the CA of tls.caSecretRef could not be written: " + e.getMessage());
     }
   }
 }

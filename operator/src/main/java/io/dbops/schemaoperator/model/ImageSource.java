@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** Migrations shipped inside an application image, copied out by an init container. */
 public class ImageSource {
@@ -13,8 +14,10 @@ public class ImageSource {
   private String ref;
 
   @Default("/db/migration")
-  @Pattern("^/[^\\x00]*$")
-  @JsonPropertyDescription("The directory in that image holding the Flyway files. Default /db/migration.")
+  @Size(max = 1024)
+  @Pattern(Patterns.IMAGE_PATH)
+  @JsonPropertyDescription("The directory in that image holding the Flyway files, an absolute path of letters, digits"
+      + " and . _ - @ + (no '..'). Default /db/migration.")
   private String path;
 
   public String getRef() { return ref; }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.ArrayList;
@@ -12,9 +15,27 @@ import java.util.List;
 import java.util.Map;
 
 /** How the migration Job's Pod is scheduled and sized. */
+// Label keys have no OpenAPI check (a schema cannot constrain map keys); values do (see the fields). The
+// operator's own Pod labels (builders/Labels; MigrationJobBuilderTest checks the list) would be overwritten
+// silently, so they are refused instead.
+@ValidationRule(
+    value = "!has(self.podLabels) || self.podLabels.all(k, k.matches('" + Patterns.LABEL_KEY + "') && k.indexOf('/') <= 253)",
+    message = "podLabels keys must be label keys: [prefix/]name, the name at most 63 letters, digits, '-', '_' or '.'"
+        + " beginning and ending with a letter or digit, the prefix a DNS subdomain")
+@ValidationRule(
+    value = "!has(self.podLabels) || !self.podLabels.exists(k, k.startsWith('dbops.io/') || k.startsWith('batch.kubernetes.io/')"
+        + " || k in ['app.kubernetes.io/managed-by', 'app.kubernetes.io/name', 'controller-uid', 'job-name'])",
+    message = "podLabels may not set the labels the operator and the Job controller put on the Pod:"
+        + " app.kubernetes.io/managed-by, app.kubernetes.io/name, dbops.io/*, batch.kubernetes.io/*, controller-uid, job-name")
+@ValidationRule(
+    value = "!has(self.nodeSelector) || self.nodeSelector.all(k, k.matches('" + Patterns.LABEL_KEY + "') && k.indexOf('/') <= 253)",
+    message = "nodeSelector keys must be label keys: [prefix/]name, the name at most 63 letters, digits, '-', '_' or '.'"
+        + " beginning and ending with a letter or digit, the prefix a DNS subdomain")
 public class JobSettings {
-  @JsonPropertyDescription("The ServiceAccount the Job's Pod runs as. Default: the namespace's default. The Pod"
-      + " mounts no token.")
+  @Size(max = 253)
+  @Pattern(Patterns.K8S_NAME)
+  @JsonPropertyDescription("The ServiceAccount, in this namespace, the Job's Pod runs as; the operator's settings say"
+      + " which are allowed. Default: the namespace's default. The Pod mounts no token.")
   private String serviceAccountName;
 
   @SchemaFrom(type = KubernetesTypeSchemas.Resources.class)
@@ -27,15 +48,19 @@ public class JobSettings {
       + " Default 1800.")
   private Long activeDeadlineSeconds;
 
+  @Size(max = 64)
   @JsonPropertyDescription("Node labels the Job's Pod must run on, e.g. {kubernetes.io/arch: amd64}.")
-  private Map<String, String> nodeSelector = new LinkedHashMap<>();
+  private Map<String, @Size(max = 63) @Pattern(Patterns.LABEL_VALUE) String> nodeSelector = new LinkedHashMap<>();
 
+  @Size(max = 64)
   @SchemaFrom(type = KubernetesTypeSchemas.Toleration[].class)
   @JsonPropertyDescription("Taints the Job's Pod tolerates, as in a Pod spec.")
   private List<Toleration> tolerations = new ArrayList<>();
 
-  @JsonPropertyDescription("Extra labels for the Job's Pod, e.g. for network policies; the operator's own labels win.")
-  private Map<String, String> podLabels = new LinkedHashMap<>();
+  @Size(max = 64)
+  @JsonPropertyDescription("Extra labels for the Job's Pod, e.g. for network policies. Not the labels the operator sets"
+      + " itself (app.kubernetes.io/managed-by, app.kubernetes.io/name, dbops.io/*) nor the Job controller's.")
+  private Map<String, @Size(max = 63) @Pattern(Patterns.LABEL_VALUE) String> podLabels = new LinkedHashMap<>();
 
   public String getServiceAccountName() { return serviceAccountName; }
   public void setServiceAccountName(String serviceAccountName) { this.serviceAccountName = serviceAccountName; }

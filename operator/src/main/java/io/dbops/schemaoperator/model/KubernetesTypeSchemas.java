@@ -3,6 +3,9 @@ package io.dbops.schemaoperator.model;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.List;
 import java.util.Map;
@@ -41,17 +44,29 @@ final class KubernetesTypeSchemas {
     public String lastTransitionTime;
   }
 
-  /** io.fabric8.kubernetes.api.model.Toleration. */
+  /** io.fabric8.kubernetes.api.model.Toleration, with the API server's checks of a Pod's tolerations. */
+  @ValidationRule(value = "!has(self.operator) || self.operator != 'Exists' || !has(self.value) || self.value == ''",
+      message = "a toleration with operator Exists matches any value: remove value")
+  @ValidationRule(value = "(has(self.key) && self.key != '') || (has(self.operator) && self.operator == 'Exists')",
+      message = "a toleration without a key tolerates every taint and needs operator Exists")
+  @ValidationRule(value = "!has(self.tolerationSeconds) || (has(self.effect) && self.effect == 'NoExecute')",
+      message = "tolerationSeconds applies to effect NoExecute only")
   static final class Toleration {
+    @Size(max = 317)
+    @Pattern("^$|" + Patterns.LABEL_KEY)
     @JsonPropertyDescription("The taint key this toleration matches; empty with operator Exists matches every taint.")
     public String key;
 
+    @Pattern("^(Equal|Exists)?$")
     @JsonPropertyDescription("Equal (the default: value must match) or Exists (any value).")
     public String operator;
 
+    @Size(max = 63)
+    @Pattern(Patterns.LABEL_VALUE)
     @JsonPropertyDescription("The taint value to match when operator is Equal.")
     public String value;
 
+    @Pattern("^(NoSchedule|PreferNoSchedule|NoExecute)?$")
     @JsonPropertyDescription("The taint effect to match: NoSchedule, PreferNoSchedule or NoExecute; empty matches all.")
     public String effect;
 
@@ -65,10 +80,10 @@ final class KubernetesTypeSchemas {
   /** io.fabric8.kubernetes.api.model.ResourceRequirements. */
   static final class Resources {
     @JsonPropertyDescription("The most the container may use, by resource name, e.g. {cpu: \"2\", memory: 4Gi}.")
-    public Map<String, Quantity> limits;
+    public Map<String, @Pattern(Patterns.QUANTITY) Quantity> limits;
 
     @JsonPropertyDescription("What the container is scheduled with, by resource name, e.g. {cpu: 500m, memory: 1Gi}.")
-    public Map<String, Quantity> requests;
+    public Map<String, @Pattern(Patterns.QUANTITY) Quantity> requests;
 
     @JsonPropertyDescription("Dynamic resource claims of the Pod this container uses (rarely needed).")
     public List<ResourceClaim> claims;

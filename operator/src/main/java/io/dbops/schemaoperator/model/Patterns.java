@@ -23,11 +23,26 @@ public final class Patterns {
   public static final String TARGET = "^(latest|[0-9]+([._][0-9]+)*)$";
   /** A placeholder or driver parameter name. */
   public static final String PARAMETER_NAME = "^[A-Za-z][A-Za-z0-9_.]*$";
-  /** A label key: an optional DNS-subdomain prefix and '/', then a name of at most 63 characters (dots as [.]: CEL reads it too). */
-  public static final String LABEL_KEY =
-      "^([a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$";
-  /** A label value: empty, or at most 63 letters, digits, '-', '_' and '.', starting and ending alphanumeric. */
-  public static final String LABEL_VALUE = "^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$";
+  /**
+   * An absolute directory inside an image: segments of letters, digits and . _ - @ +, none of them
+   * "." or "..". Nothing a shell, a glob or a path walk reads specially, although the path reaches
+   * the init container's script as data, never as script text.
+   */
+  public static final String IMAGE_PATH = "^(/\\.*[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*)+/?$";
+  /**
+   * A label key, as the API server checks it: [DNS subdomain prefix/]name of at most 63 (the
+   * prefix's length of at most 253 is left to the rules that use it). No backslash, so that CEL
+   * rules can quote it.
+   */
+  public static final String LABEL_KEY = "^([a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
+      + "[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$";
+  /** A label value: empty, or at most 63 letters, digits, '-', '_', '.', beginning and ending alphanumeric. */
+  public static final String LABEL_VALUE = "^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$";
+  /**
+   * A resource quantity as the API server reads one (e.g. 500m, 1.5Gi, 2e3), never negative: a
+   * request or limit below zero is refused in a Pod anyway.
+   */
+  public static final String QUANTITY = "^\\+?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE][-+]?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$";
 
   /**
    * The name of a DatabaseConnection with spec.instance, which names its StatefulSet and Services:

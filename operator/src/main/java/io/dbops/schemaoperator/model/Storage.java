@@ -3,6 +3,7 @@ package io.dbops.schemaoperator.model;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 public class Storage {
   @Required
@@ -11,6 +12,8 @@ public class Storage {
       + " (expand the claim itself where its storage class allows).")
   private String size;
 
+  @Size(max = 253)
+  @Pattern(Patterns.K8S_NAME)
   @JsonPropertyDescription("The storage class of the volume claim, e.g. standard. Default: the cluster's default"
       + " class. It cannot change once deployed.")
   private String storageClassName;

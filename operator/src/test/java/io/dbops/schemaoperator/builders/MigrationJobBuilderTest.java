@@ -9,6 +9,7 @@ import io.dbops.schemaoperator.jobenv.MigrateJvm;
 import io.dbops.schemaoperator.migration.MigrationResult.Operation;
 import io.dbops.schemaoperator.migration.MigrationSettings;
 import io.dbops.schemaoperator.model.ConfigMapRef;
+import io.dbops.schemaoperator.model.CrdValidator;
 import io.dbops.schemaoperator.model.Credentials;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseConnectionSpec;
@@ -314,6 +315,38 @@ class MigrationJobBuilderTest {
         .containsEntry("dbops.io/schema", "app-schema")
         .containsEntry("app.kubernetes.io/name", "schema-operator-migration");
     assertThat(job.getMetadata().getLabels()).doesNotContainKey("team");
+  }
+
+  @Test
+  void a_spec_whose_environment_string_no_container_could_be_given_is_refused_naming_what_to_shorten() {
+    DatabaseSchema schema = Fixtures.schema();
+    schema.getSpec().setPlaceholders(Map.of("big", "x".repeat(MigrationJobBuilder.MAX_ENV_STRING_BYTES)));
+
+    assertThatThrownBy(() -> MigrationJobBuilder.build(request(schema, Fixtures.connection(), 1, Operation.migrate)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("environment variable DBOPS_SCHEMA")
+        .hasMessageContaining("shorten spec.placeholders");
+
+    schema.getSpec().setPlaceholders(Map.of("big", "x".repeat(MigrationJobBuilder.MAX_ENV_STRING_BYTES / 2)));
+    assertThat(MigrationJobBuilder.build(request(schema, Fixtures.connection(), 1, Operation.migrate))).isNotNull();
+  }
+
+  @Test
+  void every_label_the_operator_or_the_job_controller_puts_on_the_pod_is_refused_in_pod_labels_by_the_crd() {
+    // Silently overwritten by the builder above, so refused at admission: a tenant sees the label will not be theirs.
+    Job job = MigrationJobBuilder.build(request(Fixtures.schema(), Fixtures.connection(), 1, Operation.migrate));
+    List<String> keys = new ArrayList<>(job.getSpec().getTemplate().getMetadata().getLabels().keySet());
+    keys.addAll(List.of("job-name", "controller-uid", "batch.kubernetes.io/job-name", "batch.kubernetes.io/controller-uid"));
+    CrdValidator crds = CrdValidator.forProject();
+
+    for (String key : keys) {
+      DatabaseSchema schema = Fixtures.schema();
+      JobSettings settings = new JobSettings();
+      settings.setPodLabels(Map.of(key, "x"));
+      schema.getSpec().setJob(settings);
+      assertThat(crds.validate(schema)).as("podLabels {%s: x}", key)
+          .anySatisfy(violation -> assertThat(violation).contains("podLabels may not set"));
+    }
   }
 
   // --- security

@@ -355,6 +355,22 @@ class FailureClassifierTest {
   }
 
   @Test
+  void anEmptyPasswordThatPgjdbcWillNotSendIsAnAuthenticationFailureNotAnOutage() {
+    // pgjdbc's own words for a password challenge it cannot answer, with state 08004 (connection rejected).
+    PSQLException scram = new PSQLException("The server requested SCRAM-based authentication, but the password is an empty string.",
+        PSQLState.CONNECTION_REJECTED);
+    PSQLException md5 = new PSQLException("The server requested password-based authentication, but no password was provided"
+        + " by plugin null", PSQLState.CONNECTION_REJECTED);
+
+    for (PSQLException refused : new PSQLException[] {scram, md5}) {
+      MigrationFailure failure = classify(Engine.POSTGRES, new FlywaySqlException("Unable to obtain connection from database", refused));
+      assertThat(failure.reason()).isEqualTo(FailureReason.AuthenticationFailed);
+      assertThat(failure.transientError()).isFalse();
+      assertThat(failure.message()).contains("Check the username and password in the credentials Secret").doesNotContain("..");
+    }
+  }
+
+  @Test
   void postgresMissingDatabase3D000SuggestsCreateDatabase() {
     MigrationFailure failure = classify(Engine.POSTGRES, postgres("3D000", "database \"app\" does not exist"));
 

@@ -3,8 +3,10 @@ package io.dbops.schemaoperator.model;
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.crdv2.generator.CRDGenerator;
 import io.fabric8.crdv2.generator.CRDPostProcessor;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -13,6 +15,8 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.client.CustomResource;
 import java.io.File;
 import java.io.IOException;
+import java.lang.reflect.AnnotatedParameterizedType;
+import java.lang.reflect.AnnotatedType;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
@@ -28,10 +32,11 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Writes the CRDs of every custom resource class in the model, with fabric8's generator and three
+ * Writes the CRDs of every custom resource class in the model, with fabric8's generator and four
  * finishing touches it has no annotation for: printer columns in the order the class declares them
  * (the generator sorts them by JSON path, which put AGE first), the whole schema's description from
- * the class's {@link JsonClassDescription}, and {@link ListMapKeys} on list fields. The build runs
+ * the class's {@link JsonClassDescription}, {@link ListMapKeys} on list fields, and a {@link Pattern}
+ * on the value type of a map of quantities (the generator applies one to strings only). The build runs
  * it (exec:java, process-test-classes) into target/classes/META-INF/fabric8; CrdsUpToDateTest
  * compares crds/ with that.
  */
@@ -130,7 +135,8 @@ public final class CrdGeneration {
         property.setXKubernetesListType("map");
         property.setXKubernetesListMapKeys(List.of(keys.value()));
       }
-      Type fieldType = field.getGenericType();
+      SchemaFrom schemaFrom = field.getAnnotation(SchemaFrom.class);
+      Type fieldType = schemaFrom == null ? field.getGenericType() : schemaFrom.type();
       Class<?> fieldClass = rawClass(fieldType);
       if (fieldClass != null && (List.class.isAssignableFrom(fieldClass) || Map.class.isAssignableFrom(fieldClass))) {
         Type[] arguments = ((ParameterizedType) fieldType).getActualTypeArguments();
@@ -139,10 +145,24 @@ public final class CrdGeneration {
             : property.getAdditionalProperties() == null ? null : property.getAdditionalProperties().getSchema();
         if (element != null) {
           applyListMapKeys(element, arguments[arguments.length - 1]);
+          applyValuePattern(element, field);
         }
       } else {
         applyListMapKeys(property, fieldType);
       }
+    }
+  }
+
+  /** An int-or-string element (a Quantity) gets the pattern its type argument is annotated with. */
+  private static void applyValuePattern(JSONSchemaProps element, Field field) {
+    if (!Boolean.TRUE.equals(element.getXKubernetesIntOrString())
+        || !(field.getAnnotatedType() instanceof AnnotatedParameterizedType parameterized)) {
+      return;
+    }
+    AnnotatedType[] arguments = parameterized.getAnnotatedActualTypeArguments();
+    Pattern pattern = arguments[arguments.length - 1].getAnnotation(Pattern.class);
+    if (pattern != null) {
+      element.setPattern(pattern.value());
     }
   }
 

@@ -544,25 +544,35 @@ public final class FakeJobController implements AutoCloseable {
     Path dir = Files.createTempDirectory("volume-" + volume.getName());
     if (volume.getConfigMap() != null) {
       ConfigMap cm = client.configMaps().inNamespace(namespace).withName(volume.getConfigMap().getName()).get();
-      Map<String, String> data = cm == null || cm.getData() == null ? Map.of() : cm.getData();
-      write(dir, data, volume.getConfigMap().getItems());
+      // Like a kubelet: data and binaryData keys alike become files.
+      Map<String, byte[]> files = new LinkedHashMap<>();
+      if (cm != null && cm.getData() != null) {
+        cm.getData().forEach((key, value) -> files.put(key, value.getBytes(StandardCharsets.UTF_8)));
+      }
+      if (cm != null && cm.getBinaryData() != null) {
+        cm.getBinaryData().forEach((key, value) -> files.put(key, Base64.getDecoder().decode(value)));
+      }
+      write(dir, files, volume.getConfigMap().getItems());
     } else if (volume.getSecret() != null) {
       Secret secret = client.secrets().inNamespace(namespace).withName(volume.getSecret().getSecretName()).get();
-      write(dir, secret == null ? Map.of() : secretData(secret), volume.getSecret().getItems());
+      Map<String, byte[]> files = new LinkedHashMap<>();
+      (secret == null ? Map.<String, String>of() : secretData(secret))
+          .forEach((key, value) -> files.put(key, value.getBytes(StandardCharsets.UTF_8)));
+      write(dir, files, volume.getSecret().getItems());
     }
     return dir;
   }
 
-  private static void write(Path dir, Map<String, String> data, List<KeyToPath> items) throws IOException {
+  private static void write(Path dir, Map<String, byte[]> files, List<KeyToPath> items) throws IOException {
     if (items == null || items.isEmpty()) {
-      for (Map.Entry<String, String> e : data.entrySet()) {
-        Files.writeString(dir.resolve(e.getKey()), e.getValue(), StandardCharsets.UTF_8);
+      for (Map.Entry<String, byte[]> e : files.entrySet()) {
+        Files.write(dir.resolve(e.getKey()), e.getValue());
       }
       return;
     }
     for (KeyToPath item : items) {
-      if (data.containsKey(item.getKey())) {
-        Files.writeString(dir.resolve(item.getPath()), data.get(item.getKey()), StandardCharsets.UTF_8);
+      if (files.containsKey(item.getKey())) {
+        Files.write(dir.resolve(item.getPath()), files.get(item.getKey()));
       }
     }
   }

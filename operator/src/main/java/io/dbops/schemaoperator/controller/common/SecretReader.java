@@ -2,6 +2,7 @@ package io.dbops.schemaoperator.controller.common;
 
 import io.dbops.schemaoperator.migration.ConfigurationException;
 import io.dbops.schemaoperator.migration.Login;
+import io.dbops.schemaoperator.migration.PemCertificates;
 import io.dbops.schemaoperator.model.ConnectionSecretRefs;
 import io.dbops.schemaoperator.model.DatabaseConnectionSpec;
 import io.dbops.schemaoperator.model.SecretKeyRef;
@@ -23,10 +24,24 @@ public final class SecretReader {
   /** A Secret whose value cannot be a login, URL or certificate as it stands. */
   public static final String SECRET_INVALID = "SecretInvalid";
   private final Function<String, Optional<Secret>> secretsByName;
+  private final boolean caContentUsed;
 
   /** {@code secretsByName} looks a Secret up by name in the connection's namespace. */
   public SecretReader(Function<String, Optional<Secret>> secretsByName) {
+    this(secretsByName, true);
+  }
+
+  private SecretReader(Function<String, Optional<Secret>> secretsByName, boolean caContentUsed) {
     this.secretsByName = secretsByName;
+    this.caContentUsed = caContentUsed;
+  }
+
+  /**
+   * A reader for connections redirected to a server without TLS (the local commands' --embedded):
+   * the CA Secret must exist, but what it holds is never used, and the examples hold a placeholder there.
+   */
+  public static SecretReader forServerWithoutTls(Function<String, Optional<Secret>> secretsByName) {
+    return new SecretReader(secretsByName, false);
   }
 
   /** A value, or why there is none. */
@@ -80,10 +95,23 @@ public final class SecretReader {
     }
   }
 
-  /** The PEM bundle tls.caSecretRef names; an empty string when it names none. */
+  /**
+   * The PEM bundle tls.caSecretRef names; an empty string when it names none. A value that holds no
+   * certificate (empty, a key, text) is refused here, before any connection: pgjdbc would read it
+   * only after connecting, and report it as an unreachable server.
+   */
   public Lookup<String> caCertificate(DatabaseConnectionSpec spec) {
     Optional<SecretKeyRef> ca = ConnectionSecretRefs.of(spec).ca();
-    return ca.isEmpty() ? Lookup.of("") : value(ca.get());
+    if (ca.isEmpty()) {
+      return Lookup.of("");
+    }
+    Lookup<String> pem = value(ca.get());
+    if (caContentUsed && pem.found() && !PemCertificates.holdsCertificates(pem.value())) {
+      return Lookup.missing(SECRET_INVALID, "Secret " + ca.get().getName() + " key " + ca.get().getKey()
+          + " (tls.caSecretRef) holds no certificate: put the PEM certificate of the CA that signed the server's certificate"
+          + " there (-----BEGIN CERTIFICATE-----)");
+    }
+    return pem;
   }
 
   private Lookup<String> value(SecretKeyRef ref) {

@@ -25,7 +25,8 @@ import java.util.Map;
  *
  * @param connection the connection as the operator reaches it (a managed instance as an external database);
  *     null when there is none
- * @param missingConfigMap a ConfigMap spec.migrations.configMapRefs names that does not exist, or null
+ * @param configMapProblem why a ConfigMap spec.migrations.configMapRefs names cannot be used (missing, or holding
+ *     scripts where the operator does not read them), or null
  * @param access settings and login for reading the database, or why there are none
  * @param status the status as the facts seen here make it: a new revision, an adopted or finished
  *     run, the database's state; conditions are left to the recorder
@@ -44,7 +45,7 @@ record Observation(
     DatabaseSchema schema,
     Instant now,
     DatabaseConnection connection,
-    String missingConfigMap,
+    ConfigMapProblem configMapProblem,
     Lookup<Resolved> access,
     Map<String, Map<String, String>> configMapData,
     String desiredHash,
@@ -66,6 +67,13 @@ record Observation(
     findings = findings == null ? List.of() : List.copyOf(findings);
   }
 
+  /** Why a ConfigMap named in spec.migrations.configMapRefs cannot be used: a condition reason and a message. */
+  record ConfigMapProblem(String reason, String message) {
+    static ConfigMapProblem missing(String name) {
+      return new ConfigMapProblem("ConfigMapNotFound", "ConfigMap " + name + " named in spec.migrations.configMapRefs not found: create it");
+    }
+  }
+
   /** A Job of this schema that has not finished. */
   record ActiveRun(String job, String operation) {}
 
@@ -77,16 +85,17 @@ record Observation(
 
   /**
    * Observed no further than the inputs: the connection is missing or not Ready, or a ConfigMap is
-   * missing. Nothing beyond them can be decided.
+   * missing or unusable. Nothing beyond them can be decided.
    */
-  static Observation inputsOnly(DatabaseSchema schema, Instant now, DatabaseConnection connection, String missingConfigMap) {
-    return new Observation(schema, now, connection, missingConfigMap, null, Map.of(), null, null, false, schema.getStatus(),
+  static Observation inputsOnly(DatabaseSchema schema, Instant now, DatabaseConnection connection,
+      ConfigMapProblem configMapProblem) {
+    return new Observation(schema, now, connection, configMapProblem, null, Map.of(), null, null, false, schema.getStatus(),
         null, null, List.of(), null, 0, null, null, null, null, List.of());
   }
 
   /** Whether the inputs are all there and usable: only then was the rest observed. */
   boolean inputsComplete() {
-    return connection != null && missingConfigMap == null && desiredHash != null;
+    return connection != null && configMapProblem == null && desiredHash != null;
   }
 
   DatabaseSchemaSpec spec() {
@@ -113,13 +122,13 @@ record Observation(
   /** The database's state, and what the scripts it would run next do: the first moment both are known. */
   Observation withDatabase(MigrationResult state) {
     List<DestructiveChange> found = state.success() ? PendingFindings.of(this, state.pending()) : List.of();
-    return new Observation(schema, now, connection, missingConfigMap, access, configMapData, desiredHash, target, newRevision,
+    return new Observation(schema, now, connection, configMapProblem, access, configMapData, desiredHash, target, newRevision,
         StatusFacts.withDatabase(status, state, found), active, finished, jobs, lastRunHash, highestAttempt, lockHolder, state, drift,
         jobRefused, found);
   }
 
   Observation withDrift(DriftVerdict verdict) {
-    return new Observation(schema, now, connection, missingConfigMap, access, configMapData, desiredHash, target, newRevision,
+    return new Observation(schema, now, connection, configMapProblem, access, configMapData, desiredHash, target, newRevision,
         status, active, finished, jobs, lastRunHash, highestAttempt, lockHolder, database, verdict, jobRefused, findings);
   }
 }

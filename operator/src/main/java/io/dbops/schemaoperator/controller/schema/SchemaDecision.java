@@ -98,7 +98,7 @@ final class SchemaDecision {
     return fromDatabase(o);
   }
 
-  /** The connection and ConfigMaps the spec names: missing or not Ready, nothing else can be decided. */
+  /** The connection and ConfigMaps the spec names: missing, not Ready or unusable, nothing else can be decided. */
   private static Optional<Step> inputs(Observation o) {
     String namespace = o.schema().getMetadata().getNamespace();
     String connectionName = o.spec().getConnectionRef().getName();
@@ -114,9 +114,8 @@ final class SchemaDecision {
       return Optional.of(new Step.Wait("ConnectionNotReady",
           "DatabaseConnection " + connectionName + " is not Ready (" + why + ")", WAIT_FOR_DEPENDENCY));
     }
-    if (o.missingConfigMap() != null) {
-      return Optional.of(new Step.Stall("ConfigMapNotFound",
-          "ConfigMap " + o.missingConfigMap() + " named in spec.migrations.configMapRefs not found: create it"));
+    if (o.configMapProblem() != null) {
+      return Optional.of(new Step.Stall(o.configMapProblem().reason(), o.configMapProblem().message()));
     }
     return Optional.empty();
   }

@@ -100,20 +100,28 @@ final class SchemaDeletion {
         .filter(j -> Operation.drop.name().equals(j.getMetadata().getLabels().get(Labels.OPERATION)))
         .findFirst();
     if (existing.isEmpty()) {
+      String hash = schema.getStatus() != null && schema.getStatus().getDesiredHash() != null
+          ? schema.getStatus().getDesiredHash() : "0".repeat(64);
+      Optional<ConfigMap> scripts;
+      Job job;
+      try {
+        scripts = ScriptsConfigMapBuilder.build(schema);
+        job = MigrationJobBuilder.build(new JobRequest(schema, connection, hash, 1, Operation.drop, operatorImage,
+            scripts.map(cm -> cm.getMetadata().getName())));
+      } catch (IllegalArgumentException e) {
+        // A spec no Job can be made from (stored past the CRD, or too big for a container) drops nothing.
+        events.warning(schema, "DropRefused", "the drop Job cannot be made: " + e.getMessage() + ": the data was left untouched");
+        return DeleteControl.defaultDelete();
+      }
       String target = TargetKeys.of(connection, schema);
+      // Labelled like a migration: while the drop runs, nobody migrates what it drops.
+      job.getMetadata().getLabels().put(TargetKeys.LABEL, target);
       boolean started = locks.exclusively(target, () -> {
         if (locks.holder(target, schema).isPresent()) {
           return false;
         }
-        String hash = schema.getStatus() != null && schema.getStatus().getDesiredHash() != null
-            ? schema.getStatus().getDesiredHash() : "0".repeat(64);
-        Optional<ConfigMap> scripts = ScriptsConfigMapBuilder.build(schema);
         // Named by content and immutable: one already there is this one.
         scripts.ifPresent(cm -> ApiWrites.createIfAbsent(client, cm));
-        Job job = MigrationJobBuilder.build(new JobRequest(schema, connection, hash, 1, Operation.drop, operatorImage,
-            scripts.map(cm -> cm.getMetadata().getName())));
-        // Labelled like a migration: while the drop runs, nobody migrates what it drops.
-        job.getMetadata().getLabels().put(TargetKeys.LABEL, target);
         caches.jobCreated(ApiWrites.createIfAbsent(client, job));
         locks.started(target, job);
         return true;

@@ -10,7 +10,9 @@ import io.dbops.schemaoperator.controller.common.Ownership;
 import io.dbops.schemaoperator.controller.common.SecretReader;
 import io.dbops.schemaoperator.controller.common.SecretReader.Lookup;
 import io.dbops.schemaoperator.controller.schema.Observation.ActiveRun;
+import io.dbops.schemaoperator.controller.schema.Observation.ConfigMapProblem;
 import io.dbops.schemaoperator.controller.schema.Observation.FinishedRun;
+import io.dbops.schemaoperator.migration.FailureReason;
 import io.dbops.schemaoperator.migration.MigrationResult;
 import io.dbops.schemaoperator.migration.MigrationResult.Operation;
 import io.dbops.schemaoperator.model.ConfigMapRef;
@@ -29,6 +31,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -72,7 +75,15 @@ final class SchemaObserver {
     for (ConfigMapRef ref : schema.getSpec().getMigrations().getConfigMapRefs()) {
       ConfigMap cm = caches.configMap(namespace, ref.getName()).orElse(null);
       if (cm == null) {
-        return Observation.inputsOnly(schema, now, connection, ref.getName());
+        return Observation.inputsOnly(schema, now, connection, ConfigMapProblem.missing(ref.getName()));
+      }
+      List<String> binaryScripts = cm.getBinaryData() == null ? List.of() : cm.getBinaryData().keySet().stream()
+          .filter(key -> key.toLowerCase(Locale.ROOT).endsWith(".sql")).sorted().toList();
+      if (!binaryScripts.isEmpty()) {
+        // The Job's volume would hold them as files, and Flyway would run them: scripts no plan, hash or approval saw.
+        return Observation.inputsOnly(schema, now, connection, new ConfigMapProblem(FailureReason.ConfigurationInvalid.name(),
+            "ConfigMap " + ref.getName() + " holds " + String.join(", ", binaryScripts) + " under binaryData, where the operator"
+                + " does not read scripts, so no plan would show what the Job runs: put scripts under data, as text"));
       }
       configMapData.put(ref.getName(), cm.getData() == null ? Map.of() : cm.getData());
     }

@@ -42,7 +42,7 @@ import java.util.Optional;
 public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Cleaner<DatabaseSchema> {
   private final DatabaseReader reader;
   private final SchemaCaches caches = new SchemaCaches();
-  private final TargetLocks locks = new TargetLocks(caches);
+  private final TargetLocks locks;
   private final SchemaActions actions;
   private final SchemaObserver observer;
   private final SchemaDeletion deletion;
@@ -60,6 +60,7 @@ public final class SchemaReconciler implements Reconciler<DatabaseSchema>, Clean
   public SchemaReconciler(String operatorImage, DatabaseReader reader, ConnectionResolver resolver, SecretCache secretCache,
       InstanceAddresses instanceAddresses, WorkloadPolicy policy) {
     this.reader = reader;
+    this.locks = new TargetLocks(caches, instanceAddresses);
     this.actions = new SchemaActions(operatorImage, caches, locks);
     this.observer = new SchemaObserver(caches, instanceAddresses, resolver, secretCache, locks, policy);
     this.deletion = new SchemaDeletion(operatorImage, instanceAddresses, caches, locks, policy);

@@ -47,7 +47,7 @@ final class ObservationBuilder {
 
   private final DatabaseSchema schema = new DatabaseSchema();
   private DatabaseConnection connection = connection("Connected", true);
-  private String missingConfigMap;
+  private Observation.ConfigMapProblem configMapProblem;
   private Lookup<Resolved> access = Lookup.of(new Resolved(
       new ConnectionSettings(Engine.POSTGRES, "db.team-a.svc", 5432, "app", null, null, Map.of(), false), Login.of("app", "pw")));
   private final DatabaseSchemaStatus status = new DatabaseSchemaStatus();
@@ -93,7 +93,12 @@ final class ObservationBuilder {
   }
 
   ObservationBuilder missingConfigMap(String name) {
-    missingConfigMap = name;
+    configMapProblem = Observation.ConfigMapProblem.missing(name);
+    return this;
+  }
+
+  ObservationBuilder unusableConfigMap(String reason) {
+    configMapProblem = new Observation.ConfigMapProblem(reason, "ConfigMap app-migrations holds scripts where they are not read");
     return this;
   }
 
@@ -232,8 +237,8 @@ final class ObservationBuilder {
   }
 
   Observation build() {
-    if (connection == null || !SchemaDecision.ready(connection) || missingConfigMap != null) {
-      return Observation.inputsOnly(schema, NOW, connection, missingConfigMap);
+    if (connection == null || !SchemaDecision.ready(connection) || configMapProblem != null) {
+      return Observation.inputsOnly(schema, NOW, connection, configMapProblem);
     }
     return new Observation(schema, NOW, connection, null, access, Map.of(), HASH, "target", newRevision, status, active,
         finished, List.of(), lastRunHash, status.getLastRun() == null ? 0 : status.getLastRun().getAttempt(), lockHolder,

@@ -41,6 +41,8 @@ class SchemaDecisionTest {
         row("the login Secret is missing", o -> o.accessMissing("SecretNotFound"), "Wait", "ConnectionNotReady"),
         row("the connection's parameters are invalid", o -> o.accessMissing("ConfigurationInvalid"), "Stall", "ConfigurationInvalid"),
         row("a named ConfigMap is missing", o -> o.missingConfigMap("app-migrations"), "Stall", "ConfigMapNotFound"),
+        row("a named ConfigMap holds scripts under binaryData", o -> o.unusableConfigMap("ConfigurationInvalid"), "Stall",
+            "ConfigurationInvalid"),
         row("a Job of this schema is running", o -> o.running("app-schema-aaaaaa-1"), "Running", "MigrationRunning"),
         row("nothing is known about the database yet (a new revision too)", o -> o.newRevision(), "ReadDatabase", "Reconciling"),
         row("the database cannot be reached", o -> o.database(failed(FailureReason.Unreachable, true)), "Wait", "Unreachable"),
