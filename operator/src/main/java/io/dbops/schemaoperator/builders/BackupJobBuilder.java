@@ -68,11 +68,14 @@ public final class BackupJobBuilder {
       stamp=$(date -u +%Y%m%dT%H%M%SZ)
       name="$BACKUP_PREFIX-$stamp-v$DUMP_VERSION.$BACKUP_EXT"
       """;
-  /** Keeps the newest $KEEP dumps of this schema: names sort by their time. */
+  /**
+   * Keeps the newest $KEEP dumps of this schema, newest by when they were written: two dumps taken
+   * within one second carry the same time in their names, and the version after it does not sort.
+   */
   private static final String FINISH = """
       mv "$dir/$name.partial" "$dir/$name"
       bytes=$(wc -c < "$dir/$name" | tr -d ' ')
-      ls -1 "$dir" | grep -E "^$BACKUP_PREFIX-[0-9]{8}T[0-9]{6}Z-v[0-9._a-z]+\\.$BACKUP_EXT\\$" | sort -r \\
+      ls -1t "$dir" | grep -E "^$BACKUP_PREFIX-[0-9]{8}T[0-9]{6}Z-v[0-9._a-z]+\\.$BACKUP_EXT\\$" \\
         | tail -n +$((KEEP + 1)) | while read -r old; do rm -f "$dir/$old"; done
       printf '{"file":"%s","bytes":%s,"version":"%s"}' "$BACKUP_PREFIX/$name" "$bytes" "$DUMP_VERSION" > "$DBOPS_RESULT_FILE"
       echo "dumped to $BACKUP_PREFIX/$name ($bytes bytes)"
