@@ -3,6 +3,7 @@ package io.dbops.schemaoperator.policy;
 import io.dbops.schemaoperator.migration.ConfigurationException;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseSchema;
+import io.dbops.schemaoperator.model.SchemaDefaults;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ import java.util.stream.Collectors;
  *                                unset: postgres, mariadb, mcr.microsoft.com/mssql/server
  * ALLOWED_MIGRATION_IMAGES       (allowedImages.migration)  image patterns; unset: none
  * ALLOWED_BACKUP_IMAGES          (allowedImages.backup)     image patterns;
- *                                unset: postgres, mariadb, mcr.microsoft.com/mssql/server
+ *                                unset: postgres, mariadb, mysql, mcr.microsoft.com/mssql/server
  * ALLOWED_JOB_SERVICE_ACCOUNTS   (allowedJobServiceAccounts) name or namespace/name, * for any;
  *                                unset: default (each namespace's own default account)
  * </pre>
@@ -42,6 +43,8 @@ public final class WorkloadPolicy {
   public static final String JOB_SERVICE_ACCOUNTS = "ALLOWED_JOB_SERVICE_ACCOUNTS";
   /** The official images of the engines a managed instance runs, any tag. */
   public static final List<String> DEFAULT_INSTANCE_IMAGES = List.of("postgres", "mariadb", "mcr.microsoft.com/mssql/server");
+  /** The images the dump tools ship in: the engines' own, as the operator picks them when spec.backup.image is unset. */
+  public static final List<String> DEFAULT_BACKUP_IMAGES = List.of("postgres", "mariadb", "mysql", "mcr.microsoft.com/mssql/server");
   public static final List<String> DEFAULT_JOB_SERVICE_ACCOUNTS = List.of("default");
   /** The account a Pod runs as when it names none. */
   static final String DEFAULT_ACCOUNT = "default";
@@ -72,8 +75,7 @@ public final class WorkloadPolicy {
     return new WorkloadPolicy(
         list(env, INSTANCE_IMAGES, DEFAULT_INSTANCE_IMAGES).stream().map(p -> image(INSTANCE_IMAGES, p)).toList(),
         list(env, MIGRATION_IMAGES, List.of()).stream().map(p -> image(MIGRATION_IMAGES, p)).toList(),
-        // The dump tools ship in the engines' own images, so those are what a backup runs unless told otherwise.
-        list(env, BACKUP_IMAGES, DEFAULT_INSTANCE_IMAGES).stream().map(p -> image(BACKUP_IMAGES, p)).toList(),
+        list(env, BACKUP_IMAGES, DEFAULT_BACKUP_IMAGES).stream().map(p -> image(BACKUP_IMAGES, p)).toList(),
         list(env, JOB_SERVICE_ACCOUNTS, DEFAULT_JOB_SERVICE_ACCOUNTS).stream().map(AccountRule::parse).toList());
   }
 
@@ -131,8 +133,8 @@ public final class WorkloadPolicy {
   }
 
   /**
-   * The image a backup Job of this schema would run (spec.backup.image), when spec.backup is
-   * written. When spec.backup.image is unset, the operator's own default (the official engine image)
+   * The image a backup Job of this schema would run (spec.backup.image), when backups before a run
+   * are on (spec.backup.beforeMigrate); with them off no backup Job runs, whatever it names. When spec.backup.image is unset, the operator's own default (the official engine image)
    * is used and not checked. Apart from {@link #checkMigrationJob}, because a drop Job runs no
    * backup: a backup image is no reason to keep a schema's data on deletion. The backup Job's
    * ServiceAccount is the migration Job's, checked there. Empty when a backup Job may be created.
@@ -140,7 +142,8 @@ public final class WorkloadPolicy {
   public Optional<Refusal> checkBackupJob(DatabaseSchema schema) {
     var spec = schema.getSpec();
     // Blank as unset, as the Job builder reads it: the default image then runs.
-    if (spec == null || spec.getBackup() == null || spec.getBackup().getImage() == null || spec.getBackup().getImage().isBlank()) {
+    if (spec == null || !SchemaDefaults.backupBeforeMigrate(spec) || spec.getBackup().getImage() == null
+        || spec.getBackup().getImage().isBlank()) {
       return Optional.empty();
     }
     return checkImage("spec.backup.image", spec.getBackup().getImage(), backupImages, BACKUP_IMAGES, "allowedImages.backup");

@@ -126,7 +126,7 @@ class HelmChartTest {
     Container byDefault = one(render(t -> t), Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(env(byDefault, "ALLOWED_INSTANCE_IMAGES")).isEqualTo("postgres,mariadb,mcr.microsoft.com/mssql/server");
     assertThat(env(byDefault, "ALLOWED_MIGRATION_IMAGES")).isEmpty();
-    assertThat(env(byDefault, "ALLOWED_BACKUP_IMAGES")).isEqualTo("postgres,mariadb,mcr.microsoft.com/mssql/server");
+    assertThat(env(byDefault, "ALLOWED_BACKUP_IMAGES")).isEqualTo("postgres,mariadb,mysql,mcr.microsoft.com/mssql/server");
     assertThat(env(byDefault, "ALLOWED_JOB_SERVICE_ACCOUNTS")).isEqualTo("default");
 
     Container tuned = one(render(t -> t.set("allowedImages.migration[0]", "ghcr.io/acme/**")

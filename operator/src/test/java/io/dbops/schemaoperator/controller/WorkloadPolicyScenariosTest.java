@@ -165,7 +165,7 @@ class WorkloadPolicyScenariosTest {
     Condition image = awaitSchemaStalled("dumped");
     assertThat(image.getReason()).isEqualTo("ImageNotAllowed");
     assertThat(image.getMessage()).contains("spec.backup.image \"ghcr.io/evil/dump:1\"",
-        "allowed: postgres, mariadb, mcr.microsoft.com/mssql/server", "ALLOWED_BACKUP_IMAGES", "allowedImages.backup");
+        "allowed: postgres, mariadb, mysql, mcr.microsoft.com/mssql/server", "ALLOWED_BACKUP_IMAGES", "allowedImages.backup");
     // The operator has decided by now, so an empty list means nothing was created, not nothing yet.
     assertThat(k8s.jobs()).as("neither the backup Job nor the migration Job").isEmpty();
   }

@@ -52,17 +52,20 @@ class WorkloadPolicyTest {
   void by_default_a_backup_runs_the_official_engine_images_only_and_an_unset_image_is_the_operators_own_choice() {
     WorkloadPolicy policy = WorkloadPolicy.defaults();
 
-    for (String allowed : new String[] {"postgres:16", "mariadb:11.4", "mcr.microsoft.com/mssql/server:2022-latest"}) {
+    for (String allowed : new String[] {"postgres:16", "mariadb:11.4", "mysql:8.0", "mcr.microsoft.com/mssql/server:2022-latest"}) {
       assertThat(policy.checkBackupJob(backup(allowed))).as(allowed).isEmpty();
     }
     Refusal refusal = policy.checkBackupJob(backup("ghcr.io/evil/dump:1")).orElseThrow();
     assertThat(refusal.reason()).isEqualTo("ImageNotAllowed");
     assertThat(refusal.message()).contains("spec.backup.image \"ghcr.io/evil/dump:1\"",
-        "(allowed: postgres, mariadb, mcr.microsoft.com/mssql/server)", "ALLOWED_BACKUP_IMAGES", "allowedImages.backup");
+        "(allowed: postgres, mariadb, mysql, mcr.microsoft.com/mssql/server)", "ALLOWED_BACKUP_IMAGES", "allowedImages.backup");
     assertThat(policy.checkMigrationJob(backup("ghcr.io/evil/dump:1"))).as("a drop Job runs no backup").isEmpty();
     assertThat(policy.checkBackupJob(backup(null))).as("unset: the official engine image, not checked").isEmpty();
     assertThat(policy.checkBackupJob(backup(""))).as("empty is unset to the Job builder too").isEmpty();
     assertThat(policy.checkBackupJob(schema("team-a", null, null))).as("no spec.backup").isEmpty();
+    DatabaseSchema off = backup("ghcr.io/evil/dump:1");
+    off.getSpec().getBackup().setBeforeMigrate(false);
+    assertThat(policy.checkBackupJob(off)).as("backups off: no backup Job runs, whatever it names").isEmpty();
   }
 
   @Test
