@@ -3,6 +3,7 @@ package io.dbops.schemaoperator.policy;
 import io.dbops.schemaoperator.migration.ConfigurationException;
 import io.dbops.schemaoperator.model.DatabaseConnection;
 import io.dbops.schemaoperator.model.DatabaseSchema;
+import io.dbops.schemaoperator.model.SchemaDefaults;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +13,8 @@ import java.util.stream.Collectors;
 
 /**
  * What the operator's administrators let a DatabaseConnection or DatabaseSchema put into a Pod:
- * which images a managed instance and a migration Job's init container may run, and which
- * ServiceAccount a migration Job may run as. Without it, whoever may create a resource in a
+ * which images a managed instance, a migration Job's init container and a backup Job may run, and
+ * which ServiceAccount a migration or backup Job may run as. Without it, whoever may create a resource in a
  * namespace could run any image as any of that namespace's ServiceAccounts through the operator.
  * Each check is answered before anything is created; a refusal says what to change.
  *
@@ -23,34 +24,44 @@ import java.util.stream.Collectors;
  * ALLOWED_INSTANCE_IMAGES        (allowedImages.instance)   image patterns, comma-separated;
  *                                unset: postgres, mariadb, mcr.microsoft.com/mssql/server
  * ALLOWED_MIGRATION_IMAGES       (allowedImages.migration)  image patterns; unset: none
+ * ALLOWED_BACKUP_IMAGES          (allowedImages.backup)     image patterns;
+ *                                unset: postgres, mariadb, mysql, mcr.microsoft.com/mssql/server
  * ALLOWED_JOB_SERVICE_ACCOUNTS   (allowedJobServiceAccounts) name or namespace/name, * for any;
  *                                unset: default (each namespace's own default account)
  * </pre>
  *
  * A variable that is set but empty allows nothing. See {@link ImagePattern} for the patterns.
+ * When spec.backup.image is unset, the operator's own default (the official engine image) is used
+ * and not checked.
  */
 public final class WorkloadPolicy {
   public static final String IMAGE_NOT_ALLOWED = "ImageNotAllowed";
   public static final String SERVICE_ACCOUNT_NOT_ALLOWED = "ServiceAccountNotAllowed";
   public static final String INSTANCE_IMAGES = "ALLOWED_INSTANCE_IMAGES";
   public static final String MIGRATION_IMAGES = "ALLOWED_MIGRATION_IMAGES";
+  public static final String BACKUP_IMAGES = "ALLOWED_BACKUP_IMAGES";
   public static final String JOB_SERVICE_ACCOUNTS = "ALLOWED_JOB_SERVICE_ACCOUNTS";
   /** The official images of the engines a managed instance runs, any tag. */
   public static final List<String> DEFAULT_INSTANCE_IMAGES = List.of("postgres", "mariadb", "mcr.microsoft.com/mssql/server");
+  /** The images the dump tools ship in: the engines' own, as the operator picks them when spec.backup.image is unset. */
+  public static final List<String> DEFAULT_BACKUP_IMAGES = List.of("postgres", "mariadb", "mysql", "mcr.microsoft.com/mssql/server");
   public static final List<String> DEFAULT_JOB_SERVICE_ACCOUNTS = List.of("default");
   /** The account a Pod runs as when it names none. */
   static final String DEFAULT_ACCOUNT = "default";
 
   private final List<ImagePattern> instanceImages;
   private final List<ImagePattern> migrationImages;
+  private final List<ImagePattern> backupImages;
   private final List<AccountRule> jobServiceAccounts;
 
   /** Why a resource may not go on: a condition reason and a message that says what to change. */
   public record Refusal(String reason, String message) {}
 
-  public WorkloadPolicy(List<ImagePattern> instanceImages, List<ImagePattern> migrationImages, List<AccountRule> jobServiceAccounts) {
+  public WorkloadPolicy(List<ImagePattern> instanceImages, List<ImagePattern> migrationImages, List<ImagePattern> backupImages,
+      List<AccountRule> jobServiceAccounts) {
     this.instanceImages = List.copyOf(instanceImages);
     this.migrationImages = List.copyOf(migrationImages);
+    this.backupImages = List.copyOf(backupImages);
     this.jobServiceAccounts = List.copyOf(jobServiceAccounts);
   }
 
@@ -64,6 +75,7 @@ public final class WorkloadPolicy {
     return new WorkloadPolicy(
         list(env, INSTANCE_IMAGES, DEFAULT_INSTANCE_IMAGES).stream().map(p -> image(INSTANCE_IMAGES, p)).toList(),
         list(env, MIGRATION_IMAGES, List.of()).stream().map(p -> image(MIGRATION_IMAGES, p)).toList(),
+        list(env, BACKUP_IMAGES, DEFAULT_BACKUP_IMAGES).stream().map(p -> image(BACKUP_IMAGES, p)).toList(),
         list(env, JOB_SERVICE_ACCOUNTS, DEFAULT_JOB_SERVICE_ACCOUNTS).stream().map(AccountRule::parse).toList());
   }
 
@@ -118,6 +130,23 @@ public final class WorkloadPolicy {
     }
     String account = spec.getJob() == null ? null : spec.getJob().getServiceAccountName();
     return checkJobServiceAccount(schema.getMetadata().getNamespace(), account);
+  }
+
+  /**
+   * The image a backup Job of this schema would run (spec.backup.image), when backups before a run
+   * are on (spec.backup.beforeMigrate); with them off no backup Job runs, whatever it names. When spec.backup.image is unset, the operator's own default (the official engine image)
+   * is used and not checked. Apart from {@link #checkMigrationJob}, because a drop Job runs no
+   * backup: a backup image is no reason to keep a schema's data on deletion. The backup Job's
+   * ServiceAccount is the migration Job's, checked there. Empty when a backup Job may be created.
+   */
+  public Optional<Refusal> checkBackupJob(DatabaseSchema schema) {
+    var spec = schema.getSpec();
+    // Blank as unset, as the Job builder reads it: the default image then runs.
+    if (spec == null || !SchemaDefaults.backupBeforeMigrate(spec) || spec.getBackup().getImage() == null
+        || spec.getBackup().getImage().isBlank()) {
+      return Optional.empty();
+    }
+    return checkImage("spec.backup.image", spec.getBackup().getImage(), backupImages, BACKUP_IMAGES, "allowedImages.backup");
   }
 
   Optional<Refusal> checkImage(String field, String image, List<ImagePattern> allowed, String setting, String value) {

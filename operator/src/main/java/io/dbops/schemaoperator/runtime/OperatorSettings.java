@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * POD_NAMESPACE           where the leader-election Lease lives
  * HOSTNAME                this replica's identity in the Lease (the Pod's name)
  * HTTP_PORT               /healthz and /readyz (default 8080)
- * ALLOWED_INSTANCE_IMAGES, ALLOWED_MIGRATION_IMAGES, ALLOWED_JOB_SERVICE_ACCOUNTS
+ * ALLOWED_INSTANCE_IMAGES, ALLOWED_MIGRATION_IMAGES, ALLOWED_BACKUP_IMAGES, ALLOWED_JOB_SERVICE_ACCOUNTS
  *                         what resources may put into Pods: see {@link WorkloadPolicy}
  * </pre>
  */

@@ -126,14 +126,17 @@ class HelmChartTest {
     Container byDefault = one(render(t -> t), Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(env(byDefault, "ALLOWED_INSTANCE_IMAGES")).isEqualTo("postgres,mariadb,mcr.microsoft.com/mssql/server");
     assertThat(env(byDefault, "ALLOWED_MIGRATION_IMAGES")).isEmpty();
+    assertThat(env(byDefault, "ALLOWED_BACKUP_IMAGES")).isEqualTo("postgres,mariadb,mysql,mcr.microsoft.com/mssql/server");
     assertThat(env(byDefault, "ALLOWED_JOB_SERVICE_ACCOUNTS")).isEqualTo("default");
 
     Container tuned = one(render(t -> t.set("allowedImages.migration[0]", "ghcr.io/acme/**")
+        .set("allowedImages.backup[0]", "registry.internal/db/pgdump:*")
         .set("allowedImages.instance[0]", "registry.internal/db/postgres:16*").set("allowedJobServiceAccounts[0]", "team-a/migrator")),
         Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(env(tuned, "ALLOWED_MIGRATION_IMAGES")).isEqualTo("ghcr.io/acme/**");
     assertThat(env(tuned, "ALLOWED_JOB_SERVICE_ACCOUNTS")).isEqualTo("team-a/migrator");
     assertThat(env(tuned, "ALLOWED_INSTANCE_IMAGES")).isEqualTo("registry.internal/db/postgres:16*");
+    assertThat(env(tuned, "ALLOWED_BACKUP_IMAGES")).isEqualTo("registry.internal/db/pgdump:*");
 
     assertThatThrownBy(() -> render(t -> t.set("allowedImages.migration[0]", "ghcr.io/acme/(app|evil)")))
         .hasMessageContaining("allowedImages");

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The operator's settings decide which images a managed instance may run, which image a migration's
- * scripts may be copied from and which ServiceAccount a migration Job may run as: a resource naming
- * anything else is refused before anything is created, and a deployed instance is not moved to a
- * refused image.
+ * scripts may be copied from, which image a backup may run and which ServiceAccount a migration Job
+ * may run as: a resource naming anything else is refused before anything is created, and a deployed
+ * instance is not moved to a refused image.
  */
 class WorkloadPolicyScenariosTest {
   private static final Duration CONVERGE = Duration.ofSeconds(60);
@@ -96,19 +96,7 @@ class WorkloadPolicyScenariosTest {
 
   @Test
   void a_migration_image_or_job_account_the_settings_do_not_allow_stalls_the_schema_before_any_configmap_or_job() {
-    world.cluster().secret(k8s.name(), "db-login", Map.of("username", "postgres", "password", "unused-with-trust"));
-    k8s.create("""
-        apiVersion: dbops.io/v1alpha1
-        kind: DatabaseConnection
-        metadata: {name: db}
-        spec:
-          engine: postgres
-          host: 127.0.0.1
-          port: %d
-          database: postgres
-          credentials: {secretName: db-login}
-          tls: {mode: disable}
-        """.formatted(postgres.getPort()));
+    createConnection();
     k8s.create("""
         apiVersion: dbops.io/v1alpha1
         kind: DatabaseSchema
@@ -156,6 +144,46 @@ class WorkloadPolicyScenariosTest {
     assertThat(k8s.jobs()).as("one Job as the namespace's default account (none named), one as migrator")
         .extracting(j -> j.getSpec().getTemplate().getSpec().getServiceAccountName())
         .containsExactlyInAnyOrder(null, "migrator");
+  }
+
+  @Test
+  void a_backup_image_the_settings_do_not_allow_stalls_the_schema_before_any_job() {
+    createConnection();
+    k8s.create("""
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseSchema
+        metadata: {name: dumped}
+        spec:
+          connectionRef: {name: db}
+          schemas: [dumped]
+          backup: {beforeMigrate: true, claimName: db-backups, image: "ghcr.io/evil/dump:1"}
+          migrations:
+            inline:
+              - {name: V1__create_items.sql, sql: "CREATE TABLE items (id INT);"}
+        """);
+
+    Condition image = awaitSchemaStalled("dumped");
+    assertThat(image.getReason()).isEqualTo("ImageNotAllowed");
+    assertThat(image.getMessage()).contains("spec.backup.image \"ghcr.io/evil/dump:1\"",
+        "allowed: postgres, mariadb, mysql, mcr.microsoft.com/mssql/server", "ALLOWED_BACKUP_IMAGES", "allowedImages.backup");
+    // The operator has decided by now, so an empty list means nothing was created, not nothing yet.
+    assertThat(k8s.jobs()).as("neither the backup Job nor the migration Job").isEmpty();
+  }
+
+  private void createConnection() {
+    world.cluster().secret(k8s.name(), "db-login", Map.of("username", "postgres", "password", "unused-with-trust"));
+    k8s.create("""
+        apiVersion: dbops.io/v1alpha1
+        kind: DatabaseConnection
+        metadata: {name: db}
+        spec:
+          engine: postgres
+          host: 127.0.0.1
+          port: %d
+          database: postgres
+          credentials: {secretName: db-login}
+          tls: {mode: disable}
+        """.formatted(postgres.getPort()));
   }
 
   private Condition awaitSchemaStalled(String name) {

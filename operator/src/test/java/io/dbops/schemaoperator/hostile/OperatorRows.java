@@ -174,6 +174,10 @@ final class OperatorRows {
     rows.add(schema("a migrations image reference that climbs out of the allowed repository",
         "migrations: {image: {ref: ghcr.io/acme/../../evil/app:1}}", stalled("ImageNotAllowed"), "is not an image reference",
         ns -> { }));
+    rows.add(schema("a backup image the settings do not allow",
+        inline() + "backup: {beforeMigrate: true, claimName: app-backups, image: docker.io/attacker/dump:1}",
+        stalled("ImageNotAllowed"), "spec.backup.image \"docker.io/attacker/dump:1\" (docker.io/attacker/dump:1) is not allowed",
+        ns -> { }));
     rows.add(schema("a migration Job running as the operator's own ServiceAccount",
         inline() + "job: {serviceAccountName: schema-operator}", stalled("ServiceAccountNotAllowed"),
         "spec.job.serviceAccountName \"schema-operator\" is not allowed", ns -> { }));

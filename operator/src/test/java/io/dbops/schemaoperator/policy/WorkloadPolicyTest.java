@@ -49,6 +49,36 @@ class WorkloadPolicyTest {
   }
 
   @Test
+  void by_default_a_backup_runs_the_official_engine_images_only_and_an_unset_image_is_the_operators_own_choice() {
+    WorkloadPolicy policy = WorkloadPolicy.defaults();
+
+    for (String allowed : new String[] {"postgres:16", "mariadb:11.4", "mysql:8.0", "mcr.microsoft.com/mssql/server:2022-latest"}) {
+      assertThat(policy.checkBackupJob(backup(allowed))).as(allowed).isEmpty();
+    }
+    Refusal refusal = policy.checkBackupJob(backup("ghcr.io/evil/dump:1")).orElseThrow();
+    assertThat(refusal.reason()).isEqualTo("ImageNotAllowed");
+    assertThat(refusal.message()).contains("spec.backup.image \"ghcr.io/evil/dump:1\"",
+        "(allowed: postgres, mariadb, mysql, mcr.microsoft.com/mssql/server)", "ALLOWED_BACKUP_IMAGES", "allowedImages.backup");
+    assertThat(policy.checkMigrationJob(backup("ghcr.io/evil/dump:1"))).as("a drop Job runs no backup").isEmpty();
+    assertThat(policy.checkBackupJob(backup(null))).as("unset: the official engine image, not checked").isEmpty();
+    assertThat(policy.checkBackupJob(backup(""))).as("empty is unset to the Job builder too").isEmpty();
+    assertThat(policy.checkBackupJob(schema("team-a", null, null))).as("no spec.backup").isEmpty();
+    DatabaseSchema off = backup("ghcr.io/evil/dump:1");
+    off.getSpec().getBackup().setBeforeMigrate(false);
+    assertThat(policy.checkBackupJob(off)).as("backups off: no backup Job runs, whatever it names").isEmpty();
+  }
+
+  @Test
+  void an_empty_backup_setting_allows_no_backup_image_but_the_operators_own() {
+    WorkloadPolicy policy = WorkloadPolicy.from(Map.of("ALLOWED_BACKUP_IMAGES", ""));
+
+    assertThat(policy.checkBackupJob(backup("postgres:16")).orElseThrow().message())
+        .contains("spec.backup.image \"postgres:16\"", "allows no such images", "ALLOWED_BACKUP_IMAGES");
+    assertThat(policy.checkBackupJob(backup(null))).isEmpty();
+    assertThat(policy.checkInstance(instance("postgres:16"))).as("instance images keep their default").isEmpty();
+  }
+
+  @Test
   void settings_name_the_images_and_accounts_and_a_namespace_can_be_given_its_own_account() {
     WorkloadPolicy policy = WorkloadPolicy.from(Map.of(
         "ALLOWED_MIGRATION_IMAGES", "ghcr.io/acme/**, registry.internal:5000/db/*",
@@ -126,6 +156,17 @@ class WorkloadPolicyTest {
           database: app
           instance: {image: "%s", storage: {size: 1Gi}}
         """.formatted(image), DatabaseConnection.class);
+  }
+
+  /** A schema that takes a dump before each run, with {@code image} as spec.backup.image. */
+  private static DatabaseSchema backup(String image) {
+    DatabaseSchema schema = schema("team-a", null, null);
+    var backup = new io.dbops.schemaoperator.model.Backup();
+    backup.setBeforeMigrate(true);
+    backup.setClaimName("db-backups");
+    backup.setImage(image);
+    schema.getSpec().setBackup(backup);
+    return schema;
   }
 
   private static DatabaseSchema schema(String namespace, String image, String serviceAccount) {

@@ -38,7 +38,8 @@ import java.util.Map;
  * @param lockHolder why another resource's Job holds this database and schema, or null
  * @param database the database's state once read, else null
  * @param drift the drift check's verdict once made, else null
- * @param jobRefused why the operator's settings forbid this schema's migration Jobs (image, ServiceAccount), or null
+ * @param jobRefused why the operator's settings forbid this schema's migration or backup Jobs (image, ServiceAccount),
+ *     or null
  * @param findings destructive changes in the pending scripts, read with the database's state; else empty
  */
 record Observation(

@@ -127,7 +127,7 @@ final class SchemaObserver {
         backupActive ? BackupJobBuilder.OPERATION : status.getLastRun().getOperation());
     return new Observation(schema, now, connection, null, access, configMapData, hash, target, newRevision, status, running,
         finished, jobs, lastRunHash(status, jobs), highestAttempt(jobs, hash), lockHolder, null, null,
-        policy.checkMigrationJob(schema).orElse(null), List.of());
+        policy.checkMigrationJob(schema).or(() -> policy.checkBackupJob(schema)).orElse(null), List.of());
   }
 
   /**
