@@ -13,6 +13,8 @@ public enum FailureReason {
   MigrationFailed,
   /** An applied script no longer matches the one given, or the history records a failed run. */
   ValidationFailed,
+  /** A script below the newest applied version was never applied, and outOfOrder is off. */
+  ScriptOutOfOrder,
   ConfigurationInvalid,
   /** Anything else; its message says what happened. */
   Unexpected

@@ -18,6 +18,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
+import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -127,8 +128,34 @@ public final class MigrationEngine {
   public MigrationResult info() {
     return run(Operation.info, () -> {
       MigrationInfoService info = flyway().info();
-      return new MigrationResult(Operation.info, true, currentVersion(info), null, pending(info), history(info), null, null);
+      MigrationFailure outOfOrder = outOfOrder(info);
+      return new MigrationResult(Operation.info, outOfOrder == null, currentVersion(info), null, pending(info), history(info), null,
+          outOfOrder);
     });
+  }
+
+  /**
+   * A script below the newest applied version that was never applied, with outOfOrder off: Flyway's
+   * info lists it as neither applied nor pending, so the database would read as up to date while the
+   * script is never run, and the next migrate would refuse it in validation. Said before that.
+   */
+  private MigrationFailure outOfOrder(MigrationInfoService info) {
+    List<MigrationInfo> ignored = new ArrayList<>();
+    for (MigrationInfo m : info.all()) {
+      if (m.getState() == MigrationState.IGNORED) {
+        ignored.add(m);
+      }
+    }
+    if (ignored.isEmpty()) {
+      return null;
+    }
+    MigrationInfo first = ignored.get(0);
+    String current = currentVersion(info);
+    return new MigrationFailure(FailureReason.ScriptOutOfOrder, versionOf(first), first.getScript(), null,
+        first.getScript() + " (version " + versionOf(first) + ") is below the database's version " + current
+            + " and was never applied" + (ignored.size() == 1 ? "" : " (and " + (ignored.size() - 1) + " more such scripts)")
+            + ": with spec.outOfOrder false no script below the newest applied one runs. Give it a version above " + current
+            + ", or set spec.outOfOrder: true to apply it out of order", false, null);
   }
 
   /** Checks applied scripts against the given ones; drift is reported, never repaired. */

@@ -136,6 +136,36 @@ class OperatorScenariosTest {
   }
 
   @Test
+  @Order(2)
+  void aScriptBelowTheAppliedVersionStallsUntilOutOfOrderIsAllowed() throws Exception {
+    applyConnection(PASSWORD);
+    applyQuickstartSchema(Map.of());
+    awaitSchemaReady("app-schema");
+
+    DatabaseSchema schema = k8s.schema("app-schema");
+    schema.getSpec().getMigrations().getInline().add(
+        new io.dbops.schemaoperator.model.InlineMigration("V2_5__add_phone.sql", "ALTER TABLE users ADD COLUMN phone TEXT;"));
+    client.resource(schema).update();
+
+    Eventually.await("stalled: V2_5 would never run", CONVERGE, () -> Conditions.isTrue(
+        k8s.schema("app-schema").getStatus().getConditions(), Conditions.STALLED));
+    Condition ready = condition(k8s.schema("app-schema"), Conditions.READY);
+    assertThat(ready.getReason()).isEqualTo("ScriptOutOfOrder");
+    assertThat(ready.getMessage()).contains("V2_5__add_phone.sql", "below the database's version 3", "spec.outOfOrder: true");
+    world.reconcileAgain("app-schema");
+    assertThat(k8s.jobs()).as("no Job that validation would refuse").hasSize(1);
+    assertThat(columns("users")).doesNotContain("phone");
+
+    DatabaseSchema allowed = k8s.schema("app-schema");
+    allowed.getSpec().setOutOfOrder(true);
+    client.resource(allowed).update();
+    Eventually.await("V2_5 applied out of order", CONVERGE, () -> Conditions.isTrue(k8s.schema("app-schema").getStatus().getConditions(),
+        Conditions.READY) && k8s.schema("app-schema").getStatus().getLastRun().getApplied().equals(List.of("2.5")));
+    assertThat(k8s.schema("app-schema").getStatus().getCurrentVersion()).isEqualTo("3");
+    assertThat(columns("users")).contains("phone");
+  }
+
+  @Test
   @Order(3)
   void afterARestartWithNothingPendingNoJobIsCreated() throws Exception {
     applyConnection(PASSWORD);

@@ -353,6 +353,16 @@ abstract class AbstractMigrationEngineTest {
     assertSucceeded(migrate());
     script("V2__create_invoices.sql", "CREATE TABLE invoices (id INT PRIMARY KEY);\n");
 
+    MigrationResult read = engine().info();
+    assertThat(read.success()).as("never applied, yet neither applied nor pending to Flyway's info: not up to date").isFalse();
+    assertThat(read.failure().reason()).isEqualTo(FailureReason.ScriptOutOfOrder);
+    assertThat(read.failure().script()).isEqualTo("V2__create_invoices.sql");
+    assertThat(read.failure().message()).contains("below the database's version 3", "spec.outOfOrder: true", "a version above 3");
+    assertThat(read.currentVersion()).isEqualTo("3");
+    assertThat(engine(connection(database, false), adminLogin(), settings().outOfOrder().build()).info().pending())
+        .extracting(PendingScript::script)
+        .containsExactly("V2__create_invoices.sql");
+
     MigrationResult refused = migrate();
     assertThat(refused.success()).isFalse();
     assertThat(refused.failure().reason()).isEqualTo(FailureReason.ValidationFailed);

@@ -21,7 +21,7 @@ public final class Kstatus {
       "ConfigurationInvalid", "ConfigMapNotFound", "DeadlineExceeded", "JobVanished", "InstanceNotSupported",
       "SchemaConflict", "MigrationsTooLarge", "EulaNotAccepted", "InstanceChangeRefused", "AuthenticationFailed",
       "TlsFailed", "SecretNotFound", "SecretKeyMissing", "DatabaseMissing", "ImageNotAllowed", "ServiceAccountNotAllowed",
-      "JobRejected",
+      "JobRejected", "ScriptOutOfOrder",
       // a failed dump before a run, a refused destructive change (spec.backup, spec.policy)
       "BackupFailed", "DestructiveChange",
       // a set's rollout stopped on a failure, or children failed under onFailure: Continue

@@ -48,6 +48,8 @@ class SchemaDecisionTest {
         row("the database cannot be reached", o -> o.database(failed(FailureReason.Unreachable, true)), "Wait", "Unreachable"),
         row("the database read finds the spec invalid", o -> o.database(failed(FailureReason.ConfigurationInvalid, false)),
             "Stall", "ConfigurationInvalid"),
+        row("a script below the applied version was never applied, outOfOrder off", o -> o.database(failed(FailureReason.ScriptOutOfOrder,
+            false)), "Stall", "ScriptOutOfOrder"),
         row("something is pending", o -> o.database(state(List.of(V1), List.of(V2))), "Start", "MigrationRunning"),
         row("nothing is pending and drift is not checked yet", o -> o.database(state(List.of(V1), List.of())), "CheckDrift", "UpToDate"),
         row("nothing is pending and nothing drifted", o -> o.database(state(List.of(V1), List.of())).drift(new DriftVerdict(true, null)),
