@@ -66,6 +66,7 @@ class MariaDbBackupTest {
     sql("shop", "INSERT INTO flyway_schema_history VALUES (1, '1')");
 
     world.cluster().secret(NS, "shop-db", Map.of("username", USER, "password", PASSWORD));
+    assertThat(world.scansFor(PASSWORD)).as("the world's leak scan looks for the login's password").isTrue();
     Job job = BackupJobBuilder.build(new BackupJobBuilder.Request(schema(), connection(), "a".repeat(64), 1, "1",
         "MySQL 11.4.5-MariaDB"));
     world.client().batch().v1().jobs().inNamespace(NS).resource(job).create();

@@ -240,9 +240,7 @@ class MariaDbOperatorScenariosTest {
     Eventually.await("DatabaseSchema " + name + " Ready at version " + version, CONVERGE,
         () -> {
           DatabaseSchema s = k8s.schema(name);
-          return s.getStatus() != null && Conditions.isTrue(s.getStatus().getConditions(), Conditions.READY)
-              && s.getMetadata().getGeneration().equals(s.getStatus().getObservedGeneration())
-              && version.equals(s.getStatus().getCurrentVersion());
+          return Namespace.isReady(s) && version.equals(s.getStatus().getCurrentVersion());
         });
   }
 

@@ -243,9 +243,7 @@ class SafetyScenariosTest {
   private void awaitReadyAt(String version) {
     Eventually.await("Ready at version " + version, CONVERGE, () -> {
       DatabaseSchema s = k8s.schema("app");
-      return s.getStatus() != null && version.equals(s.getStatus().getCurrentVersion())
-          && Conditions.isTrue(s.getStatus().getConditions(), Conditions.READY)
-          && s.getMetadata().getGeneration().equals(s.getStatus().getObservedGeneration());
+      return Namespace.isReady(s) && version.equals(s.getStatus().getCurrentVersion());
     });
   }
 

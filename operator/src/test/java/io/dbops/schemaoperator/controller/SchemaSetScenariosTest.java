@@ -66,8 +66,7 @@ class SchemaSetScenariosTest {
         .inform(onAddOrUpdate(child -> {
           long version = Long.parseLong(child.getMetadata().getResourceVersion());
           createdAt.putIfAbsent(child.getMetadata().getName(), version);
-          if (child.getStatus() != null && Conditions.isTrue(child.getStatus().getConditions(), Conditions.READY)
-              && child.getMetadata().getGeneration().equals(child.getStatus().getObservedGeneration())) {
+          if (Namespace.isReady(child)) {
             firstReadyAt.putIfAbsent(child.getMetadata().getName(), version);
           }
         }))) {
@@ -191,7 +190,7 @@ class SchemaSetScenariosTest {
 
     tenants.connections("c");
 
-    Eventually.await("tenant c migrated and counted", CONVERGE, () -> tenants.schemaReady("tenants-c")
+    Eventually.await("tenant c migrated and counted", CONVERGE, () -> Namespace.isReady(k8s.schema("tenants-c"))
         && "RolledOut".equals(tenants.setReason("tenants")) && k8s.schemaSet("tenants").getStatus().getTargets().getReady() == 3);
     assertThat(tenants.tables("c")).contains("accounts");
     assertThat(k8s.schemaSet("tenants").getStatus().getReadyTargets()).isEqualTo("3/3");

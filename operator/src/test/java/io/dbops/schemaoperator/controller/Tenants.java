@@ -127,12 +127,6 @@ record Tenants(Namespace k8s, EmbeddedPostgres postgres) {
     return k8s.jobs().stream().filter(j -> schema.equals(j.getMetadata().getLabels().get(Labels.SCHEMA))).toList();
   }
 
-  boolean schemaReady(String name) {
-    DatabaseSchema s = k8s.schema(name);
-    return s != null && s.getStatus() != null && Conditions.isTrue(s.getStatus().getConditions(), Conditions.READY)
-        && s.getMetadata().getGeneration().equals(s.getStatus().getObservedGeneration());
-  }
-
   /** The set's Ready condition, once status was written for its current generation; null before. */
   String setReason(String name) {
     DatabaseSchemaSet set = k8s.schemaSet(name);

@@ -59,6 +59,12 @@ public record Namespace(KubernetesClient client, String name) {
     return client.v1().events().inNamespace(name).list().getItems().stream().filter(e -> reason.equals(e.getReason())).toList();
   }
 
+  /** Whether {@code schema} exists and is Ready for its current generation: its status was written after its last change. */
+  public static boolean isReady(DatabaseSchema schema) {
+    return schema != null && schema.getStatus() != null && Conditions.isTrue(schema.getStatus().getConditions(), Conditions.READY)
+        && schema.getMetadata().getGeneration().equals(schema.getStatus().getObservedGeneration());
+  }
+
   /** The condition of this type; fails when there is none. */
   public static Condition condition(DatabaseSchema schema, String type) {
     return Conditions.find(schema.getStatus().getConditions(), type).orElseThrow();

