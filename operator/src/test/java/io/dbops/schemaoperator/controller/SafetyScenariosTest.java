@@ -3,20 +3,18 @@ package io.dbops.schemaoperator.controller;
 import static io.dbops.schemaoperator.testing.Namespace.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dbops.schemaoperator.controller.common.Annotations;
 import io.dbops.schemaoperator.controller.common.Conditions;
 import io.dbops.schemaoperator.model.DatabaseSchema;
+import io.dbops.schemaoperator.model.DestructivePolicy;
 import io.dbops.schemaoperator.model.InlineMigration;
 import io.dbops.schemaoperator.model.LastBackup;
 import io.dbops.schemaoperator.model.RunResult;
-import io.dbops.schemaoperator.runtime.OperatorSettings;
-import io.dbops.schemaoperator.runtime.SchemaOperator;
-import io.dbops.schemaoperator.testing.Eventually;
 import io.dbops.schemaoperator.testing.DatabaseSnapshot;
-import io.dbops.schemaoperator.testing.FakeJobController;
-import io.dbops.schemaoperator.testing.MockCluster;
+import io.dbops.schemaoperator.testing.Eventually;
 import io.dbops.schemaoperator.testing.Namespace;
 import io.dbops.schemaoperator.testing.PasswordCheckingPostgres;
-import io.dbops.schemaoperator.testing.StatusTrail;
+import io.dbops.schemaoperator.testing.ScenarioWorld;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -29,13 +27,11 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,47 +45,32 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SafetyScenariosTest {
   /** Every status written here (BackupRunning, BackupFailed, DestructiveChange...) is checked as Flux and Argo CD read it. */
   @RegisterExtension
-  final StatusTrail statusTrail = new StatusTrail(() -> cluster.client());
+  static final ScenarioWorld world = ScenarioWorld.perTest("safety").withStatusTrail();
   private static final Duration CONVERGE = Duration.ofSeconds(60);
   private static final String PASSWORD = "Saf3ty-Secret-Pa55";
-  private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
   private static EmbeddedPostgres postgres;
-  private static MockCluster cluster;
-  private static FakeJobController jobs;
-  private SchemaOperator operator;
   private KubernetesClient client;
   private Namespace k8s;
   private String ns;
   private String database;
 
   @BeforeAll
-  static void startWorld() throws Exception {
-    postgres = PasswordCheckingPostgres.start();
+  static void startDatabase() throws Exception {
+    postgres = world.own(PasswordCheckingPostgres.start());
     try (Connection c = superuser("postgres"); Statement st = c.createStatement()) {
       st.execute("CREATE ROLE app LOGIN CREATEDB PASSWORD '" + PASSWORD + "'");
       requireDumpToolFor(c.getMetaData().getDatabaseMajorVersion());
     }
-    cluster = MockCluster.start();
-    jobs = FakeJobController.start(cluster.client());
-  }
-
-  @AfterAll
-  static void stopWorld() throws Exception {
-    jobs.close();
-    cluster.close();
-    postgres.close();
   }
 
   @BeforeEach
-  void startOperator() {
-    ns = "s" + SEQUENCE.incrementAndGet();
+  void connectTheScenariosDatabase() {
+    ns = world.namespace();
     database = "app_" + ns;
-    client = cluster.client();
-    k8s = new Namespace(client, ns);
-    operator = SchemaOperator.start(cluster.newClient(), new OperatorSettings(Set.of(), null, 4, "ghcr.io/dbops/schema-operator:test", null, 0));
-    Eventually.await("operator ready", CONVERGE, operator::ready);
-    cluster.secret(ns, "app-db", java.util.Map.of("username", "app", "password", PASSWORD));
+    client = world.client();
+    k8s = world.k8s();
+    world.cluster().secret(ns, "app-db", Map.of("username", "app", "password", PASSWORD));
     k8s.create("""
         apiVersion: dbops.io/v1alpha1
         kind: DatabaseConnection
@@ -105,11 +86,6 @@ class SafetyScenariosTest {
         """.formatted(postgres.getPort(), database));
     Eventually.await("connection Ready", CONVERGE,
         () -> Conditions.isTrue(k8s.connection("app-db").getStatus().getConditions(), Conditions.READY));
-  }
-
-  @AfterEach
-  void stopOperator() {
-    operator.close();
   }
 
   @Test
@@ -133,14 +109,14 @@ class SafetyScenariosTest {
     assertThat(second.getResult()).isEqualTo(RunResult.Succeeded);
     assertThat(second.getVersion()).isEqualTo("1");
     assertThat(second.getFile()).matches("app/app-\\d{8}T\\d{6}Z-v1\\.dump");
-    Path dump = jobs.claim(ns, "db-backups").resolve(second.getFile());
+    Path dump = world.jobs().claim(ns, "db-backups").resolve(second.getFile());
     assertThat(dump).exists();
     assertThat(second.getBytes()).isEqualTo(Files.size(dump));
     assertThat(k8s.events("BackedUp")).hasSize(2);
     String labels = "{engine=\"postgres\",name=\"app\",namespace=\"" + ns + "\"}";
     Eventually.await("backup size and time exported", CONVERGE, () -> sample("dbops_schema_backup_size_bytes" + labels) == second.getBytes()
         && sample("dbops_schema_backup_last_success_timestamp_seconds" + labels)
-            == java.time.Instant.parse(second.getCompletionTime()).getEpochSecond());
+            == Instant.parse(second.getCompletionTime()).getEpochSecond());
     assertThat(snapshot(database)).isNotEqualTo(beforeRun);
 
     // README, "Backups and restore": a fresh database, then pg_restore of the dump into it.
@@ -152,7 +128,7 @@ class SafetyScenariosTest {
 
     addScripts(script("V4__add_email.sql", "ALTER TABLE users ADD COLUMN email TEXT;"));
     awaitReadyAt("4");
-    try (Stream<Path> files = Files.list(jobs.claim(ns, "db-backups").resolve("app"))) {
+    try (Stream<Path> files = Files.list(world.jobs().claim(ns, "db-backups").resolve("app"))) {
       assertThat(files.map(p -> p.getFileName().toString()).toList()).as("keep: 2 leaves the newest two")
           .hasSize(2).anySatisfy(f -> assertThat(f).endsWith("-v3.dump")).anySatisfy(f -> assertThat(f).endsWith("-v1.dump"));
     }
@@ -177,7 +153,7 @@ class SafetyScenariosTest {
     assertThat(snapshot(database).tables()).as("nothing in the schema Flyway manages").isEmpty();
 
     sql(database, "GRANT USAGE ON SCHEMA vault TO app; GRANT SELECT ON vault.locked TO app");
-    annotate("dbops.io/retry", "after-grant");
+    k8s.annotate(DatabaseSchema.class, "app", Annotations.RETRY, "after-grant");
     awaitReadyAt("1");
     assertThat(jobsOf("backup")).hasSize(2);
     assertThat(jobsOf("migrate")).hasSize(1);
@@ -203,7 +179,7 @@ class SafetyScenariosTest {
     assertThat(k8s.jobs()).isEmpty();
 
     client.resources(DatabaseSchema.class).inNamespace(ns).withName("app").edit(s -> {
-      s.getSpec().getPolicy().setDestructive(io.dbops.schemaoperator.model.DestructivePolicy.RequireApproval);
+      s.getSpec().getPolicy().setDestructive(DestructivePolicy.RequireApproval);
       return s;
     });
     Eventually.await("approval pending", CONVERGE,
@@ -212,7 +188,7 @@ class SafetyScenariosTest {
     assertThat(condition(k8s.schema("app"), Conditions.READY).getMessage()).contains("DropTable legacy", "RequireApproval");
     assertThat(k8s.jobs()).isEmpty();
 
-    annotate("dbops.io/approve", plan);
+    k8s.annotate(DatabaseSchema.class, "app", Annotations.APPROVE, plan);
     awaitReadyAt("2");
     assertThat(k8s.schema("app").getStatus().getFindings()).isEmpty();
   }
@@ -267,26 +243,13 @@ class SafetyScenariosTest {
   private void awaitReadyAt(String version) {
     Eventually.await("Ready at version " + version, CONVERGE, () -> {
       DatabaseSchema s = k8s.schema("app");
-      return s.getStatus() != null && version.equals(s.getStatus().getCurrentVersion())
-          && Conditions.isTrue(s.getStatus().getConditions(), Conditions.READY)
-          && s.getMetadata().getGeneration().equals(s.getStatus().getObservedGeneration());
+      return Namespace.isReady(s) && version.equals(s.getStatus().getCurrentVersion());
     });
   }
 
   /** One sample's value from /metrics, NaN when it is not there. */
-  private double sample(String series) {
-    return metrics().lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
-        .findFirst().orElse(Double.NaN);
-  }
-
-  private String metrics() {
-    try {
-      return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-          java.net.URI.create("http://127.0.0.1:" + operator.httpPort() + "/metrics")).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-    } catch (IOException | InterruptedException e) {
-      throw new IllegalStateException(e);
-    }
+  private static double sample(String series) {
+    return world.operator().samples().getOrDefault(series, Double.NaN);
   }
 
   private List<Job> jobsOf(String operation) {
@@ -325,15 +288,5 @@ class SafetyScenariosTest {
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as("%s said: %s", command[0], output).isZero();
-  }
-
-  private void annotate(String key, String value) {
-    client.resources(DatabaseSchema.class).inNamespace(ns).withName("app").edit(s -> {
-      java.util.Map<String, String> annotations = s.getMetadata().getAnnotations() == null
-          ? new java.util.HashMap<>() : new java.util.HashMap<>(s.getMetadata().getAnnotations());
-      annotations.put(key, value);
-      s.getMetadata().setAnnotations(annotations);
-      return s;
-    });
   }
 }

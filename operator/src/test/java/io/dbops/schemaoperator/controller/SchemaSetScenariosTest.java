@@ -1,31 +1,28 @@
 package io.dbops.schemaoperator.controller;
 
-import static io.dbops.schemaoperator.controller.TenantWorld.CONVERGE;
+import static io.dbops.schemaoperator.controller.Tenants.CONVERGE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbops.schemaoperator.builders.Labels;
-import io.dbops.schemaoperator.controller.TenantWorld.JobActivity;
-import io.dbops.schemaoperator.controller.TenantWorld.Tenants;
+import io.dbops.schemaoperator.controller.Tenants.JobActivity;
 import io.dbops.schemaoperator.controller.common.Annotations;
 import io.dbops.schemaoperator.controller.common.Conditions;
 import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.dbops.schemaoperator.model.DatabaseSchemaSet;
 import io.dbops.schemaoperator.model.FailedTarget;
 import io.dbops.schemaoperator.model.InlineMigration;
-import io.dbops.schemaoperator.runtime.SchemaOperator;
+import io.dbops.schemaoperator.model.TargetCounts;
 import io.dbops.schemaoperator.testing.Eventually;
-import io.dbops.schemaoperator.testing.StatusTrail;
+import io.dbops.schemaoperator.testing.Namespace;
+import io.dbops.schemaoperator.testing.ScenarioWorld;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,35 +38,22 @@ class SchemaSetScenariosTest {
   private static final String V2 = "V2__unique_emails.sql";
   private static final String V2_SQL = "CREATE UNIQUE INDEX accounts_email ON accounts (email);";
   private static final String V2_BROKEN_SQL = "CREATE UNIQUE INDEX accounts_email ON accounts (email,);";
-  private static final HttpClient HTTP = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
-
-  private static TenantWorld world;
 
   @RegisterExtension
-  final StatusTrail statusTrail = new StatusTrail(() -> world.client());
-  private SchemaOperator operator;
+  static final ScenarioWorld world = ScenarioWorld.perTest("set").withStatusTrail().converge(CONVERGE);
+  private static EmbeddedPostgres postgres;
+  private Namespace k8s;
   private Tenants tenants;
 
   @BeforeAll
-  static void startWorld() throws Exception {
-    world = TenantWorld.start();
-  }
-
-  @AfterAll
-  static void stopWorld() throws Exception {
-    world.close();
+  static void startDatabase() throws Exception {
+    postgres = world.own(Tenants.startPostgres());
   }
 
   @BeforeEach
-  void startOperator() {
-    tenants = world.tenants();
-    operator = world.startOperator();
-  }
-
-  @AfterEach
-  void stopOperator() {
-    world.jobs.resume();
-    operator.close();
+  void useTheScenariosNamespace() {
+    k8s = world.k8s();
+    tenants = Tenants.in(world, k8s.name(), postgres);
   }
 
   @Test
@@ -78,16 +62,15 @@ class SchemaSetScenariosTest {
     // The mock API server numbers every write in one sequence, so resourceVersions order events.
     Map<String, Long> createdAt = new ConcurrentHashMap<>();
     Map<String, Long> firstReadyAt = new ConcurrentHashMap<>();
-    try (SharedIndexInformer<DatabaseSchema> watch = world.client().resources(DatabaseSchema.class).inNamespace(tenants.ns())
+    try (SharedIndexInformer<DatabaseSchema> watch = world.client().resources(DatabaseSchema.class).inNamespace(k8s.name())
         .inform(onAddOrUpdate(child -> {
           long version = Long.parseLong(child.getMetadata().getResourceVersion());
           createdAt.putIfAbsent(child.getMetadata().getName(), version);
-          if (child.getStatus() != null && Conditions.isTrue(child.getStatus().getConditions(), Conditions.READY)
-              && child.getMetadata().getGeneration().equals(child.getStatus().getObservedGeneration())) {
+          if (Namespace.isReady(child)) {
             firstReadyAt.putIfAbsent(child.getMetadata().getName(), version);
           }
         }))) {
-      tenants.apply(set("tenants", 1, 10, "Stop", script(V1, V1_SQL)));
+      k8s.create(set("tenants", 1, 10, "Stop", script(V1, V1_SQL)));
 
       tenants.awaitSet("tenants", "RolledOut");
     }
@@ -97,12 +80,12 @@ class SchemaSetScenariosTest {
         .isGreaterThan(firstReadyAt.get("tenants-a"));
     assertThat(createdAt.get("tenants-c")).as("the third tenant's child made after the canary was Ready")
         .isGreaterThan(firstReadyAt.get("tenants-a"));
-    DatabaseSchemaSet set = tenants.set("tenants");
+    DatabaseSchemaSet set = k8s.schemaSet("tenants");
     assertThat(set.getStatus().getTargets()).usingRecursiveComparison().isEqualTo(counts(3, 3, 3, 0));
     assertThat(set.getStatus().getReadyTargets()).isEqualTo("3/3");
     assertThat(set.getStatus().getTemplateHash()).hasSize(16);
     for (String tenant : List.of("a", "b", "c")) {
-      DatabaseSchema child = tenants.schema("tenants-" + tenant);
+      DatabaseSchema child = k8s.schema("tenants-" + tenant);
       assertThat(child.getMetadata().getLabels()).containsEntry(Labels.SCHEMA_SET, "tenants");
       assertThat(child.getMetadata().getOwnerReferences()).singleElement()
           .satisfies(o -> assertThat(o.getUid()).isEqualTo(set.getMetadata().getUid()));
@@ -110,27 +93,27 @@ class SchemaSetScenariosTest {
       assertThat(tenants.jobsOf("tenants-" + tenant)).hasSize(1);
       assertThat(tenants.tables(tenant)).containsExactly("accounts", "flyway_schema_history");
     }
-    assertThat(tenants.k8s().events("RolledOut")).singleElement()
+    assertThat(k8s.events("RolledOut")).singleElement()
         .satisfies(e -> assertThat(e.getInvolvedObject().getKind()).isEqualTo("DatabaseSchemaSet"));
-    Map<String, String> metrics = scrape();
-    String series = "{name=\"tenants\",namespace=\"" + tenants.ns() + "\",state=\"%s\"}";
-    assertThat(metrics).containsEntry("dbops_schemaset_targets" + series.formatted("total"), "3.0")
-        .containsEntry("dbops_schemaset_targets" + series.formatted("ready"), "3.0")
-        .containsEntry("dbops_schemaset_targets" + series.formatted("failed"), "0.0")
-        .containsEntry("dbops_schemaset_stalled{name=\"tenants\",namespace=\"" + tenants.ns() + "\"}", "0.0");
+    Map<String, Double> metrics = world.operator().samples();
+    String series = "{name=\"tenants\",namespace=\"" + k8s.name() + "\",state=\"%s\"}";
+    assertThat(metrics).containsEntry("dbops_schemaset_targets" + series.formatted("total"), 3.0)
+        .containsEntry("dbops_schemaset_targets" + series.formatted("ready"), 3.0)
+        .containsEntry("dbops_schemaset_targets" + series.formatted("failed"), 0.0)
+        .containsEntry("dbops_schemaset_stalled{name=\"tenants\",namespace=\"" + k8s.name() + "\"}", 0.0);
   }
 
   @Test
   void aCanaryThatFailsStopsTheRolloutAndAFixedTemplateRollsOutAgain() throws Exception {
     tenants.connections("a", "b", "c");
-    tenants.apply(set("tenants", 1, 10, "Stop", script(V1, V1_SQL)));
+    k8s.create(set("tenants", 1, 10, "Stop", script(V1, V1_SQL)));
     tenants.awaitSet("tenants", "RolledOut");
-    String first = tenants.set("tenants").getStatus().getTemplateHash();
+    String first = k8s.schemaSet("tenants").getStatus().getTemplateHash();
 
     setScripts(script(V1, V1_SQL), script(V2, V2_BROKEN_SQL));
     tenants.awaitSet("tenants", "RolloutStopped");
 
-    DatabaseSchemaSet stopped = tenants.set("tenants");
+    DatabaseSchemaSet stopped = k8s.schemaSet("tenants");
     assertThat(stopped.getStatus().getTargets()).usingRecursiveComparison().isEqualTo(counts(3, 1, 0, 1));
     assertThat(stopped.getStatus().getFailedTargets()).singleElement().satisfies(f -> {
       assertThat(f.getConnection()).isEqualTo("a");
@@ -141,16 +124,16 @@ class SchemaSetScenariosTest {
     assertThat(Conditions.find(stopped.getStatus().getConditions(), Conditions.STALLED).orElseThrow().getMessage())
         .contains("tenants-a", "2 target(s) wait", Annotations.RETRY);
     for (String tenant : List.of("b", "c")) {
-      assertThat(tenants.schema("tenants-" + tenant).getMetadata().getAnnotations()).as("tenant %s stays at the first template", tenant)
+      assertThat(k8s.schema("tenants-" + tenant).getMetadata().getAnnotations()).as("tenant %s stays at the first template", tenant)
           .containsEntry(Labels.TEMPLATE_HASH, first);
       assertThat(tenants.jobsOf("tenants-" + tenant)).as("Jobs of tenant %s", tenant).hasSize(1);
     }
-    assertThat(tenants.k8s().events("RolloutStopped")).hasSize(1);
+    assertThat(k8s.events("RolloutStopped")).hasSize(1);
 
     setScripts(script(V1, V1_SQL), script(V2, V2_SQL));
     tenants.awaitSet("tenants", "RolledOut");
     for (String tenant : List.of("a", "b", "c")) {
-      assertThat(tenants.schema("tenants-" + tenant).getStatus().getCurrentVersion()).isEqualTo("2");
+      assertThat(k8s.schema("tenants-" + tenant).getStatus().getCurrentVersion()).isEqualTo("2");
       assertThat(tenants.indexes(tenant, "accounts")).contains("accounts_email");
     }
   }
@@ -158,21 +141,21 @@ class SchemaSetScenariosTest {
   @Test
   void aTenantWhoseDataBreaksTheCanaryIsRetriedFromTheSetOnceFixedAndTheRolloutGoesOn() throws Exception {
     tenants.connections("a", "b");
-    tenants.apply(set("tenants", 1, 10, "Stop", script(V1, V1_SQL)));
+    k8s.create(set("tenants", 1, 10, "Stop", script(V1, V1_SQL)));
     tenants.awaitSet("tenants", "RolledOut");
     tenants.sql("a", "INSERT INTO app.accounts (email) VALUES ('dup@example.com'), ('dup@example.com')");
 
     setScripts(script(V1, V1_SQL), script(V2, V2_SQL));
     tenants.awaitSet("tenants", "RolloutStopped");
-    assertThat(tenants.set("tenants").getStatus().getFailedTargets()).extracting(FailedTarget::getConnection).containsExactly("a");
+    assertThat(k8s.schemaSet("tenants").getStatus().getFailedTargets()).extracting(FailedTarget::getConnection).containsExactly("a");
     assertThat(tenants.jobsOf("tenants-b")).hasSize(1);
 
     tenants.sql("a", "DELETE FROM app.accounts WHERE id = (SELECT max(id) FROM app.accounts)");
-    tenants.annotateSet("tenants", Annotations.RETRY, "after-dedup");
+    k8s.annotate(DatabaseSchemaSet.class, "tenants", Annotations.RETRY, "after-dedup");
 
     tenants.awaitSet("tenants", "RolledOut");
-    assertThat(tenants.schema("tenants-a").getMetadata().getAnnotations()).containsEntry(Annotations.RETRY, "after-dedup");
-    assertThat(tenants.set("tenants").getStatus().getHandledRetry()).isEqualTo("after-dedup");
+    assertThat(k8s.schema("tenants-a").getMetadata().getAnnotations()).containsEntry(Annotations.RETRY, "after-dedup");
+    assertThat(k8s.schemaSet("tenants").getStatus().getHandledRetry()).isEqualTo("after-dedup");
     assertThat(tenants.indexes("a", "accounts")).contains("accounts_email");
     assertThat(tenants.indexes("b", "accounts")).contains("accounts_email");
   }
@@ -180,14 +163,14 @@ class SchemaSetScenariosTest {
   @Test
   void withOnFailureContinueOneFailingTenantDoesNotHoldUpTheOthers() throws Exception {
     tenants.connections("a", "b", "c");
-    tenants.apply(set("tenants", 1, 10, "Continue", script(V1, V1_SQL)));
+    k8s.create(set("tenants", 1, 10, "Continue", script(V1, V1_SQL)));
     tenants.awaitSet("tenants", "RolledOut");
     tenants.sql("b", "INSERT INTO app.accounts (email) VALUES ('dup@example.com'), ('dup@example.com')");
 
     setScripts(script(V1, V1_SQL), script(V2, V2_SQL));
     tenants.awaitSet("tenants", "TargetsFailed");
 
-    DatabaseSchemaSet set = tenants.set("tenants");
+    DatabaseSchemaSet set = k8s.schemaSet("tenants");
     assertThat(set.getStatus().getTargets()).usingRecursiveComparison().isEqualTo(counts(3, 3, 2, 1));
     assertThat(set.getStatus().getFailedTargets()).singleElement().satisfies(f -> {
       assertThat(f.getConnection()).isEqualTo("b");
@@ -196,64 +179,64 @@ class SchemaSetScenariosTest {
     assertThat(tenants.indexes("a", "accounts")).contains("accounts_email");
     assertThat(tenants.indexes("b", "accounts")).doesNotContain("accounts_email");
     assertThat(tenants.indexes("c", "accounts")).contains("accounts_email");
-    assertThat(scrape()).containsEntry("dbops_schemaset_stalled{name=\"tenants\",namespace=\"" + tenants.ns() + "\"}", "1.0");
+    assertThat(world.operator().samples()).containsEntry("dbops_schemaset_stalled{name=\"tenants\",namespace=\"" + k8s.name() + "\"}", 1.0);
   }
 
   @Test
   void aTenantLabelledLaterGetsItsChildAtOnce() throws Exception {
     tenants.connections("a", "b");
-    tenants.apply(set("tenants", 1, 10, "Stop", script(V1, V1_SQL)));
+    k8s.create(set("tenants", 1, 10, "Stop", script(V1, V1_SQL)));
     tenants.awaitSet("tenants", "RolledOut");
 
     tenants.connections("c");
 
-    Eventually.await("tenant c migrated and counted", CONVERGE, () -> tenants.schemaReady("tenants-c")
-        && "RolledOut".equals(tenants.setReason("tenants")) && tenants.set("tenants").getStatus().getTargets().getReady() == 3);
+    Eventually.await("tenant c migrated and counted", CONVERGE, () -> Namespace.isReady(k8s.schema("tenants-c"))
+        && "RolledOut".equals(tenants.setReason("tenants")) && k8s.schemaSet("tenants").getStatus().getTargets().getReady() == 3);
     assertThat(tenants.tables("c")).contains("accounts");
-    assertThat(tenants.set("tenants").getStatus().getReadyTargets()).isEqualTo("3/3");
+    assertThat(k8s.schemaSet("tenants").getStatus().getReadyTargets()).isEqualTo("3/3");
   }
 
   @Test
   void aTenantUnlabelledLosesItsChildButKeepsItsDataEvenWhenTheTemplateSaysDrop() throws Exception {
     tenants.connections("a", "b");
-    tenants.apply(set("tenants", 1, 10, "Stop", script(V1, V1_SQL)).replace("    schemas: [app]\n",
+    k8s.create(set("tenants", 1, 10, "Stop", script(V1, V1_SQL)).replace("    schemas: [app]\n",
         "    schemas: [app]\n    deletionPolicy: Drop\n"));
     tenants.awaitSet("tenants", "RolledOut");
-    assertThat(tenants.schema("tenants-b").getSpec().getDeletionPolicy().name()).isEqualTo("Drop");
+    assertThat(k8s.schema("tenants-b").getSpec().getDeletionPolicy().name()).isEqualTo("Drop");
 
     tenants.setLabels("b", Map.of("tier", "former-tenant"));
 
-    Eventually.await("tenant b's child gone and the set down to one target", CONVERGE, () -> tenants.schema("tenants-b") == null
-        && tenants.set("tenants").getStatus().getTargets().getTotal() == 1 && "RolledOut".equals(tenants.setReason("tenants")));
+    Eventually.await("tenant b's child gone and the set down to one target", CONVERGE, () -> k8s.schema("tenants-b") == null
+        && k8s.schemaSet("tenants").getStatus().getTargets().getTotal() == 1 && "RolledOut".equals(tenants.setReason("tenants")));
     assertThat(tenants.tables("b")).as("tenant b's data").contains("accounts", "flyway_schema_history");
     assertThat(tenants.jobsOf("tenants-b")).as("no drop Job, only the migration").hasSize(1);
-    assertThat(tenants.schema("tenants-a")).isNotNull();
+    assertThat(k8s.schema("tenants-a")).isNotNull();
   }
 
   @Test
   void aTemplateChangeDuringARolloutEndsAtTheNewestTemplateWithOneJobPerTenantAtATime() throws Exception {
     tenants.connections("a", "b", "c");
     try (JobActivity activity = tenants.watchJobs()) {
-      world.jobs.pause();
-      tenants.apply(set("tenants", 0, 3, "Stop", script(V1, V1_SQL)));
-      Eventually.await("every tenant's first Job started", CONVERGE, () -> tenants.k8s().jobs().size() == 3);
-      String first = tenants.set("tenants").getStatus().getTemplateHash();
+      world.jobs().pause();
+      k8s.create(set("tenants", 0, 3, "Stop", script(V1, V1_SQL)));
+      Eventually.await("every tenant's first Job started", CONVERGE, () -> k8s.jobs().size() == 3);
+      String first = k8s.schemaSet("tenants").getStatus().getTemplateHash();
 
       setScripts(script(V1, V1_SQL), script(V2, V2_SQL));
       Eventually.await("every child moved to the new template", CONVERGE, () -> {
-        DatabaseSchemaSet set = tenants.set("tenants");
+        DatabaseSchemaSet set = k8s.schemaSet("tenants");
         return !first.equals(set.getStatus().getTemplateHash()) && set.getStatus().getTargets().getUpdated() == 3
-            && tenants.schemas().stream().allMatch(s -> set.getStatus().getTemplateHash()
+            && k8s.schemas().stream().allMatch(s -> set.getStatus().getTemplateHash()
                 .equals(s.getMetadata().getAnnotations().get(Labels.TEMPLATE_HASH)) && s.getStatus() != null
                 && s.getMetadata().getGeneration().equals(s.getStatus().getObservedGeneration()));
       });
-      assertThat(tenants.k8s().jobs()).as("while the first Jobs run, none is started beside them").hasSize(3);
+      assertThat(k8s.jobs()).as("while the first Jobs run, none is started beside them").hasSize(3);
 
-      world.jobs.resume();
+      world.jobs().resume();
       tenants.awaitSet("tenants", "RolledOut");
 
       for (String tenant : List.of("a", "b", "c")) {
-        assertThat(tenants.schema("tenants-" + tenant).getStatus().getCurrentVersion()).isEqualTo("2");
+        assertThat(k8s.schema("tenants-" + tenant).getStatus().getCurrentVersion()).isEqualTo("2");
         assertThat(tenants.jobsOf("tenants-" + tenant)).as("Jobs of tenant %s: the first template's, then the newest's", tenant)
             .hasSize(2);
         assertThat(tenants.indexes(tenant, "accounts")).contains("accounts_email");
@@ -266,16 +249,16 @@ class SchemaSetScenariosTest {
   void atMostMaxParallelTenantsMigrateAtOnce() throws Exception {
     tenants.connections("a", "b", "c", "d");
     try (JobActivity activity = tenants.watchJobs()) {
-      world.jobs.pause();
-      tenants.apply(set("tenants", 0, 2, "Stop", script(V1, V1_SQL)));
-      Eventually.await("two Jobs started and the set says so", CONVERGE, () -> tenants.k8s().jobs().size() == 2
-          && tenants.set("tenants").getStatus() != null && tenants.set("tenants").getStatus().getTargets().getUpdated() == 2);
-      assertThat(tenants.schemas()).extracting(s -> s.getMetadata().getName()).containsExactlyInAnyOrder("tenants-a", "tenants-b");
+      world.jobs().pause();
+      k8s.create(set("tenants", 0, 2, "Stop", script(V1, V1_SQL)));
+      Eventually.await("two Jobs started and the set says so", CONVERGE, () -> k8s.jobs().size() == 2
+          && k8s.schemaSet("tenants").getStatus() != null && k8s.schemaSet("tenants").getStatus().getTargets().getUpdated() == 2);
+      assertThat(k8s.schemas()).extracting(s -> s.getMetadata().getName()).containsExactlyInAnyOrder("tenants-a", "tenants-b");
 
-      world.jobs.resume();
+      world.jobs().resume();
       tenants.awaitSet("tenants", "RolledOut");
 
-      assertThat(tenants.k8s().jobs()).hasSize(4);
+      assertThat(k8s.jobs()).hasSize(4);
       assertThat(activity.peak()).as("Jobs running at once").isEqualTo(2);
     }
   }
@@ -283,22 +266,22 @@ class SchemaSetScenariosTest {
   @Test
   void manualApprovalOfTheTemplateOnTheSetApprovesEveryTenantsOwnPlan() throws Exception {
     tenants.connections("a", "b");
-    tenants.apply(set("tenants", 1, 10, "Stop", script(V1, V1_SQL)).replace("    schemas: [app]\n",
+    k8s.create(set("tenants", 1, 10, "Stop", script(V1, V1_SQL)).replace("    schemas: [app]\n",
         "    schemas: [app]\n    approval: Manual\n"));
     tenants.awaitSet("tenants", "ApprovalPending");
 
-    DatabaseSchemaSet waiting = tenants.set("tenants");
+    DatabaseSchemaSet waiting = k8s.schemaSet("tenants");
     String template = waiting.getStatus().getTemplateHash();
     assertThat(Conditions.find(waiting.getStatus().getConditions(), Conditions.APPROVAL_PENDING).orElseThrow().getMessage())
         .contains(Annotations.APPROVE + "=" + template);
-    assertThat(tenants.schema("tenants-b")).as("the second tenant waits for the canary").isNull();
-    assertThat(tenants.k8s().jobs()).isEmpty();
+    assertThat(k8s.schema("tenants-b")).as("the second tenant waits for the canary").isNull();
+    assertThat(k8s.jobs()).isEmpty();
 
-    tenants.annotateSet("tenants", Annotations.APPROVE, template);
+    k8s.annotate(DatabaseSchemaSet.class, "tenants", Annotations.APPROVE, template);
 
     tenants.awaitSet("tenants", "RolledOut");
     for (String tenant : List.of("a", "b")) {
-      DatabaseSchema child = tenants.schema("tenants-" + tenant);
+      DatabaseSchema child = k8s.schema("tenants-" + tenant);
       assertThat(child.getMetadata().getAnnotations().get(Annotations.APPROVE)).as("tenant %s approved with its own plan", tenant)
           .isNotEqualTo(template).hasSize(12);
       assertThat(tenants.tables(tenant)).contains("accounts");
@@ -308,16 +291,15 @@ class SchemaSetScenariosTest {
   @Test
   void aRestartedOperatorCarriesTheRolloutOnFromWhatTheChildrenShow() throws Exception {
     tenants.connections("a", "b", "c");
-    world.jobs.pause();
-    tenants.apply(set("tenants", 1, 10, "Stop", script(V1, V1_SQL)));
-    Eventually.await("the canary's Job started", CONVERGE, () -> tenants.k8s().jobs().size() == 1);
+    world.jobs().pause();
+    k8s.create(set("tenants", 1, 10, "Stop", script(V1, V1_SQL)));
+    Eventually.await("the canary's Job started", CONVERGE, () -> k8s.jobs().size() == 1);
 
-    operator.close();
-    operator = world.startOperator();
-    world.jobs.resume();
+    world.restartOperator();
+    world.jobs().resume();
 
     tenants.awaitSet("tenants", "RolledOut");
-    assertThat(tenants.schemas()).hasSize(3);
+    assertThat(k8s.schemas()).hasSize(3);
     for (String tenant : List.of("a", "b", "c")) {
       assertThat(tenants.jobsOf("tenants-" + tenant)).as("Jobs of tenant %s", tenant).hasSize(1);
     }
@@ -326,7 +308,7 @@ class SchemaSetScenariosTest {
   @Test
   void aSchemaThatOnlyLooksLikeAChildIsNeitherAdoptedNorChangedAndOtherNamespacesAreNeverTouched() throws Exception {
     tenants.connections("a", "b");
-    tenants.apply("""
+    k8s.create("""
         apiVersion: dbops.io/v1alpha1
         kind: DatabaseSchema
         metadata:
@@ -338,24 +320,24 @@ class SchemaSetScenariosTest {
             inline:
               - {name: V1__mine.sql, sql: "CREATE TABLE mine (id INT);"}
         """);
-    Tenants elsewhere = world.tenants();
+    Tenants elsewhere = Tenants.in(world, "other" + k8s.name(), postgres);
     elsewhere.connections("z");
 
-    tenants.apply(set("tenants", 1, 10, "Stop", script(V1, V1_SQL)));
+    k8s.create(set("tenants", 1, 10, "Stop", script(V1, V1_SQL)));
     tenants.awaitSet("tenants", "TargetsFailed");
 
-    DatabaseSchemaSet set = tenants.set("tenants");
+    DatabaseSchemaSet set = k8s.schemaSet("tenants");
     assertThat(set.getStatus().getTargets()).usingRecursiveComparison().isEqualTo(counts(2, 1, 1, 1));
     assertThat(set.getStatus().getFailedTargets()).singleElement().satisfies(f -> {
       assertThat(f.getConnection()).isEqualTo("a");
       assertThat(f.getReason()).isEqualTo("NameTaken");
       assertThat(f.getMessage()).contains("tenants-a", "not this set's child");
     });
-    DatabaseSchema lookalike = tenants.schema("tenants-a");
+    DatabaseSchema lookalike = k8s.schema("tenants-a");
     assertThat(lookalike.getMetadata().getOwnerReferences()).isEmpty();
     assertThat(lookalike.getMetadata().getGeneration()).isEqualTo(1L);
     assertThat(lookalike.getSpec().getConnectionRef().getName()).isEqualTo("somewhere-else");
-    assertThat(elsewhere.schemas()).as("DatabaseSchemas in another namespace").isEmpty();
+    assertThat(elsewhere.k8s().schemas()).as("DatabaseSchemas in another namespace").isEmpty();
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
@@ -381,18 +363,18 @@ class SchemaSetScenariosTest {
   }
 
   private void setScripts(InlineMigration... scripts) {
-    tenants.editSet("tenants", s -> s.getSpec().getTemplate().getMigrations().setInline(new java.util.ArrayList<>(List.of(scripts))));
+    tenants.editSet("tenants", s -> s.getSpec().getTemplate().getMigrations().setInline(new ArrayList<>(List.of(scripts))));
   }
 
   private static InlineMigration script(String name, String sql) {
     return new InlineMigration(name, sql);
   }
 
-  private static io.dbops.schemaoperator.model.TargetCounts counts(int total, int updated, int ready, int failed) {
-    return new io.dbops.schemaoperator.model.TargetCounts(total, updated, ready, failed);
+  private static TargetCounts counts(int total, int updated, int ready, int failed) {
+    return new TargetCounts(total, updated, ready, failed);
   }
 
-  private static <T> ResourceEventHandler<T> onAddOrUpdate(java.util.function.Consumer<T> seen) {
+  private static <T> ResourceEventHandler<T> onAddOrUpdate(Consumer<T> seen) {
     return new ResourceEventHandler<>() {
       @Override
       public void onAdd(T obj) {
@@ -407,17 +389,5 @@ class SchemaSetScenariosTest {
       @Override
       public void onDelete(T obj, boolean deletedFinalStateUnknown) {}
     };
-  }
-
-  /** Series name with labels -> value, as Prometheus would read the text. */
-  private Map<String, String> scrape() throws Exception {
-    String text = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operator.httpPort() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-    Map<String, String> values = new java.util.TreeMap<>();
-    text.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).forEach(l -> {
-      int space = l.lastIndexOf(' ');
-      values.put(l.substring(0, space), l.substring(space + 1));
-    });
-    return values;
   }
 }

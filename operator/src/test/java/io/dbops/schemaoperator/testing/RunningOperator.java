@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -141,6 +142,28 @@ public final class RunningOperator implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted while asking for " + path, e);
     }
+  }
+
+  /**
+   * /metrics as Prometheus reads it ({@link #scrape()}): each sample's series, its name and labels
+   * as served, to its value.
+   */
+  public Map<String, Double> samples() {
+    Map<String, Double> values = new LinkedHashMap<>();
+    scrape().lines().filter(l -> !l.startsWith("#") && !l.isBlank()).forEach(l -> {
+      int space = l.lastIndexOf(' ');
+      values.put(l.substring(0, space), value(l.substring(space + 1)));
+    });
+    return values;
+  }
+
+  /** A sample's value as the exposition format writes it (Go's float formatting: +Inf, -Inf, NaN). */
+  private static double value(String text) {
+    return switch (text) {
+      case "+Inf" -> Double.POSITIVE_INFINITY;
+      case "-Inf" -> Double.NEGATIVE_INFINITY;
+      default -> Double.parseDouble(text);
+    };
   }
 
   private static final Pattern STARTED = Pattern.compile(

@@ -8,7 +8,6 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -367,13 +366,7 @@ public final class ScenarioWorld implements BeforeAllCallback, AfterAllCallback,
    * timer or any later event would decide, it decides now.
    */
   public void reconcileAgain(String name) {
-    awaitReconcileAfter(() -> client().resources(DatabaseSchema.class).inNamespace(namespace()).withName(name).edit(s -> {
-      if (s.getMetadata().getAnnotations() == null) {
-        s.getMetadata().setAnnotations(new HashMap<>());
-      }
-      s.getMetadata().getAnnotations().put(POKE, String.valueOf(pokes.incrementAndGet()));
-      return s;
-    }));
+    awaitReconcileAfter(() -> k8s().annotate(DatabaseSchema.class, name, POKE, String.valueOf(pokes.incrementAndGet())));
   }
 
   /**
