@@ -229,9 +229,8 @@ class ForgedJobsScenariosTest {
   private void awaitReadyAt(String version) {
     Eventually.await("app-schema Ready at version " + version, CONVERGE, () -> {
       DatabaseSchema s = k8s.schema("app-schema");
-      return s.getStatus() != null && Conditions.isTrue(s.getStatus().getConditions(), Conditions.READY)
-          && version.equals(s.getStatus().getCurrentVersion())
-          && s.getMetadata().getGeneration().equals(s.getStatus().getObservedGeneration());
+      return Namespace.isReady(s)
+          && version.equals(s.getStatus().getCurrentVersion());
     });
     assertThat(condition(k8s.schema("app-schema"), Conditions.READY).getReason()).isEqualTo("UpToDate");
   }

@@ -194,10 +194,10 @@ class OperatorScenariosTest {
     assertThat(k8s.events("ApprovalRequired")).hasSize(1);
     assertThat(k8s.jobs()).isEmpty();
 
-    world.awaitReconcileAfter(() -> annotate("app-schema", "dbops.io/approve", "0000stale000"));
+    world.awaitReconcileAfter(() -> k8s.annotate(DatabaseSchema.class, "app-schema", "dbops.io/approve", "0000stale000"));
     assertThat(k8s.jobs()).as("a stale approval runs nothing").isEmpty();
 
-    annotate("app-schema", "dbops.io/approve", planHash);
+    k8s.annotate(DatabaseSchema.class, "app-schema", "dbops.io/approve", planHash);
     awaitSchemaReady("app-schema");
     assertThat(k8s.schema("app-schema").getStatus().getCurrentVersion()).isEqualTo("3");
     assertThat(k8s.jobs()).hasSize(1);
@@ -267,7 +267,7 @@ class OperatorScenariosTest {
     world.reconcileAgain("broken");
     assertThat(k8s.jobs()).as("no blind retries").hasSize(1);
 
-    annotate("broken", "dbops.io/retry", "1");
+    k8s.annotate(DatabaseSchema.class, "broken", "dbops.io/retry", "1");
     Eventually.await("a second Job for the retry", CONVERGE, () -> k8s.jobs().size() == 2);
     Eventually.await("stalled again", CONVERGE, () -> Conditions.isTrue(k8s.schema("broken").getStatus().getConditions(), Conditions.STALLED)
         && k8s.schema("broken").getStatus().getLastRun().getResult() == RunResult.Failed);
@@ -369,7 +369,7 @@ class OperatorScenariosTest {
     Eventually.await("stalled with JobVanished", CONVERGE,
         () -> Conditions.isTrue(k8s.schema("app-schema").getStatus().getConditions(), Conditions.STALLED));
     assertThat(k8s.schema("app-schema").getStatus().getFailure().getMessage()).contains("JobVanished");
-    annotate("app-schema", "dbops.io/retry", "after-vanish");
+    k8s.annotate(DatabaseSchema.class, "app-schema", "dbops.io/retry", "after-vanish");
     jobs.resume();
     awaitSchemaReady("app-schema");
   }
@@ -382,7 +382,7 @@ class OperatorScenariosTest {
     awaitSchemaReady("app-schema");
 
     sql("UPDATE app.flyway_schema_history SET checksum = 12345 WHERE version = '2'");
-    annotate("app-schema", "example.com/poke", "1");
+    k8s.annotate(DatabaseSchema.class, "app-schema", "example.com/poke", "1");
 
     Eventually.await("Drifted", CONVERGE, () -> Conditions.isTrue(k8s.schema("app-schema").getStatus().getConditions(), Conditions.DRIFTED));
     assertThat(condition(k8s.schema("app-schema"), Conditions.DRIFTED).getMessage()).contains("2");
@@ -524,7 +524,7 @@ class OperatorScenariosTest {
       assertThat(k8s.jobs()).as("no Job while Stalled").hasSize(2);
 
       network.restore();
-      annotate("orders", Annotations.RETRY, "network-fixed");
+      k8s.annotate(DatabaseSchema.class, "orders", Annotations.RETRY, "network-fixed");
 
       awaitSchemaReady("orders");
       assertThat(k8s.jobs()).hasSize(3);
@@ -656,20 +656,11 @@ class OperatorScenariosTest {
         """.formatted(name, schema, script, sql);
   }
 
-  private void annotate(String schemaName, String key, String value) {
-    client.resources(DatabaseSchema.class).inNamespace(ns).withName(schemaName)
-        .edit(s -> {
-          s.getMetadata().getAnnotations().put(key, value);
-          return s;
-        });
-  }
-
   private void awaitSchemaReady(String name) {
     Eventually.await("DatabaseSchema " + name + " Ready", CONVERGE,
         () -> {
           DatabaseSchema s = k8s.schema(name);
-          return s.getStatus() != null && Conditions.isTrue(s.getStatus().getConditions(), Conditions.READY)
-              && s.getMetadata().getGeneration().equals(s.getStatus().getObservedGeneration());
+          return Namespace.isReady(s);
         },
         () -> {
           DatabaseSchema s = k8s.schema(name);

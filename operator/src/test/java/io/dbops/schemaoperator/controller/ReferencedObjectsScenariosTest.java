@@ -99,9 +99,8 @@ class ReferencedObjectsScenariosTest {
   private void awaitVersion(Namespace k8s, String version) {
     Eventually.await(k8s.name() + ": schema Ready at version " + version, CONVERGE, () -> {
       DatabaseSchema schema = k8s.schema("app-schema");
-      return schema.getStatus() != null && Conditions.isTrue(schema.getStatus().getConditions(), Conditions.READY)
-          && version.equals(schema.getStatus().getCurrentVersion())
-          && schema.getMetadata().getGeneration().equals(schema.getStatus().getObservedGeneration());
+      return Namespace.isReady(schema)
+          && version.equals(schema.getStatus().getCurrentVersion());
     });
   }
 

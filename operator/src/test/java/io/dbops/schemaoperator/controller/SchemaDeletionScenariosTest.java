@@ -290,8 +290,7 @@ class SchemaDeletionScenariosTest {
   private static void awaitReady(Namespace k8s, String name) {
     Eventually.await(k8s.name() + "/" + name + " Ready", CONVERGE, () -> {
       DatabaseSchema s = k8s.schema(name);
-      return s.getStatus() != null && Conditions.isTrue(s.getStatus().getConditions(), Conditions.READY)
-          && s.getMetadata().getGeneration().equals(s.getStatus().getObservedGeneration());
+      return Namespace.isReady(s);
     });
   }
 

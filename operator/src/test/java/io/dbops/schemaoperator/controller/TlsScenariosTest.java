@@ -132,8 +132,7 @@ class TlsScenariosTest {
 
   private void awaitSchemaReady() {
     Eventually.await("app-schema Ready", CONVERGE, () -> {
-      var schema = k8s.schema("app-schema");
-      return schema != null && schema.getStatus() != null && Conditions.isTrue(schema.getStatus().getConditions(), Conditions.READY);
+      return Namespace.isReady(k8s.schema("app-schema"));
     });
   }
 

@@ -406,10 +406,7 @@ class UntrustedInputScenariosTest {
   }
 
   private void awaitSchemaReady(String name) {
-    Eventually.await("DatabaseSchema " + name + " Ready", CONVERGE, () -> {
-      DatabaseSchema s = k8s.schema(name);
-      return s.getStatus() != null && Conditions.isTrue(s.getStatus().getConditions(), Conditions.READY);
-    });
+    Eventually.await("DatabaseSchema " + name + " Ready", CONVERGE, () -> Namespace.isReady(k8s.schema(name)));
   }
 
   private void assertStalled(String connection, String reason, String messagePart) {

@@ -197,8 +197,7 @@ class WorkloadPolicyScenariosTest {
   private void awaitSchemaReady(String name) {
     Eventually.await(name + " Ready", CONVERGE, () -> {
       DatabaseSchema s = k8s.schema(name);
-      return s.getStatus() != null && Conditions.isTrue(s.getStatus().getConditions(), Conditions.READY)
-          && s.getMetadata().getGeneration().equals(s.getStatus().getObservedGeneration());
+      return Namespace.isReady(s);
     });
   }
 
