@@ -74,7 +74,8 @@ import org.junit.jupiter.api.Test;
  * <p>Run: {@code mvn -B -pl operator -Pbench test -Dtest=FanoutBenchmark}. Knobs: {@code
  * bench.tenants} (1000), {@code bench.concurrency} (reconcile threads, 8), {@code bench.jobWorkers} (4),
  * {@code bench.java25} (the JDK the operator runs on, /usr/lib/jvm/temurin-25-jdk-amd64), {@code
- * bench.operatorHeap} (its -Xmx, 512m: the chart's memory limit).
+ * bench.operatorHeap} (its -Xmx, 512m: the chart's memory limit), {@code bench.operatorJvm} (more options for
+ * it, last, so they win: {@code -XX:AOTMode=off} starts it without the AOT cache).
  * Figures go to target/bench/fanout.txt (the operator's log to target/bench/fanout-operator.log); the
  * last line is the key figure.
  */
@@ -91,6 +92,9 @@ class FanoutBenchmark {
    * the most heap the Pod could give it, so the figure is never capped below the 256 MiB target.
    */
   private static final String HEAP = System.getProperty("bench.operatorHeap", "512m");
+  /** More options for the operator's JVM, after the others (so they win): e.g. -XX:AOTMode=off, -XX:+UseSerialGC. */
+  private static final List<String> EXTRA = List.of(System.getProperty("bench.operatorJvm", "").trim().split("\\s+")).stream()
+      .filter(o -> !o.isEmpty()).toList();
 
   private final Map<String, Long> requests = new TreeMap<>();
   /** Every request the mock API server answered since the last tally. */
@@ -111,6 +115,7 @@ class FanoutBenchmark {
         System.getProperty("operator.jvm.options", "-XX:TieredStopAtLevel=1").trim().split("\\s+")));
     operatorOptions.add("-XX:AOTCache=" + cache);
     operatorOptions.add("-Xmx" + HEAP);
+    operatorOptions.addAll(EXTRA);
     Path operatorLog = Path.of("target", "bench", "fanout-operator.log").toAbsolutePath();
 
     Path data = Files.createTempDirectory("pg-fanout");
@@ -215,8 +220,10 @@ class FanoutBenchmark {
             + " namespace " + NS + "; fabric8 mock API server (store indexed by kind, namespace and name); Jobs answered at once");
         lines.add("operator: a process of its own, java " + String.join(" ", operatorOptions) + " -jar schema-operator.jar run"
             + " (" + OperatorProcess.version(JAVA25) + "; the image's entrypoint options and its AOT cache, made here by the"
-            + " image's training run; -Xmx" + HEAP + " is the chart's memory limit: neither the chart nor the Dockerfile sets"
-            + " a heap size), environment " + operatorEnv + ", HTTP_PORT a free port, WATCH_NAMESPACES unset;"
+            + " image's training run; -Xmx" + HEAP + (System.getProperty("bench.operatorHeap") == null
+                ? " is the chart's memory limit: neither the chart nor the Dockerfile sets a heap size" : " from bench.operatorHeap")
+            + (EXTRA.isEmpty() ? "" : "; then, overriding what comes before, bench.operatorJvm's " + EXTRA)
+            + "), environment " + operatorEnv + ", HTTP_PORT a free port, WATCH_NAMESPACES unset;"
             + String.format(Locale.ROOT, " ready (/readyz) %.1f s after its start", operatorReadySeconds));
         lines.add("benchmark JVM (mock API server, fake Job controller, the benchmark's watches): " + jobWorkers + " Job workers, "
             + Runtime.getRuntime().availableProcessors() + " cores, max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
