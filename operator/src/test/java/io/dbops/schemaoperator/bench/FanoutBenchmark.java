@@ -168,7 +168,8 @@ class FanoutBenchmark {
               }));
           OperatorProcess operator = OperatorProcess.run(JAVA25, operatorOptions, operatorEnv, operatorLog)) {
         double operatorReadySeconds = operator.awaitReady(java.time.Duration.ofSeconds(300));
-        assertThat(connections.await()).as("every connection Ready within %d s (%d were)", LIMIT_SECONDS, connections.count()).isTrue();
+        assertThat(connections.await(operator)).as("every connection Ready within %d s (%d were)%s", LIMIT_SECONDS,
+            connections.count(), exited(operator)).isTrue();
         calls.clear();
 
         // Phase 1: a DatabaseSchema per tenant, written by hand.
@@ -176,7 +177,8 @@ class FanoutBenchmark {
         for (int t = 0; t < TENANTS; t++) {
           client.resource(independentSchema(t)).create();
         }
-        assertThat(independent.await()).as("every independent schema Ready (%d were)", independent.count()).isTrue();
+        assertThat(independent.await(operator)).as("every independent schema Ready (%d were)%s", independent.count(),
+            exited(operator)).isTrue();
         double independentSeconds = (independent.doneAt() - independentStart) / 1e9;
         Map<String, Long> independentRequests = tally(cluster);
 
@@ -187,8 +189,8 @@ class FanoutBenchmark {
         // Phase 2: one set over the same connections.
         long setStart = System.nanoTime();
         client.resource(set()).create();
-        assertThat(setRolledOut.await(LIMIT_SECONDS, TimeUnit.SECONDS)).as("the set rolled out (%d children Ready)", children.count())
-            .isTrue();
+        assertThat(awaitWhileRunning(setRolledOut, operator)).as("the set rolled out (%d children Ready)%s", children.count(),
+            exited(operator)).isTrue();
         double setSeconds = (setRolledOutAt.get() - setStart) / 1e9;
         double childrenSeconds = (children.doneAt() - setStart) / 1e9;
         Map<String, Long> setRequests = tally(cluster);
@@ -278,8 +280,8 @@ class FanoutBenchmark {
       }
     }
 
-    boolean await() throws InterruptedException {
-      return done.await(LIMIT_SECONDS, TimeUnit.SECONDS);
+    boolean await(OperatorProcess operator) throws InterruptedException {
+      return awaitWhileRunning(done, operator);
     }
 
     int count() {
@@ -289,6 +291,26 @@ class FanoutBenchmark {
     long doneAt() {
       return doneAt.get();
     }
+  }
+
+  /** Waits up to LIMIT_SECONDS for {@code latch}, but no longer than the operator process runs. */
+  private static boolean awaitWhileRunning(CountDownLatch latch, OperatorProcess operator) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LIMIT_SECONDS);
+    while (!latch.await(1, TimeUnit.SECONDS)) {
+      if (!operator.isAlive() || System.nanoTime() > deadline) {
+        return latch.getCount() == 0;
+      }
+    }
+    return true;
+  }
+
+  /** Nothing while the operator runs; once it has exited, that and the end of its log. */
+  private static String exited(OperatorProcess operator) throws java.io.IOException {
+    if (operator.isAlive()) {
+      return "";
+    }
+    String log = operator.log();
+    return "; the operator exited, its log ends:\n" + log.substring(Math.max(0, log.length() - 4000));
   }
 
   private static boolean ready(List<io.fabric8.kubernetes.api.model.Condition> conditions, Long generation, Long observed) {
