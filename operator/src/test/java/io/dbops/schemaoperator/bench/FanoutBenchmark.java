@@ -21,8 +21,6 @@ import io.dbops.schemaoperator.model.Rollout;
 import io.dbops.schemaoperator.model.SchemaTemplate;
 import io.dbops.schemaoperator.model.Tls;
 import io.dbops.schemaoperator.model.TlsMode;
-import io.dbops.schemaoperator.runtime.OperatorSettings;
-import io.dbops.schemaoperator.runtime.SchemaOperator;
 import io.dbops.schemaoperator.testing.FakeJobController;
 import io.dbops.schemaoperator.testing.ApiCall;
 import io.dbops.schemaoperator.testing.MockCluster;
@@ -64,15 +62,39 @@ import org.junit.jupiter.api.Test;
  * OperatorScaleBenchmark}; afterwards every real migrate runs, outside the clock, and must give what
  * was reported.
  *
+ * <p>The operator is a process of its own, as in a cluster: the jar's {@code run} command ({@link
+ * OperatorProcess}) on the image's Java 25 with the image's entrypoint options (operator.jvm.options
+ * and the AOT cache, made here by the image's training run) and a fixed {@code -Xmx}, configured by
+ * its environment (RECONCILE_CONCURRENCY, OPERATOR_IMAGE; WATCH_NAMESPACES unset). The mock API
+ * server with its store of every object, the fake Job controller, the benchmark's watches and its
+ * request log stay in this JVM. The heap figure is the operator process's: once the set has rolled
+ * out and the benchmark's watches and Job controller are closed, full collections are forced in it
+ * and its used heap read ({@code jcmd GC.run}, {@code jcmd GC.heap_info}).
+ *
  * <p>Run: {@code mvn -B -pl operator -Pbench test -Dtest=FanoutBenchmark}. Knobs: {@code
- * bench.tenants} (1000), {@code bench.concurrency} (reconcile threads, 8), {@code bench.jobWorkers} (4).
- * Figures go to target/bench/fanout.txt; the last line is the key figure.
+ * bench.tenants} (1000), {@code bench.concurrency} (reconcile threads, 8), {@code bench.jobWorkers} (4),
+ * {@code bench.java25} (the JDK the operator runs on, /usr/lib/jvm/temurin-25-jdk-amd64), {@code
+ * bench.operatorHeap} (its -Xmx, 512m: the chart's memory limit), {@code bench.operatorJvm} (more options for
+ * it, last, so they win: {@code -XX:AOTMode=off} starts it without the AOT cache).
+ * Figures go to target/bench/fanout.txt (the operator's log to target/bench/fanout-operator.log); the
+ * last line is the key figure.
  */
 class FanoutBenchmark {
   private static final int TENANTS = Integer.getInteger("bench.tenants", 1000);
   private static final long LIMIT_SECONDS = 900;
   private static final String NS = "fanout";
   private static final String TENANT_LABEL = "dbops.io/tenant-db";
+  private static final String IMAGE = "ghcr.io/dbops/schema-operator:bench";
+  private static final Path JAVA25 = Path.of(System.getProperty("bench.java25", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java");
+  /**
+   * The operator's -Xmx. Neither the chart nor the Dockerfile sets a heap size (nor JAVA_TOOL_OPTIONS):
+   * in a Pod the JVM takes a share of the container's memory limit. 512m is that limit (values.yaml),
+   * the most heap the Pod could give it, so the figure is never capped below the 256 MiB target.
+   */
+  private static final String HEAP = System.getProperty("bench.operatorHeap", "512m");
+  /** More options for the operator's JVM, after the others (so they win): e.g. -XX:AOTMode=off, -XX:+UseSerialGC. */
+  private static final List<String> EXTRA = List.of(System.getProperty("bench.operatorJvm", "").trim().split("\\s+")).stream()
+      .filter(o -> !o.isEmpty()).toList();
 
   private final Map<String, Long> requests = new TreeMap<>();
   /** Every request the mock API server answered since the last tally. */
@@ -85,6 +107,17 @@ class FanoutBenchmark {
     List<String> lines = new ArrayList<>();
     String loadBefore = loadAverage();
 
+    // The operator's JVM as the image starts it (Dockerfile ENTRYPOINT): its options, its AOT cache.
+    Path work = Files.createDirectories(Path.of("target", "bench", "fanout").toAbsolutePath());
+    Path cache = work.resolve("schema-operator.aot");
+    OperatorProcess.trainAotCache(JAVA25, cache);
+    List<String> operatorOptions = new ArrayList<>(List.of(
+        System.getProperty("operator.jvm.options", "-XX:TieredStopAtLevel=1").trim().split("\\s+")));
+    operatorOptions.add("-XX:AOTCache=" + cache);
+    operatorOptions.add("-Xmx" + HEAP);
+    operatorOptions.addAll(EXTRA);
+    Path operatorLog = Path.of("target", "bench", "fanout-operator.log").toAbsolutePath();
+
     Path data = Files.createTempDirectory("pg-fanout");
     try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(true)
             // Each database read keeps its login up to 30 s (IdleConnections): one backend per tenant at the peak.
@@ -96,6 +129,9 @@ class FanoutBenchmark {
       createDatabases(postgres);
       double databasesSeconds = (System.nanoTime() - setupStart) / 1e9;
       KubernetesClient client = cluster.client();
+      // The settings the operator had when it ran in this JVM: reconcile concurrency, image, every namespace.
+      Map<String, String> operatorEnv = new TreeMap<>(OperatorProcess.environment(cluster, IMAGE));
+      operatorEnv.put("RECONCILE_CONCURRENCY", String.valueOf(concurrency));
       cluster.onRequest(calls::add);
       cluster.secret(NS, "tenant-login", Map.of("username", "postgres", "password", "unused-with-trust"));
       for (int t = 0; t < TENANTS; t++) {
@@ -129,10 +165,11 @@ class FanoutBenchmark {
                     && setRolledOutAt.compareAndSet(0, System.nanoTime())) {
                   setRolledOut.countDown();
                 }
-              }))) {
-        SchemaOperator operator = SchemaOperator.start(cluster.newClient(),
-            new OperatorSettings(Set.of(), null, concurrency, "ghcr.io/dbops/schema-operator:bench", null, -1));
-        assertThat(connections.await()).as("every connection Ready within %d s (%d were)", LIMIT_SECONDS, connections.count()).isTrue();
+              }));
+          OperatorProcess operator = OperatorProcess.run(JAVA25, operatorOptions, operatorEnv, operatorLog)) {
+        double operatorReadySeconds = operator.awaitReady(java.time.Duration.ofSeconds(300));
+        assertThat(connections.await(operator)).as("every connection Ready within %d s (%d were)%s", LIMIT_SECONDS,
+            connections.count(), exited(operator)).isTrue();
         calls.clear();
 
         // Phase 1: a DatabaseSchema per tenant, written by hand.
@@ -140,7 +177,8 @@ class FanoutBenchmark {
         for (int t = 0; t < TENANTS; t++) {
           client.resource(independentSchema(t)).create();
         }
-        assertThat(independent.await()).as("every independent schema Ready (%d were)", independent.count()).isTrue();
+        assertThat(independent.await(operator)).as("every independent schema Ready (%d were)%s", independent.count(),
+            exited(operator)).isTrue();
         double independentSeconds = (independent.doneAt() - independentStart) / 1e9;
         Map<String, Long> independentRequests = tally(cluster);
 
@@ -151,8 +189,8 @@ class FanoutBenchmark {
         // Phase 2: one set over the same connections.
         long setStart = System.nanoTime();
         client.resource(set()).create();
-        assertThat(setRolledOut.await(LIMIT_SECONDS, TimeUnit.SECONDS)).as("the set rolled out (%d children Ready)", children.count())
-            .isTrue();
+        assertThat(awaitWhileRunning(setRolledOut, operator)).as("the set rolled out (%d children Ready)%s", children.count(),
+            exited(operator)).isTrue();
         double setSeconds = (setRolledOutAt.get() - setStart) / 1e9;
         double childrenSeconds = (children.doneAt() - setStart) / 1e9;
         Map<String, Long> setRequests = tally(cluster);
@@ -166,21 +204,30 @@ class FanoutBenchmark {
         assertThat(tablesIn(postgres, "indep")).isEqualTo(TENANTS);
         assertThat(tablesIn(postgres, "tenant")).isEqualTo(TENANTS);
 
-        // Only the operator and the mock API server (with its store of every object) should count:
-        // the benchmark's own watches, the fake Job controller and the request log go first.
+        // The moment the heap is read, as before the operator had a process of its own: the
+        // benchmark's watches and the fake Job controller closed, so the operator answers no one.
         connectionWatch.close();
         schemaWatch.close();
         setWatch.close();
         jobs.close();
         calls.clear();
-        long heap = heapAfterGc();
-        operator.close();
-        long heapWithout = heapAfterGc();
+        assertThat(operator.isAlive()).as("the operator still runs:\n%s", operator.log()).isTrue();
+        OperatorProcess.Heap heap = operator.heapAfterFullGc();
+        long peakRss = operator.procStatusBytes("VmHWM");
+        long rss = operator.procStatusBytes("VmRSS");
+        long benchmarkHeap = heapAfterGc();
 
         double ratio = setSeconds / independentSeconds;
         lines.add("fan-out benchmark: " + TENANTS + " tenant databases in one embedded PostgreSQL, a DatabaseConnection each,"
             + " namespace " + NS + "; fabric8 mock API server (store indexed by kind, namespace and name); Jobs answered at once");
-        lines.add("settings: reconcile concurrency " + concurrency + ", " + jobWorkers + " Job workers, "
+        lines.add("operator: a process of its own, java " + String.join(" ", operatorOptions) + " -jar schema-operator.jar run"
+            + " (" + OperatorProcess.version(JAVA25) + "; the image's entrypoint options and its AOT cache, made here by the"
+            + " image's training run; -Xmx" + HEAP + (System.getProperty("bench.operatorHeap") == null
+                ? " is the chart's memory limit: neither the chart nor the Dockerfile sets a heap size" : " from bench.operatorHeap")
+            + (EXTRA.isEmpty() ? "" : "; then, overriding what comes before, bench.operatorJvm's " + EXTRA)
+            + "), environment " + operatorEnv + ", HTTP_PORT a free port, WATCH_NAMESPACES unset;"
+            + String.format(Locale.ROOT, " ready (/readyz) %.1f s after its start", operatorReadySeconds));
+        lines.add("benchmark JVM (mock API server, fake Job controller, the benchmark's watches): " + jobWorkers + " Job workers, "
             + Runtime.getRuntime().availableProcessors() + " cores, max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
             + " MiB, Java " + Runtime.version().feature() + ", JVM options " + jvmOptions());
         lines.add("load average (1, 5, 15 min) before: " + loadBefore + "; after the set: " + loadAfter
@@ -194,11 +241,15 @@ class FanoutBenchmark {
         lines.add("  requests: " + setRequests);
         lines.add(String.format(Locale.ROOT, "afterwards, not timed: the real migrate of all %d Jobs in %.1f s gave the reported results",
             2 * TENANTS, verifySeconds));
-        lines.add(String.format(Locale.ROOT, "heap after full GC: %d MiB with the operator running (the mock API server and its store"
-            + " of every object, %d DatabaseSchemas with their Jobs, Pods and ConfigMaps, in the same JVM); %d MiB once it stopped,"
-            + " so about %d MiB are the operator's own", mib(heap), 2 * TENANTS, mib(heapWithout), mib(heap - heapWithout)));
+        lines.add(String.format(Locale.ROOT, "operator process heap after full GC (jcmd GC.run three times, then GC.heap_info; %s):"
+            + " %d MiB used, %d MiB committed, of -Xmx%s", heap.collector(), mib(heap.usedBytes()), mib(heap.committedBytes()), HEAP));
+        lines.add(String.format(Locale.ROOT, "operator process memory (/proc): peak resident set (VmHWM) %d MiB, resident now (VmRSS)"
+            + " %d MiB; heap, metaspace, code, threads and the AOT cache's mapping together", mib(peakRss), mib(rss)));
+        lines.add(String.format(Locale.ROOT, "not the operator's, for comparison: the benchmark JVM's heap after full GC, %d MiB (the mock"
+            + " API server's store of every object, %d DatabaseSchemas with their Jobs, Pods and ConfigMaps, %d connections)",
+            mib(benchmarkHeap), 2 * TENANTS, TENANTS));
         lines.add(String.format(Locale.ROOT, "fan-out/independent ratio: %.2f, set of %d ready in %.1f s, heap %d MiB",
-            ratio, TENANTS, setSeconds, mib(heap)));
+            ratio, TENANTS, setSeconds, mib(heap.usedBytes())));
       }
     }
     Path out = Path.of("target", "bench", "fanout.txt");
@@ -229,8 +280,8 @@ class FanoutBenchmark {
       }
     }
 
-    boolean await() throws InterruptedException {
-      return done.await(LIMIT_SECONDS, TimeUnit.SECONDS);
+    boolean await(OperatorProcess operator) throws InterruptedException {
+      return awaitWhileRunning(done, operator);
     }
 
     int count() {
@@ -240,6 +291,26 @@ class FanoutBenchmark {
     long doneAt() {
       return doneAt.get();
     }
+  }
+
+  /** Waits up to LIMIT_SECONDS for {@code latch}, but no longer than the operator process runs. */
+  private static boolean awaitWhileRunning(CountDownLatch latch, OperatorProcess operator) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LIMIT_SECONDS);
+    while (!latch.await(1, TimeUnit.SECONDS)) {
+      if (!operator.isAlive() || System.nanoTime() > deadline) {
+        return latch.getCount() == 0;
+      }
+    }
+    return true;
+  }
+
+  /** Nothing while the operator runs; once it has exited, that and the end of its log. */
+  private static String exited(OperatorProcess operator) throws java.io.IOException {
+    if (operator.isAlive()) {
+      return "";
+    }
+    String log = operator.log();
+    return "; the operator exited, its log ends:\n" + log.substring(Math.max(0, log.length() - 4000));
   }
 
   private static boolean ready(List<io.fabric8.kubernetes.api.model.Condition> conditions, Long generation, Long observed) {

@@ -16,11 +16,6 @@ import io.dbops.schemaoperator.model.TlsMode;
 import io.dbops.schemaoperator.testing.MockCluster;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,8 +56,6 @@ class StartupBenchmark {
   private static final int RUNS = Integer.getInteger("bench.runs", 9);
   private static final Path JAVA17 = Path.of(System.getProperty("bench.java17", System.getProperty("java.home")), "bin", "java");
   private static final Path JAVA25 = Path.of(System.getProperty("bench.java25", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java");
-  private static final Path JAR = Path.of("target", "schema-operator.jar").toAbsolutePath();
-  private static final Path QUICKSTART = Path.of("..", "examples", "quickstart").toAbsolutePath();
   /** The image's migrate options before issue 16 (MigrateJvm then), and how its Dockerfile trained the archive. */
   private static final List<String> JAVA17_MIGRATE = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto");
   private static final List<String> JAVA17_TRAINING = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
@@ -90,11 +83,9 @@ class StartupBenchmark {
 
       List<String> java17Training = new ArrayList<>(JAVA17_TRAINING);
       java17Training.add("-XX:ArchiveClassesAtExit=" + archive);
-      Outcome trained17 = java(JAVA17, java17Training, Map.of(), "apply", "-f", QUICKSTART.toString(), "--embedded");
+      Outcome trained17 = java(JAVA17, java17Training, Map.of(), "apply", "-f", OperatorProcess.QUICKSTART.toString(), "--embedded");
       assertThat(trained17.exitCode()).as(trained17.output()).isZero();
-      Outcome trained25 = java(JAVA25, MigrateJvm.trainingOptions(cache), Map.of(), "train", "-f", QUICKSTART.toString());
-      assertThat(trained25.exitCode()).as(trained25.output()).isZero();
-      assertThat(cache).exists();
+      OperatorProcess.trainAotCache(JAVA25, cache);
 
       List<String> migrate17 = new ArrayList<>(JAVA17_MIGRATE);
       migrate17.add("-XX:SharedArchiveFile=" + archive);
@@ -102,10 +93,7 @@ class StartupBenchmark {
       List<String> operator25 = new ArrayList<>(operatorOptions);
       operator25.add("-XX:AOTCache=" + cache);
       Map<String, String> migrateEnv = migrateEnvironment(postgres.getPort(), scripts, work);
-      Map<String, String> operatorEnv = Map.of(
-          "KUBERNETES_MASTER", cluster.client().getMasterUrl().toString(),
-          "KUBERNETES_AUTH_TRYKUBECONFIG", "false", "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false",
-          "OPERATOR_IMAGE", "ghcr.io/dbops/schema-operator:bench", "LEADER_ELECTION", "false");
+      Map<String, String> operatorEnv = OperatorProcess.environment(cluster, "ghcr.io/dbops/schema-operator:bench");
 
       // Once each, not timed: the archives are used (classes come from them) and the page cache is warm.
       assertFromArchive(JAVA17, migrate17, migrateEnv);
@@ -126,7 +114,7 @@ class StartupBenchmark {
       }
       String loadAfter = loadAverage();
 
-      report.add("java17: " + version(JAVA17) + "; java25: " + version(JAVA25));
+      report.add("java17: " + OperatorProcess.version(JAVA17) + "; java25: " + OperatorProcess.version(JAVA25));
       report.add("no-op migrate: " + SCRIPTS + " scripts, all applied; java17 " + String.join(" ", migrate17)
           + "; java25 " + String.join(" ", migrate25));
       report.add("operator run to /readyz 200 (mock API server, no resources): java17 " + String.join(" ", operatorOptions)
@@ -198,40 +186,12 @@ class StartupBenchmark {
 
   /** Seconds from process start to /readyz 200; then the process is stopped as the kubelet stops it. */
   private static double operatorReady(Path java, List<String> options, Map<String, String> env) throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    Map<String, String> withPort = new java.util.HashMap<>(env);
-    withPort.put("HTTP_PORT", String.valueOf(port));
-    HttpClient http = HttpClient.newHttpClient();
-    HttpRequest readyz = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
-        .timeout(Duration.ofSeconds(1)).build();
     Path log = Files.createTempFile("operator", ".log");
-    long t0 = System.nanoTime();
-    Process process = start(java, options, withPort, log, "run");
-    try {
-      while (true) {
-        try {
-          if (http.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-            break;
-          }
-        } catch (IOException notListeningYet) {
-          // the port opens a little before the informers have synced
-        }
-        if (!process.isAlive() || System.nanoTime() - t0 > TimeUnit.SECONDS.toNanos(120)) {
-          throw new AssertionError("the operator was not ready within 120 s:\n" + Files.readString(log));
-        }
-        Thread.sleep(5);
-      }
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      assertThat(Files.readString(log)).doesNotContainPattern(COMPLAINT);
+    try (OperatorProcess operator = OperatorProcess.run(java, options, env, log)) {
+      double seconds = operator.awaitReady(Duration.ofSeconds(120));
+      assertThat(operator.log()).doesNotContainPattern(COMPLAINT);
       return seconds;
     } finally {
-      process.destroy();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
       Files.deleteIfExists(log);
     }
   }
@@ -240,7 +200,7 @@ class StartupBenchmark {
 
   private static Outcome java(Path java, List<String> options, Map<String, String> env, String... args) throws Exception {
     Path log = Files.createTempFile("startup", ".log");
-    Process process = start(java, options, env, log, args);
+    Process process = OperatorProcess.start(java, options, env, log, args);
     if (!process.waitFor(300, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError(java + " " + String.join(" ", args) + " did not finish within 300 s");
@@ -248,28 +208,6 @@ class StartupBenchmark {
     Outcome outcome = new Outcome(process.exitValue(), Files.readString(log));
     Files.delete(log);
     return outcome;
-  }
-
-  private static Process start(Path java, List<String> options, Map<String, String> env, Path log, String... args)
-      throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(java.toString());
-    command.addAll(options);
-    command.add("-jar");
-    command.add(JAR.toString());
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().clear();
-    builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-    builder.environment().putAll(env);
-    return builder.start();
-  }
-
-  private static String version(Path java) throws Exception {
-    Process p = new ProcessBuilder(java.toString(), "-version").redirectErrorStream(true).start();
-    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    p.waitFor();
-    return text.lines().skip(1).findFirst().orElse(text).strip();
   }
 
   private static String loadAverage() throws IOException {
