@@ -20,5 +20,5 @@ RUN java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:AOTCacheOutput=/app/schema
     && rm -rf /tmp/training /tmp/embedded-pg* /tmp/epg* /tmp/schema-operator-*
 # C1 only (operator.jvm.options in operator/pom.xml): the operator's work comes in bursts (a restart
 # reconciles every resource at once) and C2's compiling costs more CPU than its code saves in them.
-ENTRYPOINT ["java", "-XX:TieredStopAtLevel=1", "-XX:AOTCache=/app/schema-operator.aot", "-jar", "/app/schema-operator.jar"]
+ENTRYPOINT ["java", "-XX:TieredStopAtLevel=1", "-XX:MaxRAMPercentage=50", "-XX:AOTCache=/app/schema-operator.aot", "-jar", "/app/schema-operator.jar"]
 CMD ["run"]

@@ -64,7 +64,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The operator is a process of its own, as in a cluster: the jar's {@code run} command ({@link
  * OperatorProcess}) on the image's Java 25 with the image's entrypoint options (operator.jvm.options
- * and the AOT cache, made here by the image's training run) and a fixed {@code -Xmx}, configured by
+ * and the AOT cache, made here by the image's training run) with the heap and collector the JVM picks
+ * in the chart's Pod (half its 1Gi memory limit, the serial collector), configured by
  * its environment (RECONCILE_CONCURRENCY, OPERATOR_IMAGE; WATCH_NAMESPACES unset). The mock API
  * server with its store of every object, the fake Job controller, the benchmark's watches and its
  * request log stay in this JVM. The heap figure is the operator process's: once the set has rolled
@@ -74,8 +75,8 @@ import org.junit.jupiter.api.Test;
  * <p>Run: {@code mvn -B -pl operator -Pbench test -Dtest=FanoutBenchmark}. Knobs: {@code
  * bench.tenants} (1000), {@code bench.concurrency} (reconcile threads, 8), {@code bench.jobWorkers} (4),
  * {@code bench.java25} (the JDK the operator runs on, /usr/lib/jvm/temurin-25-jdk-amd64), {@code
- * bench.operatorHeap} (its -Xmx, 512m: the chart's memory limit), {@code bench.operatorJvm} (more options for
- * it, last, so they win: {@code -XX:AOTMode=off} starts it without the AOT cache).
+ * bench.operatorJvm} (more options for it, last, so they win: {@code -XX:AOTMode=off} starts it without
+ * the AOT cache, {@code -Xmx256m} gives it less heap).
  * Figures go to target/bench/fanout.txt (the operator's log to target/bench/fanout-operator.log); the
  * last line is the key figure.
  */
@@ -87,12 +88,12 @@ class FanoutBenchmark {
   private static final String IMAGE = "ghcr.io/dbops/schema-operator:bench";
   private static final Path JAVA25 = Path.of(System.getProperty("bench.java25", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java");
   /**
-   * The operator's -Xmx. Neither the chart nor the Dockerfile sets a heap size (nor JAVA_TOOL_OPTIONS):
-   * in a Pod the JVM takes a share of the container's memory limit. 512m is that limit (values.yaml),
-   * the most heap the Pod could give it, so the figure is never capped below the 256 MiB target.
+   * The operator's heap and collector as the JVM sizes them in the chart's Pod: half of its 1Gi memory
+   * limit (the entrypoint's -XX:MaxRAMPercentage=50; here there is no container limit to take half
+   * of, hence -Xmx) and the serial collector, which Java picks with under 1792 MiB of memory.
    */
-  private static final String HEAP = System.getProperty("bench.operatorHeap", "512m");
-  /** More options for the operator's JVM, after the others (so they win): e.g. -XX:AOTMode=off, -XX:+UseSerialGC. */
+  private static final List<String> AS_IN_THE_POD = List.of("-Xmx512m", "-XX:+UseSerialGC");
+  /** More options for the operator's JVM, after the others (so they win): e.g. -XX:AOTMode=off, -Xmx256m. */
   private static final List<String> EXTRA = List.of(System.getProperty("bench.operatorJvm", "").trim().split("\\s+")).stream()
       .filter(o -> !o.isEmpty()).toList();
 
@@ -114,7 +115,8 @@ class FanoutBenchmark {
     List<String> operatorOptions = new ArrayList<>(List.of(
         System.getProperty("operator.jvm.options", "-XX:TieredStopAtLevel=1").trim().split("\\s+")));
     operatorOptions.add("-XX:AOTCache=" + cache);
-    operatorOptions.add("-Xmx" + HEAP);
+    operatorOptions.addAll(AS_IN_THE_POD);
+    operatorOptions.add("-XX:+ExitOnOutOfMemoryError");
     operatorOptions.addAll(EXTRA);
     Path operatorLog = Path.of("target", "bench", "fanout-operator.log").toAbsolutePath();
 
@@ -222,8 +224,8 @@ class FanoutBenchmark {
             + " namespace " + NS + "; fabric8 mock API server (store indexed by kind, namespace and name); Jobs answered at once");
         lines.add("operator: a process of its own, java " + String.join(" ", operatorOptions) + " -jar schema-operator.jar run"
             + " (" + OperatorProcess.version(JAVA25) + "; the image's entrypoint options and its AOT cache, made here by the"
-            + " image's training run; -Xmx" + HEAP + (System.getProperty("bench.operatorHeap") == null
-                ? " is the chart's memory limit: neither the chart nor the Dockerfile sets a heap size" : " from bench.operatorHeap")
+            + " image's training run; " + AS_IN_THE_POD + " as the JVM sizes itself in the chart's Pod: half its 1Gi limit,"
+            + " the serial collector"
             + (EXTRA.isEmpty() ? "" : "; then, overriding what comes before, bench.operatorJvm's " + EXTRA)
             + "), environment " + operatorEnv + ", HTTP_PORT a free port, WATCH_NAMESPACES unset;"
             + String.format(Locale.ROOT, " ready (/readyz) %.1f s after its start", operatorReadySeconds));
@@ -242,9 +244,10 @@ class FanoutBenchmark {
         lines.add(String.format(Locale.ROOT, "afterwards, not timed: the real migrate of all %d Jobs in %.1f s gave the reported results",
             2 * TENANTS, verifySeconds));
         lines.add(String.format(Locale.ROOT, "operator process heap after full GC (jcmd GC.run three times, then GC.heap_info; %s):"
-            + " %d MiB used, %d MiB committed, of -Xmx%s", heap.collector(), mib(heap.usedBytes()), mib(heap.committedBytes()), HEAP));
+            + " %d MiB used, %d MiB committed", heap.collector(), mib(heap.usedBytes()), mib(heap.committedBytes())));
         lines.add(String.format(Locale.ROOT, "operator process memory (/proc): peak resident set (VmHWM) %d MiB, resident now (VmRSS)"
-            + " %d MiB; heap, metaspace, code, threads and the AOT cache's mapping together", mib(peakRss), mib(rss)));
+            + " %d MiB, against the chart's 1Gi limit; heap, metaspace, code, threads and the AOT cache's mapping together",
+            mib(peakRss), mib(rss)));
         lines.add(String.format(Locale.ROOT, "not the operator's, for comparison: the benchmark JVM's heap after full GC, %d MiB (the mock"
             + " API server's store of every object, %d DatabaseSchemas with their Jobs, Pods and ConfigMaps, %d connections)",
             mib(benchmarkHeap), 2 * TENANTS, TENANTS));
