@@ -16,6 +16,7 @@ import io.dbops.schemaoperator.model.DatabaseConnectionSpec;
 import io.dbops.schemaoperator.model.DatabaseSchema;
 import io.dbops.schemaoperator.model.InlineMigration;
 import io.dbops.schemaoperator.model.Migrations;
+import io.dbops.schemaoperator.model.SchemaDefaults;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,7 +72,8 @@ final class LocalTargetResolver {
       login = login(connectionName, spec, secrets);
     }
     return new LocalTarget(namespace, name, connectionName, settings, login,
-        MigrationSettings.from(schema.getSpec()), scripts(namespace, name, schema.getSpec().getMigrations()));
+        MigrationSettings.from(schema.getSpec()), scripts(namespace, name, schema.getSpec().getMigrations()),
+        SchemaDefaults.destructivePolicy(schema.getSpec()));
   }
 
   /** The login from the connection's Secret when the files hold it, else from DBOPS_* environment variables. */

@@ -2,7 +2,6 @@ package io.dbops.schemaoperator.cli;
 
 import io.dbops.schemaoperator.controller.schema.DriftVerdict;
 import io.dbops.schemaoperator.migration.DestructiveChange;
-import io.dbops.schemaoperator.migration.DestructiveChanges;
 import io.dbops.schemaoperator.migration.FailureReason;
 import io.dbops.schemaoperator.migration.MigrationEngine;
 import io.dbops.schemaoperator.migration.MigrationResult;
@@ -11,7 +10,6 @@ import io.dbops.schemaoperator.migration.MigrationResult.PendingScript;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -56,10 +54,7 @@ final class PlanCommand extends LocalCommand {
     if (!result.success() || result.pending().isEmpty()) {
       return List.of();
     }
-    Map<String, String> texts = target.scripts().scripts();
-    List<DestructiveChanges.Script> pending = result.pending().stream().filter(p -> texts.containsKey(p.script()))
-        .map(p -> new DestructiveChanges.Script(p.script(), texts.get(p.script()))).toList();
-    return DestructiveChanges.in(target.connection().engine(), target.settings(), target.connection().database(), pending);
+    return target.destructiveChanges(result.pending());
   }
 
   @Override

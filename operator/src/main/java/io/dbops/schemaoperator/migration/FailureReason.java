@@ -15,6 +15,8 @@ public enum FailureReason {
   ValidationFailed,
   /** A script below the newest applied version was never applied, and outOfOrder is off. */
   ScriptOutOfOrder,
+  /** A pending script changes data destructively and spec.policy.destructive holds it back (local apply). */
+  DestructiveChange,
   ConfigurationInvalid,
   /** Anything else; its message says what happened. */
   Unexpected

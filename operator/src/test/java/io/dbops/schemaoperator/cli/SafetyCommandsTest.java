@@ -38,6 +38,31 @@ class SafetyCommandsTest {
   }
 
   @Test
+  void applyHoldsBackDestructiveChangesAsTheOperatorWouldUnderRefuseAndRequireApproval() throws Exception {
+    String v1 = "CREATE TABLE legacy (id INT); CREATE TABLE users (id INT, name TEXT);";
+    String v2 = "ALTER TABLE users DROP COLUMN name;\\nDROP TABLE legacy;";
+    Path refuse = manifests("postgres", "127.0.0.1", 5432, "  policy: {destructive: Refuse}\n", v1, v2);
+    Path approve = manifests("postgres", "127.0.0.1", 5432, "  policy: {destructive: RequireApproval}\n", v1, v2);
+
+    Run refused = run("apply", "-f", refuse.toString(), "--embedded", "-o", "json");
+    Run refusedEvenApproved = run("apply", "-f", refuse.toString(), "--embedded", "--approve-destructive");
+    Run held = run("apply", "-f", approve.toString(), "--embedded");
+    Run approved = run("apply", "-f", approve.toString(), "--embedded", "--approve-destructive");
+
+    assertThat(refused.exitCode()).as(refused.err()).isEqualTo(1);
+    JsonNode result = JSON.readTree(refused.out()).get("schemas").get(0).get("result");
+    assertThat(result.get("failure").get("reason").asText()).isEqualTo("DestructiveChange");
+    assertThat(result.get("failure").get("message").asText()).contains("V2__change.sql statement 1: DropColumn users.name",
+        "(and 1 more: see plan)", "Nothing was applied", "Refuse");
+    assertThat(refused.err()).as("nothing ran, not even V1").doesNotContain("V1__create");
+    assertThat(refusedEvenApproved.exitCode()).as("Refuse is never overridden").isEqualTo(1);
+    assertThat(held.exitCode()).isEqualTo(1);
+    assertThat(held.out() + held.err()).contains("RequireApproval", "--approve-destructive");
+    assertThat(approved.exitCode()).as(approved.err()).isZero();
+    assertThat(approved.out()).contains("applied 2", "now at version 2");
+  }
+
+  @Test
   void oneTransactionForAMariaDbRunIsRefusedAsBadConfigurationBeforeConnecting() throws Exception {
     // Nothing listens on port 1: the refusal comes before any connection is tried.
     Path files = manifests("mariadb", "127.0.0.1", 1, "  transaction: All\n", "CREATE TABLE t (id INT);", "SELECT 1;");
