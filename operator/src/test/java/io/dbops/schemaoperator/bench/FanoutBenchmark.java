@@ -1,5 +1,9 @@
 package io.dbops.schemaoperator.bench;
 
+import static io.dbops.schemaoperator.bench.JvmFigures.heapAfterGc;
+import static io.dbops.schemaoperator.bench.JvmFigures.jvmOptions;
+import static io.dbops.schemaoperator.bench.JvmFigures.loadAverage;
+import static io.dbops.schemaoperator.bench.JvmFigures.mib;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbops.schemaoperator.builders.Labels;
@@ -456,29 +460,4 @@ class FanoutBenchmark {
     };
   }
 
-  private static String loadAverage() {
-    try {
-      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-      return fields[0] + ", " + fields[1] + ", " + fields[2];
-    } catch (Exception e) {
-      return "unknown";
-    }
-  }
-
-  private static List<String> jvmOptions() {
-    return ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("-XX:")).toList();
-  }
-
-  private static long heapAfterGc() throws InterruptedException {
-    var memory = ManagementFactory.getMemoryMXBean();
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-      Thread.sleep(200);
-    }
-    return memory.getHeapMemoryUsage().getUsed();
-  }
-
-  private static long mib(long bytes) {
-    return Math.round(bytes / (1024.0 * 1024.0));
-  }
 }

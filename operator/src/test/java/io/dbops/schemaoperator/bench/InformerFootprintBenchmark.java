@@ -1,5 +1,8 @@
 package io.dbops.schemaoperator.bench;
 
+import static io.dbops.schemaoperator.bench.JvmFigures.heapAfterGc;
+import static io.dbops.schemaoperator.bench.JvmFigures.jvmOptions;
+import static io.dbops.schemaoperator.bench.JvmFigures.mib;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbops.schemaoperator.testing.MockCluster;
@@ -145,15 +148,6 @@ class InformerFootprintBenchmark {
     return Base64.getEncoder().encodeToString(data);
   }
 
-  private static long heapAfterGc() throws InterruptedException {
-    var memory = ManagementFactory.getMemoryMXBean();
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-      Thread.sleep(300);
-    }
-    return memory.getHeapMemoryUsage().getUsed();
-  }
-
   /** The heap after a full GC once two samples two seconds apart differ by less than 1 MiB (at most a minute). */
   private static long settledHeap() throws InterruptedException {
     long previous = heapAfterGc();
@@ -166,14 +160,6 @@ class InformerFootprintBenchmark {
       previous = now;
     }
     return previous;
-  }
-
-  private static List<String> jvmOptions() {
-    return ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("-XX:")).toList();
-  }
-
-  private static long mib(long bytes) {
-    return Math.round(bytes / (1024.0 * 1024.0));
   }
 
   private static double mibExact(long bytes) {

@@ -1,5 +1,8 @@
 package io.dbops.schemaoperator.bench;
 
+import static io.dbops.schemaoperator.bench.JvmFigures.heapAfterGc;
+import static io.dbops.schemaoperator.bench.JvmFigures.jvmOptions;
+import static io.dbops.schemaoperator.bench.JvmFigures.mib;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbops.schemaoperator.builders.Labels;
@@ -338,11 +341,6 @@ class OperatorScaleBenchmark {
     }
   }
 
-  /** The -XX options this JVM runs with: the operator's image sets them too (operator.jvm.options). */
-  private static List<String> jvmOptions() {
-    return ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("-XX:")).toList();
-  }
-
   private static long jvmCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
@@ -384,19 +382,6 @@ class OperatorScaleBenchmark {
   private static String[] statFields(Path stat) throws java.io.IOException {
     String text = Files.readString(stat);
     return text.substring(text.lastIndexOf(')') + 2).split(" ");
-  }
-
-  private static long heapAfterGc() throws InterruptedException {
-    var memory = ManagementFactory.getMemoryMXBean();
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-      Thread.sleep(200);
-    }
-    return memory.getHeapMemoryUsage().getUsed();
-  }
-
-  private static long mib(long bytes) {
-    return Math.round(bytes / (1024.0 * 1024.0));
   }
 
   private static String namespace(int c) {

@@ -1,5 +1,6 @@
 package io.dbops.schemaoperator.bench;
 
+import static io.dbops.schemaoperator.bench.JvmFigures.loadAverage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbops.schemaoperator.jobenv.MigrateJvm;
@@ -208,11 +209,6 @@ class StartupBenchmark {
     Outcome outcome = new Outcome(process.exitValue(), Files.readString(log));
     Files.delete(log);
     return outcome;
-  }
-
-  private static String loadAverage() throws IOException {
-    String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
-    return fields[0] + " " + fields[1] + " " + fields[2];
   }
 
   private static double median(List<Double> values) {

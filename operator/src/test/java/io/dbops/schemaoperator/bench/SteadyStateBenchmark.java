@@ -1,5 +1,8 @@
 package io.dbops.schemaoperator.bench;
 
+import static io.dbops.schemaoperator.bench.JvmFigures.jvmOptions;
+import static io.dbops.schemaoperator.bench.JvmFigures.loadAverage;
+import static io.dbops.schemaoperator.bench.JvmFigures.mib;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbops.schemaoperator.controller.common.Conditions;
@@ -355,11 +358,6 @@ class SteadyStateBenchmark {
     return out;
   }
 
-  private static String loadAverage() throws IOException {
-    String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-    return parts[0] + " " + parts[1] + " " + parts[2];
-  }
-
   private static String tail(Path log) throws IOException {
     List<String> lines = Files.readAllLines(log);
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
@@ -460,15 +458,6 @@ class SteadyStateBenchmark {
     Map<String, String> scripts = new LinkedHashMap<>();
     spec.getMigrations().getInline().forEach(m -> scripts.put(m.getName(), m.getSql()));
     return scripts;
-  }
-
-  /** The -XX options this JVM runs with: the bench profile sets the operator image's (operator.jvm.options). */
-  private static List<String> jvmOptions() {
-    return ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("-XX:")).toList();
-  }
-
-  private static long mib(long bytes) {
-    return Math.round(bytes / (1024.0 * 1024.0));
   }
 
   private static String namespace(int c) {

@@ -1,5 +1,6 @@
 package io.dbops.schemaoperator.migration;
 
+import io.dbops.schemaoperator.testing.Keytool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,6 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
@@ -69,7 +69,7 @@ final class TestCertificates {
     Path keyStore = dir.resolve(cn + "-" + System.nanoTime() + ".p12");
     Path pem = dir.resolve(keyStore.getFileName().toString().replace(".p12", ".pem"));
     List<String> generate = new ArrayList<>(List.of(
-        keytool(), "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
+        Keytool.path(), "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
         "-dname", "CN=" + cn + ", O=schema-operator tests", "-validity", "2",
         "-ext", "BC:c=ca:true",
         "-keystore", keyStore.toString(), "-storetype", "PKCS12",
@@ -77,38 +77,14 @@ final class TestCertificates {
     if (names.length > 0) {
       generate.addAll(List.of("-ext", "SAN=" + String.join(",", names)));
     }
-    run(generate);
-    run(List.of(keytool(), "-exportcert", "-rfc", "-alias", "server", "-keystore", keyStore.toString(),
+    Keytool.run(generate);
+    Keytool.run(List.of(Keytool.path(), "-exportcert", "-rfc", "-alias", "server", "-keystore", keyStore.toString(),
         "-storetype", "PKCS12", "-storepass", new String(PASSWORD), "-file", pem.toString()));
     try (InputStream in = Files.newInputStream(pem)) {
       X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
       return new Identity(keyStore, pem, cert);
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalStateException("keytool wrote a PEM the JDK cannot read: " + pem, e);
-    }
-  }
-
-  private static String keytool() {
-    Path tool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-    return Files.isExecutable(tool) ? tool.toString() : "keytool";
-  }
-
-  private static void run(List<String> command) {
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("keytool did not finish: " + command);
-      }
-      if (process.exitValue() != 0) {
-        throw new IllegalStateException("keytool failed (" + process.exitValue() + "): " + output);
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run keytool", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 }

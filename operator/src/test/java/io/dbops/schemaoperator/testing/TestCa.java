@@ -13,7 +13,6 @@ import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A certificate authority made the way a user makes one, with the JDK's keytool instead of openssl:
@@ -38,11 +37,11 @@ public final class TestCa {
   public static TestCa create(Path dir, String name) {
     Path keyStore = dir.resolve(name + ".p12");
     Path pem = dir.resolve(name + ".pem");
-    run(List.of(keytool(), "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1",
+    Keytool.run(List.of(Keytool.path(), "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1",
         "-dname", "CN=" + name + ", O=schema-operator tests", "-validity", "2",
         "-ext", "BC:c=ca:true", "-ext", "KU=keyCertSign,cRLSign",
         "-keystore", keyStore.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD, "-noprompt"));
-    run(List.of(keytool(), "-exportcert", "-rfc", "-alias", "ca", "-keystore", keyStore.toString(),
+    Keytool.run(List.of(Keytool.path(), "-exportcert", "-rfc", "-alias", "ca", "-keystore", keyStore.toString(),
         "-storetype", "PKCS12", "-storepass", PASSWORD, "-file", pem.toString()));
     return new TestCa(dir, keyStore, pem);
   }
@@ -66,18 +65,18 @@ public final class TestCa {
     Path request = dir.resolve(serverStore.getFileName() + ".csr");
     Path certificate = dir.resolve(serverStore.getFileName() + ".crt");
     Path privateKey = dir.resolve(serverStore.getFileName() + ".key");
-    run(List.of(keytool(), "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
+    Keytool.run(List.of(Keytool.path(), "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
         "-dname", "CN=" + commonName, "-validity", "2",
         "-keystore", serverStore.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD, "-noprompt"));
-    run(List.of(keytool(), "-certreq", "-alias", "server", "-keystore", serverStore.toString(), "-storetype", "PKCS12",
+    Keytool.run(List.of(Keytool.path(), "-certreq", "-alias", "server", "-keystore", serverStore.toString(), "-storetype", "PKCS12",
         "-storepass", PASSWORD, "-file", request.toString()));
-    List<String> sign = new ArrayList<>(List.of(keytool(), "-gencert", "-rfc", "-alias", "ca", "-keystore", keyStore.toString(),
+    List<String> sign = new ArrayList<>(List.of(Keytool.path(), "-gencert", "-rfc", "-alias", "ca", "-keystore", keyStore.toString(),
         "-storetype", "PKCS12", "-storepass", PASSWORD, "-infile", request.toString(), "-outfile", certificate.toString(),
         "-validity", "2", "-ext", "EKU=serverAuth"));
     if (names.length > 0) {
       sign.addAll(List.of("-ext", "SAN=" + String.join(",", names)));
     }
-    run(sign);
+    Keytool.run(sign);
     try (InputStream in = Files.newInputStream(serverStore)) {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(in, PASSWORD.toCharArray());
@@ -90,29 +89,5 @@ public final class TestCa {
       throw new IllegalStateException("cannot export the server key from " + serverStore, e);
     }
     return new ServerFiles(certificate, privateKey);
-  }
-
-  private static String keytool() {
-    Path tool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-    return Files.isExecutable(tool) ? tool.toString() : "keytool";
-  }
-
-  private static void run(List<String> command) {
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("keytool did not finish: " + command);
-      }
-      if (process.exitValue() != 0) {
-        throw new IllegalStateException("keytool failed (" + process.exitValue() + "): " + output);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot run keytool", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }
