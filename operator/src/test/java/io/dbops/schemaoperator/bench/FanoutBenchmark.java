@@ -4,6 +4,7 @@ import static io.dbops.schemaoperator.bench.JvmFigures.heapAfterGc;
 import static io.dbops.schemaoperator.bench.JvmFigures.jvmOptions;
 import static io.dbops.schemaoperator.bench.JvmFigures.loadAverage;
 import static io.dbops.schemaoperator.bench.JvmFigures.mib;
+import static io.dbops.schemaoperator.bench.Watches.handler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbops.schemaoperator.builders.Labels;
@@ -31,7 +32,6 @@ import io.dbops.schemaoperator.testing.MockCluster;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.lang.management.ManagementFactory;
@@ -441,23 +441,6 @@ class FanoutBenchmark {
       verb = query.contains("watch=true") ? "WATCH" : "LIST";
     }
     requests.merge(verb + " " + resource + sub, 1L, Long::sum);
-  }
-
-  private static <T> ResourceEventHandler<T> handler(java.util.function.Consumer<T> observe) {
-    return new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(T obj) {
-        observe.accept(obj);
-      }
-
-      @Override
-      public void onUpdate(T oldObj, T newObj) {
-        observe.accept(newObj);
-      }
-
-      @Override
-      public void onDelete(T obj, boolean deletedFinalStateUnknown) {}
-    };
   }
 
 }

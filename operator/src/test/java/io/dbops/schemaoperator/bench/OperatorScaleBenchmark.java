@@ -3,6 +3,7 @@ package io.dbops.schemaoperator.bench;
 import static io.dbops.schemaoperator.bench.JvmFigures.heapAfterGc;
 import static io.dbops.schemaoperator.bench.JvmFigures.jvmOptions;
 import static io.dbops.schemaoperator.bench.JvmFigures.mib;
+import static io.dbops.schemaoperator.bench.Watches.handler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbops.schemaoperator.builders.Labels;
@@ -25,7 +26,6 @@ import io.dbops.schemaoperator.testing.RunningOperator;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.lang.management.ManagementFactory;
@@ -272,23 +272,6 @@ class OperatorScaleBenchmark {
       long[] counts = requests.get(key);
       return counts == null ? 0 : counts[successfully ? 0 : 1];
     }
-  }
-
-  private static <T> ResourceEventHandler<T> handler(java.util.function.Consumer<T> observe) {
-    return new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(T obj) {
-        observe.accept(obj);
-      }
-
-      @Override
-      public void onUpdate(T oldObj, T newObj) {
-        observe.accept(newObj);
-      }
-
-      @Override
-      public void onDelete(T obj, boolean deletedFinalStateUnknown) {}
-    };
   }
 
   private static DatabaseConnection connection(String ns, int port, String database) {

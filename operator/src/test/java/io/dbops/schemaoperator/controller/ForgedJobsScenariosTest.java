@@ -24,8 +24,6 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -63,10 +61,7 @@ class ForgedJobsScenariosTest {
 
   @BeforeAll
   static void startDatabase() throws Exception {
-    postgres = world.own(PasswordCheckingPostgres.start());
-    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
-      st.execute("CREATE ROLE app LOGIN CREATEDB PASSWORD '" + PASSWORD + "'");
-    }
+    postgres = world.own(PasswordCheckingPostgres.withLogin("app", PASSWORD));
   }
 
   @BeforeEach

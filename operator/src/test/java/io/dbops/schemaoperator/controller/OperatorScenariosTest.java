@@ -66,10 +66,7 @@ class OperatorScenariosTest {
 
   @BeforeAll
   static void startDatabase() throws Exception {
-    postgres = world.own(PasswordCheckingPostgres.start());
-    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
-      st.execute("CREATE ROLE app LOGIN CREATEDB PASSWORD '" + PASSWORD + "'");
-    }
+    postgres = world.own(PasswordCheckingPostgres.withLogin("app", PASSWORD));
     jobs = world.jobs();
   }
 

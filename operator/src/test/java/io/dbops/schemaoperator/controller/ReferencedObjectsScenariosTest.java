@@ -11,8 +11,6 @@ import io.dbops.schemaoperator.testing.PasswordCheckingPostgres;
 import io.dbops.schemaoperator.testing.ScenarioWorld;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,10 +39,7 @@ class ReferencedObjectsScenariosTest {
 
   @BeforeAll
   static void startDatabase() throws Exception {
-    postgres = world.own(PasswordCheckingPostgres.start());
-    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
-      st.execute("CREATE ROLE app LOGIN CREATEDB PASSWORD '" + PASSWORD + "'");
-    }
+    postgres = world.own(PasswordCheckingPostgres.withLogin("app", PASSWORD));
   }
 
   @BeforeEach

@@ -57,9 +57,8 @@ class SafetyScenariosTest {
 
   @BeforeAll
   static void startDatabase() throws Exception {
-    postgres = world.own(PasswordCheckingPostgres.start());
-    try (Connection c = superuser("postgres"); Statement st = c.createStatement()) {
-      st.execute("CREATE ROLE app LOGIN CREATEDB PASSWORD '" + PASSWORD + "'");
+    postgres = world.own(PasswordCheckingPostgres.withLogin("app", PASSWORD));
+    try (Connection c = superuser("postgres")) {
       requireDumpToolFor(c.getMetaData().getDatabaseMajorVersion());
     }
   }

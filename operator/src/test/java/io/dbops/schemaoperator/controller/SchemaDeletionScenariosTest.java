@@ -54,10 +54,7 @@ class SchemaDeletionScenariosTest {
 
   @BeforeAll
   static void startDatabase() throws Exception {
-    postgres = world.own(PasswordCheckingPostgres.start());
-    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
-      st.execute("CREATE ROLE app LOGIN CREATEDB PASSWORD '" + PASSWORD + "'");
-    }
+    postgres = world.own(PasswordCheckingPostgres.withLogin("app", PASSWORD));
   }
 
   @BeforeEach

@@ -39,11 +39,7 @@ record Tenants(Namespace k8s, EmbeddedPostgres postgres) {
 
   /** The PostgreSQL that holds every tenant's database, with the role app the tenants log in as. */
   static EmbeddedPostgres startPostgres() throws Exception {
-    EmbeddedPostgres postgres = PasswordCheckingPostgres.start();
-    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
-      st.execute("CREATE ROLE app LOGIN CREATEDB PASSWORD '" + PASSWORD + "'");
-    }
-    return postgres;
+    return PasswordCheckingPostgres.withLogin("app", PASSWORD);
   }
 
   /** The tenants of namespace {@code ns}, their login Secret written there. */

@@ -23,8 +23,6 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
@@ -62,10 +60,7 @@ class UntrustedInputScenariosTest {
 
   @BeforeAll
   static void startDatabase() throws Exception {
-    postgres = world.own(PasswordCheckingPostgres.start());
-    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
-      st.execute("CREATE ROLE app LOGIN CREATEDB PASSWORD '" + PASSWORD + "'");
-    }
+    postgres = world.own(PasswordCheckingPostgres.withLogin("app", PASSWORD));
   }
 
   /** What the API server refuses, as it would over a namespace's LimitRange or ResourceQuota. */
